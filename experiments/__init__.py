@@ -1,0 +1,1 @@
+"""Declared text-classification experiments: data → vectors → model → results → figures."""

@@ -1,0 +1,57 @@
+"""Command line: ``python -m experiments run|list`` (what ``make experiments`` calls)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from experiments import paths
+from experiments.data import DATA_CHOICES
+from experiments.specs import PROFILES, SpecError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m experiments", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run the experiments whose results are missing or stale")
+    run.add_argument("--only", default=None, help="comma-separated id patterns, e.g. 'bbc-*,20ng-lstm'")
+    run.add_argument("--profile", choices=PROFILES, default="quick", help="quick: minutes on a laptop; full: as documented")
+    run.add_argument("--data", choices=DATA_CHOICES, default="auto", help="real files, embedded stand-ins, or auto")
+    run.add_argument("--seeds", type=int, default=1, help="seeds per experiment (0 … N-1)")
+    run.add_argument("--force", action="store_true", help="rerun even what is up to date")
+    run.add_argument("--data-dir", type=Path, default=paths.DATA_DIR, help="folder of the raw data files")
+    run.add_argument("--quiet", action="store_true", help="no per-epoch lines")
+    sub.add_parser("list", help="list the declared experiments")
+    args = parser.parse_args(argv)
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    try:
+        from experiments import studies, suite
+        from experiments.run import RunPaths
+    except SpecError as err:  # a declared spec is invalid: say which, before any data is read
+        print(f"error in experiments/studies.py: {err}", file=sys.stderr)
+        return 2
+    if args.command == "list":
+        for spec in studies.STUDIES:
+            grid = f"  grid {spec.grid}" if spec.grid else ""
+            print(f"{spec.study:>3}  {spec.id:<24} {spec.title}{grid}")
+        return 0
+    if args.seeds < 1:
+        parser.error(f"--seeds must be at least 1, got {args.seeds}")
+    run_paths = RunPaths(
+        data_dir=args.data_dir, cache_dir=paths.CACHE_DIR, results_dir=paths.RESULTS_DIR, images_dir=paths.IMAGES_DIR
+    )
+    try:
+        return suite.run_suite(
+            pattern=args.only, profile=args.profile, data_choice=args.data, seeds=args.seeds, force=args.force,
+            paths=run_paths, verbose=0 if args.quiet else 2,
+        )
+    except (SpecError, FileNotFoundError, ValueError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

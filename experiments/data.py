@@ -1,0 +1,85 @@
+"""Real or embedded: pick the data a spec runs on, load it, and split it honestly.
+
+``data="auto"`` uses the real files when they are in the data folder and the
+generated stand-in otherwise; ``real`` insists on the files (with an error that
+says where to put them), ``embedded`` never looks for them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from experiments import datasets, embedded
+from experiments.corpus import Corpus, split_indices
+from experiments.specs import DataSpec
+
+DATA_CHOICES = ("auto", "real", "embedded")
+#: The test split is made with one fixed seed, so that every model and every
+#: training seed is scored on the same rows (what a paired test needs).
+SPLIT_SEED = 0
+
+
+@dataclass(frozen=True)
+class Splits:
+    """Training, validation and test rows of one corpus, as corpora."""
+
+    train: Corpus
+    validation: Corpus
+    test: Corpus
+
+
+def resolve_source(dataset: str, data: str, data_dir: Path) -> str:
+    """``real`` or ``embedded`` for ``dataset`` under the ``data`` setting."""
+    if data not in DATA_CHOICES:
+        raise ValueError(f"DATA={data!r}; allowed: {', '.join(DATA_CHOICES)}")
+    if data == "auto":
+        return "real" if datasets.available(dataset, data_dir=data_dir) else "embedded"
+    return data
+
+
+def load_corpus(spec: DataSpec, *, source: str, profile: str, data_dir: Path, cache_dir: Path) -> Corpus:
+    """The corpus of ``spec.dataset`` from ``source``, with the spec's loader options."""
+    if source == "real":
+        return datasets.LOADERS[spec.dataset](data_dir=Path(data_dir), **spec.options)
+    return embedded.make_corpus(spec.dataset, size=profile, cache_dir=Path(cache_dir) / "embedded", **spec.options)
+
+
+def fingerprint(spec: DataSpec, *, source: str, profile: str, data_dir: Path) -> str:
+    """What identifies the data of a run without loading it: file hashes, or the generator's version."""
+    if source == "real":
+        return datasets.fingerprint(spec.dataset, data_dir=Path(data_dir), **spec.options)
+    return f"embedded:{spec.dataset}:{embedded.GENERATOR_VERSION}:{profile}:{sorted(spec.options.items())}"
+
+
+def make_splits(corpus: Corpus, spec: DataSpec) -> Splits:
+    """Test rows first (never seen again until evaluation), then validation from the training rows."""
+    train_rows, test_rows = split_indices(corpus, spec.split, test_size=spec.test_size, seed=SPLIT_SEED)
+    train = corpus.subset(train_rows)
+    # A predefined split says nothing about validation; the other kinds keep their own logic.
+    kind = "random" if spec.split == "predefined" else spec.split
+    if spec.max_train is not None and len(train) > spec.max_train:
+        # Keep the latest rows of a time split (closest to the test period), a random sample otherwise.
+        keep = (
+            np.arange(len(train) - spec.max_train, len(train))
+            if kind == "time"
+            else np.sort(np.random.default_rng(SPLIT_SEED).choice(len(train), spec.max_train, replace=False))
+        )
+        train = train.subset(keep)
+    fit_rows, val_rows = split_indices(train, kind, test_size=spec.validation_size, seed=SPLIT_SEED)
+    splits = Splits(train=train.subset(fit_rows), validation=train.subset(val_rows), test=corpus.subset(test_rows))
+    _check_classes(splits, corpus)
+    return splits
+
+
+def _check_classes(splits: Splits, corpus: Corpus) -> None:
+    for part in ("train", "test"):
+        present = set(np.unique(getattr(splits, part).labels).tolist())
+        missing = [name for i, name in enumerate(corpus.class_names) if i not in present]
+        if missing:
+            raise ValueError(
+                f"{corpus.name}: class(es) {missing} have no examples in the {part} split; "
+                "use more data (a larger max_train) or a different split"
+            )

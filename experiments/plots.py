@@ -1,0 +1,80 @@
+"""Figures drawn from a results file, never from a live model.
+
+Because every figure is a function of ``results.json``, a figure can be redrawn
+(new style, new size) without retraining anything.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only; no display on servers or CI
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import seaborn as sns  # noqa: E402
+
+FIGURES = ("learning-curve", "confusion-matrix", "roc")
+
+
+def _save(fig: plt.Figure, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp.png")
+    fig.savefig(tmp, dpi=150, bbox_inches="tight")
+    plt.close(fig)
+    tmp.replace(path)
+    return path
+
+
+def learning_curve(history: dict, path: Path) -> Path:
+    """Accuracy and loss per epoch, training against validation."""
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.4))
+    epochs = np.arange(1, len(history["loss"]) + 1)
+    for ax, metric in zip(axes, ("accuracy", "loss")):
+        ax.plot(epochs, history[metric], marker="o", ms=3, label="training")
+        ax.plot(epochs, history[f"val_{metric}"], marker="o", ms=3, label="validation")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(metric)
+        ax.grid(alpha=0.3)
+    axes[0].legend()
+    return _save(fig, path)
+
+
+def confusion(matrix: list[list[int]], class_names: list[str], path: Path) -> Path:
+    """Counts of true (rows) against predicted (columns) classes."""
+    size = max(4.0, 0.45 * len(class_names) + 2)
+    fig, ax = plt.subplots(figsize=(size, size * 0.85))
+    sns.heatmap(
+        np.asarray(matrix), annot=len(class_names) <= 12, fmt="d", cmap="Blues", cbar=False,
+        xticklabels=class_names, yticklabels=class_names, ax=ax,
+    )
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    plt.setp(ax.get_xticklabels(), rotation=45, ha="right")
+    plt.setp(ax.get_yticklabels(), rotation=0)
+    return _save(fig, path)
+
+
+def roc(curves: dict, path: Path) -> Path:
+    """One-vs-rest ROC curve of each class with its AUC in the legend."""
+    fig, ax = plt.subplots(figsize=(5.5, 4.5))
+    for name, curve in curves.items():
+        ax.plot(curve["fpr"], curve["tpr"], label=f"{name} (AUC {curve['auc']:.3f})")
+    ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1)
+    ax.set_xlabel("false positive rate")
+    ax.set_ylabel("true positive rate")
+    ax.legend(fontsize="small", loc="lower right", ncol=1 if len(curves) <= 8 else 2)
+    ax.grid(alpha=0.3)
+    return _save(fig, path)
+
+
+def draw_all(results: dict, folder: Path) -> dict[str, str]:
+    """Every standard figure of one run, as {figure: file name} inside ``folder``."""
+    drawn = {}
+    if "history" in results.get("training", {}):
+        drawn["learning-curve"] = learning_curve(results["training"]["history"], folder / "learning-curve.png")
+    drawn["confusion-matrix"] = confusion(results["metrics"]["confusion_matrix"], results["class_names"], folder / "confusion-matrix.png")
+    if results["metrics"]["roc"]:
+        drawn["roc"] = roc(results["metrics"]["roc"], folder / "roc.png")
+    return {name: path.name for name, path in drawn.items()}

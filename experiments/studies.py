@@ -1,0 +1,142 @@
+"""Every documented study of STUDIES.md, declared as specs.
+
+One entry per model of a study; a sweep is one entry with a ``grid``. The
+``quick`` overrides make the same models run in minutes on a laptop (fewer
+epochs, capped sizes); the full profile is the documented setting.
+"""
+
+from __future__ import annotations
+
+from experiments.specs import DataSpec, ExperimentSpec, ModelSpec, TrainSpec, VectorizeSpec, VectorsSpec
+
+# -- 1. BBC News, 5 topics ----------------------------------------------------
+
+BBC = DataSpec("bbc", split="random", test_size=0.2, validation_size=0.1)
+BBC_VECTORS = VectorsSpec("word2vec-google-news-300", dim=300, trainable=False)
+# A length near 1,000 keeps 99 % of the real articles whole.
+BBC_TOKENS = VectorizeSpec(max_tokens=20_000, seq_len=1000)
+BBC_TRAIN = TrainSpec(epochs=40, batch_size=32, learning_rate=1e-3, patience=6)
+BBC_QUICK = {"train.epochs": 6, "train.patience": None, "vectorize.seq_len": 300, "data.max_train": 800}
+
+# -- 2. 20 Newsgroups ---------------------------------------------------------
+
+NEWSGROUPS = DataSpec("20newsgroups", split="predefined", validation_size=0.1, options={"remove": []})
+GLOVE_100 = VectorsSpec("glove-wiki-gigaword-100", dim=100, trainable=False)
+NEWSGROUPS_TOKENS = VectorizeSpec(max_tokens=20_000, seq_len=30)
+NEWSGROUPS_TRAIN = TrainSpec(epochs=50, batch_size=32, learning_rate=1e-3)
+NEWSGROUPS_QUICK = {"train.epochs": 6, "train.batch_size": 64, "data.max_train": 3000}
+
+# -- 3. Tweets and the S&P 500 ------------------------------------------------
+
+MARKET = DataSpec("trump-market", split="time", test_size=0.2, validation_size=0.1, options={"interval": 5})
+MARKET_VECTORS = VectorsSpec("word2vec-google-news-300", dim=300, trainable=True)
+MARKET_TOKENS = VectorizeSpec(max_tokens=10_000, seq_len=40)
+MARKET_TRAIN = TrainSpec(epochs=15, batch_size=64, learning_rate=1e-3, patience=3)
+MARKET_QUICK = {"train.epochs": 3, "train.patience": None, "data.max_train": 1500}
+INTERVALS = [5, 10, 15, 20, 30, 40, 50]
+
+# -- 4. Entity sentiment on tweets ---------------------------------------------
+
+TWITTER = DataSpec("twitter-sentiment", split="random", test_size=0.2, validation_size=0.1)
+TWITTER_VECTORS = VectorsSpec("word2vec-google-news-300", dim=300, trainable=True)
+TWITTER_TOKENS = VectorizeSpec(max_tokens=20_000, seq_len=96)
+TWITTER_TRAIN = TrainSpec(epochs=35, batch_size=128, learning_rate=1e-4, patience=5)
+# A higher rate makes up for the few quick epochs; the report states the profile.
+TWITTER_QUICK = {"train.epochs": 4, "train.patience": None, "train.learning_rate": 1e-3, "data.max_train": 4000}
+TWITTER_SPLITS = {"data.split": ["random", "grouped"]}
+
+
+def references(prefix: str, study: str, data: DataSpec, tokens: VectorizeSpec, grid: dict | None = None) -> list[ExperimentSpec]:
+    """The two rows every dataset gets: the majority class and TF-IDF with logistic regression."""
+    return [
+        ExperimentSpec(
+            id=f"{prefix}-{name}", study=study, title=title, data=data, vectorize=tokens,
+            model=ModelSpec(name), grid=dict(grid or {}),
+        )
+        for name, title in (("majority", "Majority class"), ("tfidf-logreg", "TF-IDF + logistic regression"))
+    ]
+
+
+STUDIES: list[ExperimentSpec] = [
+    # 1. BBC
+    ExperimentSpec(
+        id="bbc-dense", study="1a", title="Dense baseline (averaged vectors)", data=BBC, vectorize=BBC_TOKENS,
+        vectors=BBC_VECTORS, model=ModelSpec("dense", {"hidden": 64, "dropout": 0.3}), train=BBC_TRAIN,
+        quick=BBC_QUICK,
+    ),
+    ExperimentSpec(
+        id="bbc-stacked-bilstm", study="1b", title="Stacked BiLSTM", data=BBC, vectorize=BBC_TOKENS,
+        vectors=BBC_VECTORS, model=ModelSpec("stacked_bilstm"), train=BBC_TRAIN, quick=BBC_QUICK,
+    ),
+    ExperimentSpec(
+        id="bbc-bilstm-attention", study="1c", title="BiLSTM with attention pooling", data=BBC,
+        vectorize=BBC_TOKENS, vectors=BBC_VECTORS, model=ModelSpec("bilstm_attention"), train=BBC_TRAIN,
+        quick=BBC_QUICK,
+    ),
+    *references("bbc", "1", BBC, BBC_TOKENS),
+    # 2. 20 Newsgroups
+    ExperimentSpec(
+        id="20ng-lstm", study="2a", title="LSTM(30), GloVe 100-d frozen", data=NEWSGROUPS,
+        vectorize=NEWSGROUPS_TOKENS, vectors=GLOVE_100, model=ModelSpec("lstm", {"units": 30}),
+        train=NEWSGROUPS_TRAIN, quick=NEWSGROUPS_QUICK,
+    ),
+    ExperimentSpec(
+        id="20ng-simple-rnn", study="2b", title="SimpleRNN(30), GloVe 100-d frozen", data=NEWSGROUPS,
+        vectorize=NEWSGROUPS_TOKENS, vectors=GLOVE_100, model=ModelSpec("simple_rnn", {"units": 30}),
+        train=NEWSGROUPS_TRAIN, quick=NEWSGROUPS_QUICK,
+    ),
+    ExperimentSpec(
+        id="20ng-lstm-learned", study="2c", title="LSTM(30), embedding learned from scratch", data=NEWSGROUPS,
+        vectorize=NEWSGROUPS_TOKENS, vectors=VectorsSpec(None, dim=100, trainable=True),
+        model=ModelSpec("lstm", {"units": 30}), train=NEWSGROUPS_TRAIN, quick=NEWSGROUPS_QUICK,
+    ),
+    ExperimentSpec(
+        id="20ng-seq-len", study="2d", title="LSTM(30), sequence length sweep", data=NEWSGROUPS,
+        vectorize=NEWSGROUPS_TOKENS, vectors=GLOVE_100, model=ModelSpec("lstm", {"units": 30}),
+        train=NEWSGROUPS_TRAIN, quick=NEWSGROUPS_QUICK, grid={"vectorize.seq_len": [30, 50, 100]},
+    ),
+    ExperimentSpec(
+        id="20ng-glove-200", study="2e", title="LSTM(30), GloVe 200-d frozen", data=NEWSGROUPS,
+        vectorize=NEWSGROUPS_TOKENS, vectors=VectorsSpec("glove-wiki-gigaword-200", dim=200),
+        model=ModelSpec("lstm", {"units": 30}), train=NEWSGROUPS_TRAIN, quick=NEWSGROUPS_QUICK,
+    ),
+    *references("20ng", "2", NEWSGROUPS, NEWSGROUPS_TOKENS),
+    # 3. Tweets and the market
+    ExperimentSpec(
+        id="market-lstm", study="3a", title="LSTM per market interval", data=MARKET, vectorize=MARKET_TOKENS,
+        vectors=MARKET_VECTORS, model=ModelSpec("lstm", {"units": 64, "output_dropout": 0.2}),
+        train=MARKET_TRAIN, quick=MARKET_QUICK, grid={"data.options.interval": INTERVALS},
+    ),
+    ExperimentSpec(
+        id="market-padding", study="3b", title="LSTM, padding length ablation", data=MARKET,
+        vectorize=MARKET_TOKENS, vectors=MARKET_VECTORS, model=ModelSpec("lstm", {"units": 64, "output_dropout": 0.2}),
+        train=MARKET_TRAIN, quick=MARKET_QUICK, grid={"vectorize.seq_len": [10, 20, 40, 80]},
+    ),
+    *references("market", "3", MARKET, MARKET_TOKENS, grid={"data.options.interval": INTERVALS}),
+    # 4. Entity sentiment
+    ExperimentSpec(
+        id="twitter-lstm", study="4a", title="LSTM(128), word2vec fine-tuned", data=TWITTER,
+        vectorize=TWITTER_TOKENS, vectors=TWITTER_VECTORS,
+        model=ModelSpec("lstm", {"units": 128, "dropout": 0.2, "recurrent_dropout": 0.2, "output_dropout": 0.2}),
+        train=TWITTER_TRAIN, quick=TWITTER_QUICK, grid=TWITTER_SPLITS,
+    ),
+    ExperimentSpec(
+        id="twitter-bow-logreg", study="4b", title="Bag-of-words counts + logistic regression", data=TWITTER,
+        vectorize=TWITTER_TOKENS, model=ModelSpec("bow-logreg"), grid=TWITTER_SPLITS,
+    ),
+    ExperimentSpec(
+        id="twitter-mean-vectors", study="4b", title="MLP on averaged word vectors", data=TWITTER,
+        vectorize=TWITTER_TOKENS, vectors=VectorsSpec("word2vec-google-news-300", dim=300, trainable=False),
+        model=ModelSpec("dense", {"hidden": 128, "dropout": 0.3}),
+        train=TrainSpec(epochs=20, batch_size=128, learning_rate=1e-3, patience=3),
+        quick={"train.epochs": 4, "train.patience": None, "data.max_train": 4000}, grid=TWITTER_SPLITS,
+    ),
+    *references("twitter", "4", TWITTER, TWITTER_TOKENS, grid=TWITTER_SPLITS),
+]
+
+
+def find(pattern: str | None = None) -> list[ExperimentSpec]:
+    """The declared experiments whose id matches the shell-style ``pattern`` (all when None)."""
+    from fnmatch import fnmatch
+
+    return [spec for spec in STUDIES if pattern is None or any(fnmatch(spec.id, p.strip()) for p in pattern.split(","))]

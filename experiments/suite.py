@@ -1,0 +1,144 @@
+"""Run the declared experiments that are missing or stale, with progress and a summary.
+
+A run is skipped when its folder holds a ``results.json`` whose key matches the
+spec, seed, profile, data fingerprint and training code of now. Only this
+module decides what to run; ``run.run_experiment`` does one run.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sys
+import time
+import traceback
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from experiments import data, results, studies
+from experiments.run import RunPaths, run_experiment
+from experiments.specs import ExperimentSpec, expand
+
+#: Touched whenever the set of results changes, so make knows to re-render the report.
+STAMP = ".updated"
+LOCK = ".lock"
+
+
+@dataclass(frozen=True)
+class Job:
+    spec: ExperimentSpec
+    seed: int
+    source: str
+    key: str
+
+
+def plan(
+    *, pattern: str | None, profile: str, data_choice: str, seeds: int, paths: RunPaths
+) -> tuple[list[Job], list[Job]]:
+    """Every job of the selected experiments, split into (to run, already fresh)."""
+    code = results.code_version()
+    sources: dict[str, str] = {}
+    prints: dict[tuple, str] = {}
+    todo, fresh = [], []
+    for declared in studies.find(pattern):
+        for spec in expand(declared, profile=profile):
+            dataset = spec.data.dataset
+            if dataset not in sources:
+                sources[dataset] = data.resolve_source(dataset, data_choice, paths.data_dir)
+            source = sources[dataset]
+            print_key = (dataset, source, repr(sorted(spec.data.options.items())))
+            if print_key not in prints:
+                prints[print_key] = data.fingerprint(spec.data, source=source, profile=profile, data_dir=paths.data_dir)
+            for seed in range(seeds):
+                key = results.cache_key(spec.to_dict(), seed, profile, prints[print_key], code)
+                job = Job(spec, seed, source, key)
+                stored = results.stored_key(paths.run_folder(spec, seed))
+                (fresh if stored == key else todo).append(job)
+    return todo, fresh
+
+
+@contextmanager
+def suite_lock(results_dir: Path) -> Iterator[None]:
+    """One suite at a time per results folder; a second one is told who holds it."""
+    results_dir.mkdir(parents=True, exist_ok=True)
+    path = results_dir / LOCK
+    with open(path, "a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise SystemExit(
+                f"error: another `make experiments` is running ({holder}); wait for it to finish, "
+                f"or stop it first. Lock file: {path}"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()} since {time.strftime('%H:%M:%S')}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
+
+
+def run_suite(
+    *, pattern: str | None, profile: str, data_choice: str, seeds: int, force: bool, paths: RunPaths, verbose: int = 2
+) -> int:
+    """Run what is missing or stale; print progress and a summary; return a process exit code."""
+    todo, fresh = plan(pattern=pattern, profile=profile, data_choice=data_choice, seeds=seeds, paths=paths)
+    if force:
+        todo, fresh = todo + fresh, []
+    if not todo and not fresh:
+        print(f"no experiment matches ONLY={pattern!r}; ids: {', '.join(s.id for s in studies.STUDIES)}")
+        return 2
+    print(f"{len(todo)} run(s) to do, {len(fresh)} up to date (profile {profile}, data {data_choice})")
+    stamp = paths.results_dir / STAMP
+    rows, failed = [], []
+    with suite_lock(paths.results_dir):
+        started = time.perf_counter()
+        for index, job in enumerate(todo, start=1):
+            elapsed = time.perf_counter() - started
+            left = f", about {_clock(elapsed / (index - 1) * (len(todo) - index + 1))} left" if index > 1 else ""
+            print(f"\n[{index}/{len(todo)}] {job.spec.id} seed {job.seed} ({job.source} data) · elapsed {_clock(elapsed)}{left}", flush=True)
+            try:
+                outcome = run_experiment(
+                    job.spec, seed=job.seed, profile=profile, source=job.source, key=job.key, paths=paths, verbose=verbose
+                )
+            except KeyboardInterrupt:
+                print(f"\ninterrupted during {job.spec.id}; finished runs are kept, rerun to resume")
+                return 130
+            except Exception as err:  # noqa: BLE001 - one broken experiment must not lose the others
+                failed.append((job, err))
+                traceback.print_exc(file=sys.stderr)
+                print(f"error: {job.spec.id} seed {job.seed} failed: {err}", file=sys.stderr)
+                continue
+            finally:
+                stamp.touch()
+            metrics = outcome["metrics"]
+            rows.append((job.spec.id, job.seed, metrics["accuracy"], metrics["macro_f1"], outcome["timings"]["total_seconds"]))
+        if not stamp.exists():
+            stamp.touch()
+    _summary(rows, time.perf_counter() - started)
+    for job, err in failed:
+        print(f"FAILED {job.spec.id} seed {job.seed}: {err}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _summary(rows: list[tuple], seconds: float) -> None:
+    if not rows:
+        print("everything up to date")
+        return
+    width = max(len(r[0]) for r in rows)
+    print(f"\n{'experiment':<{width}}  seed  accuracy  macro-F1      time")
+    for name, seed, accuracy, f1, secs in rows:
+        print(f"{name:<{width}}  {seed:>4}  {accuracy:>8.3f}  {f1:>8.3f}  {_clock(secs):>8}")
+    print(f"{len(rows)} run(s) in {_clock(seconds)}")

@@ -1,0 +1,126 @@
+"""Word vectors for the embedding layer: pre-trained when available, trained here otherwise.
+
+Lookup order for a named set (``glove-wiki-gigaword-100`` …):
+
+1. a local file in ``<data_dir>/vectors/`` (GloVe text or word2vec binary);
+2. ``gensim.downloader`` when the machine is online and downloads are allowed;
+3. word2vec of the same dimension trained with gensim on the training texts
+   (plus an unlabelled corpus from the same source, never the test texts).
+
+The result records which of the three it was, so the report can say so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from experiments.vectorize import TextVectorizer, tokenize
+
+#: Pre-trained sets the studies name, with their dimension and the local file names tried.
+PRETRAINED = {
+    "glove-wiki-gigaword-100": (100, ("glove.6B.100d.txt", "glove.6B.100d.txt.gz")),
+    "glove-wiki-gigaword-200": (200, ("glove.6B.200d.txt", "glove.6B.200d.txt.gz")),
+    "word2vec-google-news-300": (
+        300,
+        ("GoogleNews-vectors-negative300.bin", "GoogleNews-vectors-negative300.bin.gz"),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class WordVectors:
+    """Vectors by word, plus where they came from."""
+
+    vectors: dict[str, np.ndarray] | object  # gensim KeyedVectors or a plain mapping
+    dim: int
+    origin: str  # "file:<name>", "gensim-downloader:<name>" or "trained:word2vec"
+    description: str
+
+
+def load_word_vectors(
+    name: str,
+    *,
+    dim: int,
+    train_texts: Sequence[str],
+    data_dir: Path,
+    cache_dir: Path,
+    seed: int = 0,
+    download: bool = False,
+) -> WordVectors:
+    """The vectors ``name`` of dimension ``dim``, falling back to word2vec trained on ``train_texts``."""
+    if name in PRETRAINED:
+        expected_dim, files = PRETRAINED[name]
+        if dim != expected_dim:
+            raise ValueError(f"vectors {name!r} are {expected_dim}-d, but the spec asks for vectors.dim={dim}")
+        for file in files:
+            path = Path(data_dir) / "vectors" / file
+            if path.exists():
+                return WordVectors(_read_file(path), dim, f"file:{file}", f"pre-trained {name} read from {file}")
+        if download:
+            try:
+                import gensim.downloader
+
+                return WordVectors(gensim.downloader.load(name), dim, f"gensim-downloader:{name}", f"pre-trained {name}")
+            except Exception as err:  # noqa: BLE001 - any network failure means: train our own
+                print(f"[vectors] could not download {name} ({err}); training word2vec instead")
+    elif name != "word2vec":
+        raise ValueError(f"unknown vectors {name!r}; allowed: {', '.join([*PRETRAINED, 'word2vec'])}")
+    return _train_word2vec(list(train_texts), dim=dim, cache_dir=Path(cache_dir), seed=seed, stands_in_for=name)
+
+
+def _read_file(path: Path):
+    from gensim.models import KeyedVectors
+
+    binary = ".bin" in path.name
+    return KeyedVectors.load_word2vec_format(str(path), binary=binary, no_header=not binary)
+
+
+def _train_word2vec(texts: list[str], *, dim: int, cache_dir: Path, seed: int, stands_in_for: str) -> WordVectors:
+    """Skip-gram word2vec on ``texts``, cached by a hash of the texts and settings."""
+    from gensim.models import KeyedVectors, Word2Vec
+
+    digest = hashlib.sha256()
+    for text in texts:
+        digest.update(text.encode("utf-8", "replace") + b"\0")
+    key = f"word2vec-{dim}d-seed{seed}-{digest.hexdigest()[:16]}"
+    path = cache_dir / "vectors" / f"{key}.kv"
+    description = f"word2vec {dim}-d trained with gensim on {len(texts):,} training texts (stand-in for {stands_in_for})"
+    if path.exists():
+        return WordVectors(KeyedVectors.load(str(path)), dim, "trained:word2vec", description)
+    sentences = [tokenize(text) for text in texts]
+    # One worker makes the vectors deterministic for a given seed.
+    model = Word2Vec(sentences, vector_size=dim, window=5, min_count=2, sg=1, epochs=5, workers=1, seed=seed)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
+        tmp_path = Path(tmp) / path.name
+        model.wv.save(str(tmp_path))
+        for produced in Path(tmp).iterdir():  # gensim may write companion .npy files
+            os.replace(produced, path.parent / produced.name)
+    return WordVectors(model.wv, dim, "trained:word2vec", description)
+
+
+def embedding_matrix(vectorizer: TextVectorizer, word_vectors: WordVectors, *, seed: int = 0) -> tuple[np.ndarray, float]:
+    """The embedding rows for the vectorizer's vocabulary, and the share of words without a vector.
+
+    Words without a vector get small random rows of the vectors' own scale so that a
+    fine-tuned embedding can still learn them; padding stays zero.
+    """
+    kv = word_vectors.vectors
+    words = vectorizer.words()
+    found = [w for w in words[2:] if w in kv]
+    scale = float(np.std([kv[w] for w in found[:1000]])) if found else 0.1
+    rng = np.random.default_rng(seed)
+    matrix = rng.normal(0.0, scale, size=(len(words), word_vectors.dim)).astype(np.float32)
+    matrix[0] = 0.0
+    for index, word in enumerate(words[2:], start=2):
+        if word in kv:
+            matrix[index] = kv[word]
+    oov_rate = 1.0 - len(found) / max(1, len(words) - 2)
+    return matrix, oov_rate

@@ -1,0 +1,1 @@
+"""The report: results → Jinja → Markdown chapters → pandoc → PDF. It never trains."""

@@ -1,0 +1,42 @@
+"""Command line: ``python -m report markdown|pdf`` (what ``make report`` calls)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from experiments import paths
+from experiments.results import ResultsError
+from report.build import BuildError, build_pdf
+from report.render import TemplateError, write_markdown
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m report", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("markdown", help="render templates/*.md.j2 with the results into build/report.md")
+    pdf = sub.add_parser("pdf", help="build/report.md → build/report.pdf with pandoc")
+    pdf.add_argument("--engine", default=os.environ.get("PDF_ENGINE") or None, help="TeX engine (default: first found)")
+    args = parser.parse_args(argv)
+
+    markdown = paths.BUILD_DIR / "report.md"
+    try:
+        if args.command == "markdown":
+            write_markdown(paths.TEMPLATES_DIR, paths.RESULTS_DIR, paths.ROOT, markdown)
+            print(f"wrote {markdown.relative_to(paths.ROOT)}")
+        else:
+            out = build_pdf(
+                markdown, paths.BUILD_DIR / "report.pdf", root=paths.ROOT,
+                bibliography=paths.TEMPLATES_DIR / "references.bib", engine=args.engine,
+            )
+            print(f"wrote {Path(out).relative_to(paths.ROOT)}")
+    except (TemplateError, ResultsError, BuildError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""Markdown → PDF with pandoc: cross-references by the crossref filter, citations by citeproc.
+
+The real ``pandoc-crossref`` is used when one is on PATH; otherwise the
+project's own Lua filter (``report/crossref/``), which implements the syntax the
+templates use. The PDF is written to a temporary name first, so a failed build
+never leaves a partial file that looks like the report.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pypandoc
+
+CROSSREF_LUA = Path(__file__).parent / "crossref" / "crossref.lua"
+#: TeX engines in order of preference; the first two handle Unicode from data.
+TEX_ENGINES = ("xelatex", "lualatex", "pdflatex")
+APT_LINE = (
+    "apt-get install -y texlive-latex-recommended texlive-fonts-recommended "
+    "texlive-latex-extra lmodern texlive-xetex"
+)
+
+
+class BuildError(RuntimeError):
+    """pandoc or the PDF engine failed; the message carries their own words."""
+
+
+def pdf_engine(requested: str | None = None) -> str:
+    """The TeX engine to use: ``requested`` if given, else the first one installed."""
+    if requested:
+        if shutil.which(requested) is None:
+            raise BuildError(f"PDF_ENGINE={requested} is not installed; allowed here: {_installed() or 'none'}")
+        return requested
+    for engine in TEX_ENGINES:
+        if shutil.which(engine):
+            return engine
+    raise BuildError(f"no TeX engine found (tried {', '.join(TEX_ENGINES)}); install one with:\n  {APT_LINE}")
+
+
+def _installed() -> str:
+    return ", ".join(e for e in TEX_ENGINES if shutil.which(e))
+
+
+def crossref_args() -> list[str]:
+    """The real pandoc-crossref when it matches our pandoc, else our Lua filter."""
+    if shutil.which("pandoc-crossref"):
+        return ["--filter", "pandoc-crossref"]
+    return ["--lua-filter", str(CROSSREF_LUA)]
+
+
+def pandoc(markdown: Path, out: Path, *, root: Path, bibliography: Path, extra: list[str]) -> Path:
+    """Run pandoc from ``markdown`` to ``out`` (format from the suffix), atomically."""
+    tmp = out.with_name(f".{out.stem}.tmp{out.suffix}")
+    command = [
+        pypandoc.get_pandoc_path(),
+        str(markdown),
+        "--output", str(tmp),
+        "--resource-path", str(root),
+        "--number-sections",
+        "--toc",
+        *crossref_args(),
+        # After the crossref filter, so that only real citations reach citeproc.
+        "--citeproc", "--bibliography", str(bibliography),
+        *extra,
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=root)
+    if done.returncode != 0:
+        tmp.unlink(missing_ok=True)
+        raise BuildError(f"pandoc failed for {out.name}:\n{done.stderr.strip()}")
+    tmp.replace(out)
+    return out
+
+
+def build_pdf(markdown: Path, out: Path, *, root: Path, bibliography: Path, engine: str | None = None) -> Path:
+    engine = pdf_engine(engine)
+    return pandoc(markdown, out, root=root, bibliography=bibliography, extra=[f"--pdf-engine={engine}"])

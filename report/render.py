@@ -1,0 +1,228 @@
+"""Results → Markdown: render the chapter templates with the numbers of the results files.
+
+Templates are plain Jinja (``templates/*.md.j2``, rendered in name order) with a
+few helpers, listed in :data:`HELPERS` and documented in ``templates/README.md``.
+An undefined variable is an error, and an experiment without results renders
+as a visible "not run yet" box instead of stopping the report.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import jinja2
+
+from experiments import results as results_io
+
+CHAPTER_GLOB = "*.md.j2"
+
+
+@dataclass
+class Run:
+    """All finished seeds of one experiment (or one point of a sweep)."""
+
+    id: str
+    seeds: list[dict] = field(default_factory=list)
+
+    @property
+    def first(self) -> dict:
+        """The lowest seed's results: the run whose figures the chapter shows."""
+        return self.seeds[0]
+
+    def __getattr__(self, name: str):
+        # ``r.metrics`` reads the first seed, so templates stay short.
+        if name.startswith("_") or not self.seeds:
+            raise AttributeError(name)
+        try:
+            return self.seeds[0][name]
+        except KeyError:
+            raise AttributeError(f"results of {self.id} have no {name!r}") from None
+
+
+def load_runs(results_dir: Path) -> dict[str, Run]:
+    """Every complete results file under ``results_dir``, by experiment id, seeds in order."""
+    runs: dict[str, Run] = {}
+    for path in sorted(Path(results_dir).glob(f"*/seed-*/{results_io.RESULTS_FILE}"), key=_seed_order):
+        outcome = results_io.read(path)
+        runs.setdefault(outcome["spec"]["id"], Run(outcome["spec"]["id"])).seeds.append(outcome)
+    return runs
+
+
+def _seed_order(path: Path) -> tuple[str, int]:
+    return path.parent.parent.name, int(path.parent.name.removeprefix("seed-"))
+
+
+# -- helpers available in every template ---------------------------------------
+
+
+def fmt(value: float, digits: int = 3) -> str:
+    """A number with fixed decimals."""
+    return f"{value:.{digits}f}"
+
+
+def pct(value: float, digits: int = 1) -> str:
+    """A share as a percentage, escaped for Markdown and LaTeX alike."""
+    return f"{100 * value:.{digits}f}\u00a0%"
+
+
+def count(value: int) -> str:
+    """An integer with thousands separators (85,248)."""
+    return f"{int(value):,}"
+
+
+def layer_rows(run: Run) -> list[list[str]]:
+    """Rows of the documented layer table: layer, type, output shape, parameters."""
+    return [
+        [row["layer"], row["type"], f"`{row['output_shape']}`", count(row["params"])]
+        for row in run.model["layers"]
+    ]
+
+
+def class_rows(run: Run) -> list[list[str]]:
+    """Rows of the per-class table: class, precision, recall, F1, support."""
+    return [
+        [escape(name), fmt(c["precision"]), fmt(c["recall"]), fmt(c["f1"]), count(c["support"])]
+        for name, c in run.metrics["per_class"].items()
+    ]
+
+
+def weakest_class(run: Run) -> dict:
+    """The class with the lowest recall, the class it is most often mistaken for, and its AUC."""
+    names, matrix = run.class_names, run.metrics["confusion_matrix"]
+    index = min(range(len(names)), key=lambda i: run.metrics["per_class"][names[i]]["recall"])
+    errors = [(n, j) for j, n in enumerate(matrix[index]) if j != index]
+    count_, other = max(errors) if errors else (0, index)
+    return {
+        "name": names[index],
+        "recall": run.metrics["per_class"][names[index]]["recall"],
+        "auc": run.metrics["roc"].get(names[index], {}).get("auc"),
+        "confused_with": names[other],
+        "confused_count": count_,
+        "support": run.metrics["per_class"][names[index]]["support"],
+    }
+
+
+def figure(path: str, caption: str, label: str, width: str = "90%") -> str:
+    """A Markdown figure with a pandoc-crossref label (``fig:…``) and a width."""
+    if not label.startswith("fig:"):
+        raise ValueError(f"figure label {label!r} must start with 'fig:'")
+    return f"![{caption}]({path}){{#{label} width={width}}}"
+
+
+def table(header: list[str], rows: list[list], caption: str, label: str, align: str | None = None) -> str:
+    """A Markdown pipe table with a caption and a pandoc-crossref label (``tbl:…``).
+
+    ``align`` has one letter per column: ``l``eft, ``r``ight or ``c``entre.
+    """
+    if not label.startswith("tbl:"):
+        raise ValueError(f"table label {label!r} must start with 'tbl:'")
+    align = align or "l" * len(header)
+    rule = {"l": ":---", "r": "---:", "c": ":---:"}
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(rule[a] for a in align) + " |"]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines) + f"\n\n: {caption} {{#{label}}}\n"
+
+
+def escape(text: str) -> str:
+    """Text from data (class names, tweets) as literal characters in Markdown."""
+    specials = "\\`*_{}[]()<>#+-.!|$%&~^@\""
+    return "".join(f"\\{c}" if c in specials else c for c in str(text))
+
+
+# -- rendering -----------------------------------------------------------------
+
+
+class Missing(LookupError):
+    """A template asked for an experiment that has no results yet."""
+
+
+def make_environment(templates_dir: Path, runs: dict[str, Run], warn: Callable[[str], None]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,  # Markdown, not HTML: data text goes through |escape explicitly
+    )
+
+    def run(experiment_id: str) -> Run:
+        if experiment_id not in runs:
+            raise Missing(experiment_id)
+        return runs[experiment_id]
+
+    def with_runs(*experiment_ids: str, caller: Callable) -> str:
+        """Render the block with the runs, or a visible box naming how to make the missing ones."""
+        missing = [i for i in experiment_ids if i not in runs]
+        if missing:
+            warn(f"not run yet: {', '.join(missing)}")
+            only = ",".join(missing)
+            return f"\n::: {{.missing}}\n**Not run yet:** `make experiments ONLY={only}`\n:::\n"
+        return caller(*(runs[i] for i in experiment_ids))
+
+    helpers = {name: globals()[name] for name in HELPERS}
+    env.globals.update(run=run, with_runs=with_runs, runs=runs, **helpers)
+    env.filters.update(fmt=fmt, pct=pct, count=count, escape=escape)
+    return env
+
+
+#: The helpers every template can call (besides ``run``, ``with_runs`` and ``runs``).
+HELPERS = ("fmt", "pct", "count", "figure", "table", "escape", "layer_rows", "class_rows", "weakest_class")
+
+
+def render_chapters(templates_dir: Path, runs: dict[str, Run], root: Path) -> tuple[str, list[str]]:
+    """The whole report's Markdown body and the warnings raised while rendering it."""
+    warnings: list[str] = []
+    env = make_environment(templates_dir, runs, warnings.append)
+    parts = []
+    for path in sorted(Path(templates_dir).glob(CHAPTER_GLOB)):
+        source = path.relative_to(root).as_posix()
+        try:
+            body = env.get_template(path.name).render()
+        except jinja2.TemplateSyntaxError as err:
+            raise TemplateError(f"{source}:{err.lineno}: {err.message}") from None
+        except (jinja2.UndefinedError, Missing, ValueError, AttributeError, KeyError, TypeError) as err:
+            raise TemplateError(f"{source}:{_template_line(err, path)}: {err}") from None
+        # The source attribute lets the crossref filter name the template of a bad reference.
+        parts.append(f'::: {{.chapter source="{source}"}}\n{body}\n:::\n')
+    return "\n".join(parts), warnings
+
+
+class TemplateError(RuntimeError):
+    """A chapter template that cannot render; the message starts with file:line."""
+
+
+def _template_line(err: BaseException, path: Path) -> str:
+    tb = err.__traceback__
+    line = "?"
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == str(path):
+            line = str(tb.tb_lineno)
+        tb = tb.tb_next
+    return line
+
+
+def write_markdown(templates_dir: Path, results_dir: Path, root: Path, out: Path) -> list[str]:
+    """Render ``out`` (front matter from ``templates/metadata.yaml`` plus every chapter)."""
+    runs = load_runs(results_dir)
+    body, warnings = render_chapters(templates_dir, runs, root)
+    metadata = (Path(templates_dir) / "metadata.yaml").read_text(encoding="utf-8")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".tmp")
+    tmp.write_text(f"---\n{metadata.strip()}\n{_data_metadata(runs)}---\n\n{body}", encoding="utf-8")
+    tmp.replace(out)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return warnings
+
+
+def _data_metadata(runs: dict[str, Run]) -> str:
+    """Title-page facts derived from the results: which data and profile they came from."""
+    sources = sorted({r.first["data"]["source"] for r in runs.values()})
+    profiles = sorted({r.first["profile"] for r in runs.values()})
+    subtitle = f"Data: {' and '.join(sources) or 'none yet'}; profile: {', '.join(profiles) or 'none'}"
+    if "embedded" in sources:
+        subtitle += " (embedded data is generated by the suite, not the real datasets)"
+    return f"subtitle: {json.dumps(subtitle)}\n"

@@ -18,8 +18,7 @@ CROSSREF_LUA = Path(__file__).parent / "crossref" / "crossref.lua"
 #: TeX engines in order of preference; the first two handle Unicode from data.
 TEX_ENGINES = ("xelatex", "lualatex", "pdflatex")
 APT_LINE = (
-    "apt-get install -y texlive-latex-recommended texlive-fonts-recommended "
-    "texlive-latex-extra lmodern texlive-xetex"
+    "sudo apt-get install -y texlive-latex-recommended texlive-fonts-recommended lmodern texlive-xetex"
 )
 
 

@@ -1,0 +1,81 @@
+# Text-classification report suite. `make help` lists the targets.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+
+PROFILE ?= quick
+DATA ?= auto
+DATA_DIR ?= data/raw
+SEEDS ?= 1
+ONLY ?=
+FORCE ?=
+PDF_ENGINE ?=
+
+TEMPLATES := $(wildcard templates/*.j2 templates/*.yaml templates/*.bib)
+TEX_PACKAGES := texlive-latex-recommended texlive-fonts-recommended lmodern texlive-xetex poppler-utils
+
+.PHONY: help install tex experiments report markdown test data check-data clean distclean 
+
+help: ## List the targets and the settings they read
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo
+	@echo "Settings: PROFILE=quick|full  DATA=auto|real|embedded  DATA_DIR=$(DATA_DIR)  SEEDS=$(SEEDS)"
+	@echo "          ONLY='bbc-*,20ng-lstm'  FORCE=1  PDF_ENGINE=xelatex|lualatex|pdflatex"
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+install: $(INSTALLED) ## Create .venv and install the project and its test tools
+
+tex: ## Install a TeX engine for the PDF (as root), or print the line to run
+	@if ! command -v xelatex >/dev/null || ! command -v pdftotext >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing TeX from Debian's packages (a few minutes, once)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES) >/dev/null; \
+	  else \
+	    echo "error: the PDF needs a TeX engine. Run:"; \
+	    echo "  sudo apt-get install -y $(TEX_PACKAGES)"; exit 1; \
+	  fi; \
+	fi
+
+experiments: $(INSTALLED) ## Train and evaluate every experiment whose results are missing or stale
+	$(PY) -m experiments run --profile $(PROFILE) --data $(DATA) --seeds $(SEEDS) --data-dir '$(DATA_DIR)' \
+	  $(if $(ONLY),--only '$(ONLY)') $(if $(FORCE),--force)
+
+# The suite touches results/.updated only when a result changed, so an
+# unchanged report is not re-rendered.
+results/.updated: experiments ;
+
+build/report.md: $(TEMPLATES) results/.updated | $(INSTALLED)
+	$(PY) -m report markdown
+
+markdown: build/report.md ## Render the chapters to build/report.md (no training, no PDF)
+
+build/report.pdf: build/report.md report/crossref/crossref.lua | tex
+	$(PY) -m report pdf $(if $(PDF_ENGINE),--engine $(PDF_ENGINE))
+
+report: build/report.pdf ## Run missing experiments, render the chapters, build build/report.pdf
+
+test: $(INSTALLED) tex ## Run the test suite (offline, a few minutes)
+	$(PY) -m pytest -q
+	$(MAKE) -s -C report/crossref test PANDOC="$$($(PY) -c 'import pypandoc; print(pypandoc.get_pandoc_path())')"
+
+data: $(INSTALLED) ## Download the four real datasets into DATA_DIR (needs internet)
+	$(PY) -c "from pathlib import Path; from experiments.datasets import fetch_all; fetch_all(Path('$(DATA_DIR)'))"
+
+check-data: $(INSTALLED) ## Check the real data in DATA_DIR against the documented counts
+	$(PY) -m experiments.check_data --data-dir '$(DATA_DIR)'
+
+clean: ## Remove the report, results and figures (keeps .venv and data)
+	rm -rf build results
+	find images -mindepth 1 -not -name README.md -delete
+
+distclean: clean ## Also remove .venv and the cached embedded data and vectors
+	rm -rf $(VENV) data/interim

@@ -7,9 +7,12 @@ import os
 import sys
 from pathlib import Path
 
-from experiments import paths
-from experiments.data import DATA_CHOICES
-from experiments.specs import PROFILES, SpecError
+# Before anything imports TensorFlow: keep its C++ start-up chatter off the progress lines.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+from experiments import paths  # noqa: E402
+from experiments.data import DATA_CHOICES  # noqa: E402
+from experiments.specs import PROFILES, SpecError  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,7 +29,6 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("list", help="list the declared experiments")
     args = parser.parse_args(argv)
 
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     try:
         from experiments import studies, suite
         from experiments.run import RunPaths

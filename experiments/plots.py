@@ -69,6 +69,19 @@ def roc(curves: dict, path: Path) -> Path:
     return _save(fig, path)
 
 
+def sweep(xs: list, series: dict[str, list[float]], xlabel: str, path: Path) -> Path:
+    """Test accuracy of each series against the swept setting (sequence length, interval, …)."""
+    fig, ax = plt.subplots(figsize=(6, 3.6))
+    for name, ys in series.items():
+        ax.plot(xs, ys, marker="o", label=name)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("test accuracy")
+    ax.set_xticks(xs)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small")
+    return _save(fig, path)
+
+
 def draw_all(results: dict, folder: Path) -> dict[str, str]:
     """Every standard figure of one run, as {figure: file name} inside ``folder``."""
     drawn = {}

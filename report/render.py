@@ -9,6 +9,7 @@ as a visible "not run yet" box instead of stopping the report.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +53,11 @@ def load_runs(results_dir: Path) -> dict[str, Run]:
     return runs
 
 
+def _natural(text: str) -> list:
+    """Sort key that puts 'seq_len=50' before 'seq_len=100'."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+
+
 def _seed_order(path: Path) -> tuple[str, int]:
     return path.parent.parent.name, int(path.parent.name.removeprefix("seed-"))
 
@@ -88,6 +94,47 @@ def class_rows(run: Run) -> list[list[str]]:
         [escape(name), fmt(c["precision"]), fmt(c["recall"]), fmt(c["f1"]), count(c["support"])]
         for name, c in run.metrics["per_class"].items()
     ]
+
+
+def score_row(run: Run) -> list[str]:
+    """One row of a comparison table: model, study, accuracy, macro-F1, training time."""
+    m = run.metrics
+    return [escape(run.spec["title"]), run.spec["study"], fmt(m["accuracy"]), fmt(m["macro_f1"]),
+            f"{run.timings['train_seconds']:.0f} s"]
+
+
+def sweep_row(run: Run) -> list[str]:
+    """One row of a sweep table: swept value, accuracy, macro-F1, epochs run."""
+    epochs = run.training.get("epochs_run", "–")
+    return [point_value(run), fmt(run.metrics["accuracy"]), fmt(run.metrics["macro_f1"]), str(epochs)]
+
+
+def market_rows(lstm: list[Run], majority: list[Run], tfidf: list[Run]) -> list[list[str]]:
+    """Rows of the per-interval table: N, LSTM, majority and TF-IDF accuracy, test size."""
+    return [
+        [point_value(a), fmt(a.metrics["accuracy"]), fmt(b.metrics["accuracy"]), fmt(c.metrics["accuracy"]),
+         count(a.data["sizes"]["test"])]
+        for a, b, c in zip(lstm, majority, tfidf)
+    ]
+
+
+def twitter_rows(models: list[list[Run]]) -> list[list[str]]:
+    """Rows of model × split accuracy; each entry is the list of a model's split points."""
+    rows = []
+    for points in models:
+        by_split = {value: fmt(r.metrics["accuracy"]) for value, r in by_point(points).items()}
+        rows.append([escape(points[0].spec["title"]), by_split.get("random", "–"), by_split.get("grouped", "–")])
+    return rows
+
+
+def by_point(points: list[Run]) -> dict[str, Run]:
+    """The points of a sweep by their swept value (``{"random": …, "grouped": …}``)."""
+    return {point_value(r): r for r in points}
+
+
+def point_value(run: Run) -> str:
+    """The swept value of one point of a sweep (``20ng-seq-len@seq_len=50`` → ``50``)."""
+    return run.id.rsplit("=", 1)[-1]
 
 
 def weakest_class(run: Run) -> dict:
@@ -140,12 +187,18 @@ class Missing(LookupError):
     """A template asked for an experiment that has no results yet."""
 
 
-def make_environment(templates_dir: Path, runs: dict[str, Run], warn: Callable[[str], None]) -> jinja2.Environment:
+def make_environment(
+    templates_dir: Path, runs: dict[str, Run], warn: Callable[[str], None], images_dir: Path
+) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,  # Markdown, not HTML: data text goes through |escape explicitly
+        extensions=["jinja2.ext.do"],
+        # pandoc-crossref labels ({#fig:x}) look like Jinja comments; comments are {## … ##} instead.
+        comment_start_string="{##",
+        comment_end_string="##}",
     )
 
     def run(experiment_id: str) -> Run:
@@ -153,29 +206,51 @@ def make_environment(templates_dir: Path, runs: dict[str, Run], warn: Callable[[
             raise Missing(experiment_id)
         return runs[experiment_id]
 
+    def sweep(experiment_id: str) -> list[Run]:
+        """The finished points of a sweep, in the order of their swept value."""
+        prefix = f"{experiment_id}@"
+        points = [r for key, r in runs.items() if key.startswith(prefix)]
+        return sorted(points, key=lambda r: _natural(r.id.removeprefix(prefix)))
+
+    def sweep_figure(series: dict[str, list[Run]], xlabel: str, caption: str, label: str, width: str = "70%") -> str:
+        """Draw test accuracy against the swept value for each named list of points, and place it."""
+        from experiments import plots
+
+        first = next(iter(series.values()))
+        xs = [int(v) if v.isdigit() else v for v in map(point_value, first)]
+        ys = {name: [r.metrics["accuracy"] for r in points] for name, points in series.items()}
+        folder = first[0].id.split("@")[0]
+        path = plots.sweep(xs, ys, xlabel, images_dir / folder / f"sweep-{label.removeprefix('fig:')}.png")
+        return figure(path.relative_to(images_dir.parent).as_posix(), caption, label, width)
+
     def with_runs(*experiment_ids: str, caller: Callable) -> str:
-        """Render the block with the runs, or a visible box naming how to make the missing ones."""
-        missing = [i for i in experiment_ids if i not in runs]
+        """Render the block with the runs (a sweep id gives its list of points), or a visible box naming how to make the missing ones."""
+        missing = [i for i in experiment_ids if i not in runs and not sweep(i)]
         if missing:
             warn(f"not run yet: {', '.join(missing)}")
             only = ",".join(missing)
             return f"\n::: {{.missing}}\n**Not run yet:** `make experiments ONLY={only}`\n:::\n"
-        return caller(*(runs[i] for i in experiment_ids))
+        return caller(*(runs[i] if i in runs else sweep(i) for i in experiment_ids))
 
     helpers = {name: globals()[name] for name in HELPERS}
-    env.globals.update(run=run, with_runs=with_runs, runs=runs, **helpers)
-    env.filters.update(fmt=fmt, pct=pct, count=count, escape=escape)
+    env.globals.update(zip=zip, run=run, with_runs=with_runs, sweep=sweep, sweep_figure=sweep_figure, runs=runs, **helpers)
+    env.filters.update(
+        fmt=fmt, pct=pct, count=count, escape=escape, score_row=score_row, sweep_row=sweep_row, point_value=point_value
+    )
     return env
 
 
 #: The helpers every template can call (besides ``run``, ``with_runs`` and ``runs``).
-HELPERS = ("fmt", "pct", "count", "figure", "table", "escape", "layer_rows", "class_rows", "weakest_class")
+HELPERS = (
+    "fmt", "pct", "count", "figure", "table", "escape", "layer_rows", "class_rows", "score_row", "sweep_row", "point_value", "by_point", "market_rows", "twitter_rows",
+    "weakest_class",
+)
 
 
 def render_chapters(templates_dir: Path, runs: dict[str, Run], root: Path) -> tuple[str, list[str]]:
     """The whole report's Markdown body and the warnings raised while rendering it."""
     warnings: list[str] = []
-    env = make_environment(templates_dir, runs, warnings.append)
+    env = make_environment(templates_dir, runs, warnings.append, root / "images")
     parts = []
     for path in sorted(Path(templates_dir).glob(CHAPTER_GLOB)):
         source = path.relative_to(root).as_posix()

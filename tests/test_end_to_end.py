@@ -1,0 +1,62 @@
+"""One documented study from spec to PDF on a tiny embedded corpus: the whole slice works."""
+
+import shutil
+import subprocess
+
+import pytest
+
+from experiments import results, studies
+from experiments.run import RunPaths, run_experiment
+from experiments.specs import expand
+from report.build import build_pdf
+from report.render import write_markdown
+
+from experiments.paths import ROOT, TEMPLATES_DIR
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    """Study 1b for one epoch on 150 generated articles of at most 64 tokens."""
+    root = tmp_path_factory.mktemp("project")
+    paths = RunPaths(data_dir=root / "raw", cache_dir=root / "interim", results_dir=root / "results", images_dir=root / "images")
+    (declared,) = [s for s in studies.STUDIES if s.id == "bbc-stacked-bilstm"]
+    (spec,) = expand(declared, profile="quick")
+    spec = spec.replace({"train.epochs": 1, "data.max_train": 150, "vectorize.seq_len": 64})
+    outcome = run_experiment(spec, seed=0, profile="quick", source="embedded", key="test", paths=paths, verbose=0)
+    return root, paths, outcome
+
+
+def test_the_run_writes_a_valid_results_file_and_three_figures(tiny_run):
+    root, paths, outcome = tiny_run
+    stored = results.read(paths.run_folder(outcome_spec(outcome), 0) / results.RESULTS_FILE)
+    assert stored["metrics"]["accuracy"] == outcome["metrics"]["accuracy"]
+    assert stored["data"]["source"] == "embedded"
+    assert set(stored["figures"]) == {"learning-curve", "confusion-matrix", "roc"}
+    for figure in stored["figures"].values():
+        assert (root / figure).stat().st_size > 1000
+    assert stored["model"]["params"]["trainable"] == 135_237  # STUDIES.md, study 1b
+    assert len(stored["training"]["history"]["val_accuracy"]) == 1
+    assert sum(map(sum, stored["metrics"]["confusion_matrix"])) == stored["data"]["sizes"]["test"]
+
+
+def outcome_spec(outcome):
+    from experiments.specs import ExperimentSpec
+
+    return ExperimentSpec.from_dict(outcome["spec"])
+
+
+@pytest.mark.skipif(shutil.which("xelatex") is None or shutil.which("pdftotext") is None, reason="needs TeX and poppler")
+def test_the_report_of_that_run_is_a_pdf_with_numbered_references(tiny_run):
+    root, paths, outcome = tiny_run
+    markdown = root / "build" / "report.md"
+    warnings = write_markdown(TEMPLATES_DIR, paths.results_dir, root, markdown)
+    assert any("bbc-dense" in w for w in warnings)  # the other studies show "not run yet"
+    pdf = build_pdf(markdown, root / "build" / "report.pdf", root=root, bibliography=TEMPLATES_DIR / "references.bib")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Figure 1" in text and "Table 1" in text
+    assert "@fig:" not in text and "@tbl:" not in text and "??" not in text
+    assert f"{100 * outcome['metrics']['accuracy']:.1f}" in text  # the number comes from the results file
+    assert "Hochreiter" in text  # citeproc resolved the citation
+    assert "Not run yet" in text

@@ -25,6 +25,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--seeds", type=int, default=1, help="seeds per experiment (0 … N-1)")
     run.add_argument("--force", action="store_true", help="rerun even what is up to date")
     run.add_argument("--data-dir", type=Path, default=paths.DATA_DIR, help="folder of the raw data files")
+    run.add_argument("--results-dir", type=Path, default=paths.RESULTS_DIR, help="where results folders go")
+    run.add_argument("--images-dir", type=Path, default=paths.IMAGES_DIR, help="where figures go")
     run.add_argument("--quiet", action="store_true", help="no per-epoch lines")
     sub.add_parser("list", help="list the declared experiments")
     args = parser.parse_args(argv)
@@ -43,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.seeds < 1:
         parser.error(f"--seeds must be at least 1, got {args.seeds}")
     run_paths = RunPaths(
-        data_dir=args.data_dir, cache_dir=paths.CACHE_DIR, results_dir=paths.RESULTS_DIR, images_dir=paths.IMAGES_DIR
+        data_dir=args.data_dir, cache_dir=paths.CACHE_DIR, results_dir=args.results_dir, images_dir=args.images_dir
     )
     try:
         return suite.run_suite(

@@ -1,0 +1,78 @@
+"""The suite runs what is missing or stale, skips what is fresh, and survives a kill."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from experiments import results, suite
+from experiments.paths import ROOT
+from experiments.run import RunPaths
+
+REFERENCES = "market-majority,market-tfidf-logreg"  # 14 fast runs, no neural network
+
+
+def run_cli(tmp: Path, only: str, *extra: str) -> subprocess.Popen:
+    command = [
+        sys.executable, "-m", "experiments", "run", "--data", "embedded", "--quiet", "--only", only,
+        "--results-dir", str(tmp / "results"), "--images-dir", str(tmp / "images"), *extra,
+    ]
+    env = {**os.environ, "CACHE_DIR": str(tmp / "interim")}
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def finished(tmp: Path) -> list[Path]:
+    return sorted((tmp / "results").glob(f"*/seed-*/{results.RESULTS_FILE}"))
+
+
+def test_a_fresh_result_is_skipped_and_a_stale_one_rerun(tmp_path, monkeypatch):
+    done = run_cli(tmp_path, "bbc-majority")
+    out, _ = done.communicate(timeout=300)
+    assert done.returncode == 0, out
+    paths = RunPaths(tmp_path / "raw", tmp_path / "interim", tmp_path / "results", tmp_path / "images")
+    todo, fresh = suite.plan(pattern="bbc-majority", profile="quick", data_choice="embedded", seeds=1, paths=paths)
+    assert (len(todo), len(fresh)) == (0, 1)
+    # Another seed is new work; a change to the training code makes the old result stale.
+    todo, fresh = suite.plan(pattern="bbc-majority", profile="quick", data_choice="embedded", seeds=2, paths=paths)
+    assert [job.seed for job in todo] == [1] and len(fresh) == 1
+    monkeypatch.setattr(results, "code_version", lambda: "edited")
+    todo, fresh = suite.plan(pattern="bbc-majority", profile="quick", data_choice="embedded", seeds=1, paths=paths)
+    assert (len(todo), len(fresh)) == (1, 0)
+
+
+def test_a_killed_suite_keeps_finished_runs_whole_and_the_next_run_resumes(tmp_path):
+    first = run_cli(tmp_path, REFERENCES)
+    deadline = time.monotonic() + 240
+    while len(finished(tmp_path)) < 3 and time.monotonic() < deadline and first.poll() is None:
+        time.sleep(0.05)
+    first.send_signal(signal.SIGKILL)
+    first.communicate()
+    kept = finished(tmp_path)
+    assert 3 <= len(kept) < 14, "the kill should land in the middle of the suite"
+    for path in kept:
+        results.read(path)  # every file that exists is complete and valid
+    leftovers = [p for p in (tmp_path / "results").rglob("*.tmp")]
+    assert not leftovers
+
+    second = run_cli(tmp_path, REFERENCES)
+    out, _ = second.communicate(timeout=300)
+    assert second.returncode == 0, out
+    assert f"{14 - len(kept)} run(s) to do, {len(kept)} up to date" in out
+    assert len(finished(tmp_path)) == 14
+
+
+def test_a_second_suite_on_the_same_results_is_refused_with_the_holder(tmp_path):
+    with suite.suite_lock(tmp_path / "results"):
+        blocked = run_cli(tmp_path, "bbc-majority")
+        out, _ = blocked.communicate(timeout=300)
+    assert blocked.returncode != 0
+    assert "another `make experiments` is running (pid" in out
+
+
+def test_an_unknown_pattern_lists_the_ids(tmp_path):
+    proc = run_cli(tmp_path, "no-such-*")
+    out, _ = proc.communicate(timeout=300)
+    assert proc.returncode == 2 and "bbc-stacked-bilstm" in out

@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     markdown = paths.BUILD_DIR / "report.md"
     try:
         if args.command == "markdown":
-            write_markdown(paths.TEMPLATES_DIR, paths.RESULTS_DIR, paths.ROOT, markdown)
+            write_markdown(paths.TEMPLATES_DIR, paths.RESULTS_DIR, paths.IMAGES_DIR, markdown)
             print(f"wrote {markdown.relative_to(paths.ROOT)}")
         else:
             out = build_pdf(

@@ -247,13 +247,13 @@ HELPERS = (
 )
 
 
-def render_chapters(templates_dir: Path, runs: dict[str, Run], root: Path) -> tuple[str, list[str]]:
+def render_chapters(templates_dir: Path, runs: dict[str, Run], images_dir: Path) -> tuple[str, list[str]]:
     """The whole report's Markdown body and the warnings raised while rendering it."""
     warnings: list[str] = []
-    env = make_environment(templates_dir, runs, warnings.append, root / "images")
+    env = make_environment(templates_dir, runs, warnings.append, images_dir)
     parts = []
     for path in sorted(Path(templates_dir).glob(CHAPTER_GLOB)):
-        source = path.relative_to(root).as_posix()
+        source = f"{Path(templates_dir).name}/{path.name}"
         try:
             body = env.get_template(path.name).render()
         except jinja2.TemplateSyntaxError as err:
@@ -279,10 +279,13 @@ def _template_line(err: BaseException, path: Path) -> str:
     return line
 
 
-def write_markdown(templates_dir: Path, results_dir: Path, root: Path, out: Path) -> list[str]:
-    """Render ``out`` (front matter from ``templates/metadata.yaml`` plus every chapter)."""
+def write_markdown(templates_dir: Path, results_dir: Path, images_dir: Path, out: Path) -> list[str]:
+    """Render ``out`` (front matter from ``templates/metadata.yaml`` plus every chapter).
+
+    Figure paths are relative to the parent of ``images_dir``, where pandoc runs.
+    """
     runs = load_runs(results_dir)
-    body, warnings = render_chapters(templates_dir, runs, root)
+    body, warnings = render_chapters(templates_dir, runs, images_dir)
     metadata = (Path(templates_dir) / "metadata.yaml").read_text(encoding="utf-8")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".tmp")

@@ -6,12 +6,11 @@ import subprocess
 import pytest
 
 from experiments import results, studies
+from experiments.paths import TEMPLATES_DIR
 from experiments.run import RunPaths, run_experiment
-from experiments.specs import expand
+from experiments.specs import ExperimentSpec, expand
 from report.build import build_pdf
 from report.render import write_markdown
-
-from experiments.paths import ROOT, TEMPLATES_DIR
 
 pytestmark = pytest.mark.slow
 
@@ -30,7 +29,7 @@ def tiny_run(tmp_path_factory):
 
 def test_the_run_writes_a_valid_results_file_and_three_figures(tiny_run):
     root, paths, outcome = tiny_run
-    stored = results.read(paths.run_folder(outcome_spec(outcome), 0) / results.RESULTS_FILE)
+    stored = results.read(paths.run_folder(ExperimentSpec.from_dict(outcome["spec"]), 0) / results.RESULTS_FILE)
     assert stored["metrics"]["accuracy"] == outcome["metrics"]["accuracy"]
     assert stored["data"]["source"] == "embedded"
     assert set(stored["figures"]) == {"learning-curve", "confusion-matrix", "roc"}
@@ -41,17 +40,11 @@ def test_the_run_writes_a_valid_results_file_and_three_figures(tiny_run):
     assert sum(map(sum, stored["metrics"]["confusion_matrix"])) == stored["data"]["sizes"]["test"]
 
 
-def outcome_spec(outcome):
-    from experiments.specs import ExperimentSpec
-
-    return ExperimentSpec.from_dict(outcome["spec"])
-
-
 @pytest.mark.skipif(shutil.which("xelatex") is None or shutil.which("pdftotext") is None, reason="needs TeX and poppler")
 def test_the_report_of_that_run_is_a_pdf_with_numbered_references(tiny_run):
     root, paths, outcome = tiny_run
     markdown = root / "build" / "report.md"
-    warnings = write_markdown(TEMPLATES_DIR, paths.results_dir, root, markdown)
+    warnings = write_markdown(TEMPLATES_DIR, paths.results_dir, paths.images_dir, markdown)
     assert any("bbc-dense" in w for w in warnings)  # the other studies show "not run yet"
     pdf = build_pdf(markdown, root / "build" / "report.pdf", root=root, bibliography=TEMPLATES_DIR / "references.bib")
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout

@@ -95,9 +95,10 @@ def split_indices(
     if kind == "grouped":
         if corpus.groups is None:
             raise ValueError(f"{corpus.name} has no groups; use 'random' or 'time'")
-        groups = np.unique(corpus.groups)
-        held = set(rng.choice(groups, size=max(1, round(len(groups) * test_size)), replace=False))
-        mask = np.fromiter((g in held for g in corpus.groups), bool, count=n)
+        groups = linked_groups(corpus.groups, corpus.texts)
+        unique = np.unique(groups)
+        held = set(rng.choice(unique, size=max(1, round(len(unique) * test_size)), replace=False).tolist())
+        mask = np.fromiter((g in held for g in groups), bool, count=n)
         return np.flatnonzero(~mask), np.flatnonzero(mask)
     if kind == "random":
         labels = np.asarray(corpus.labels)
@@ -109,3 +110,28 @@ def split_indices(
             train.append(rows[cut:])
         return np.sort(np.concatenate(train)), np.sort(np.concatenate(test))
     raise ValueError(f"unknown split kind {kind!r}; allowed: predefined, random, grouped, time")
+
+
+def linked_groups(groups: np.ndarray, texts: list[str]) -> np.ndarray:
+    """Group ids merged wherever two groups share an identical text.
+
+    The same tweet posted under two ids would otherwise sit on both sides of a
+    grouped split; merging them makes "no group crosses" also mean "no text crosses".
+    """
+    parent: dict = {}
+
+    def find(g):
+        parent.setdefault(g, g)
+        while parent[g] != g:
+            parent[g] = parent[parent[g]]
+            g = parent[g]
+        return g
+
+    first_group_of: dict[str, object] = {}
+    for group, text in zip(groups.tolist(), texts):
+        key = " ".join(text.lower().split())
+        other = first_group_of.setdefault(key, group)
+        root_a, root_b = find(group), find(other)
+        if root_a != root_b:
+            parent[root_a] = root_b
+    return np.array([find(g) for g in groups.tolist()])

@@ -53,7 +53,7 @@ MAX_INTERVAL = 60
 ROWS = {
     "bbc": {"quick": 600, "full": 2225},
     "20newsgroups": {"quick": 2000, "full": 18846},
-    "twitter-sentiment": {"quick": 3000, "full": 60000},
+    "twitter-sentiment": {"quick": 6000, "full": 60000},
     "trump-market": {"quick": 1500, "full": 9000},
 }
 UNLABELLED = {

@@ -16,7 +16,7 @@ BBC_VECTORS = VectorsSpec("word2vec-google-news-300", dim=300, trainable=False)
 # A length near 1,000 keeps 99 % of the real articles whole.
 BBC_TOKENS = VectorizeSpec(max_tokens=20_000, seq_len=1000)
 BBC_TRAIN = TrainSpec(epochs=40, batch_size=32, learning_rate=1e-3, patience=6)
-BBC_QUICK = {"train.epochs": 6, "train.patience": None, "vectorize.seq_len": 300, "data.max_train": 800}
+BBC_QUICK = {"train.epochs": 12, "train.patience": None, "vectorize.seq_len": 300, "data.max_train": 800}
 
 # -- 2. 20 Newsgroups ---------------------------------------------------------
 
@@ -24,7 +24,7 @@ NEWSGROUPS = DataSpec("20newsgroups", split="predefined", validation_size=0.1, o
 GLOVE_100 = VectorsSpec("glove-wiki-gigaword-100", dim=100, trainable=False)
 NEWSGROUPS_TOKENS = VectorizeSpec(max_tokens=20_000, seq_len=30)
 NEWSGROUPS_TRAIN = TrainSpec(epochs=50, batch_size=32, learning_rate=1e-3)
-NEWSGROUPS_QUICK = {"train.epochs": 6, "train.batch_size": 64, "data.max_train": 3000}
+NEWSGROUPS_QUICK = {"train.epochs": 20, "train.batch_size": 64, "data.max_train": 3000}
 
 # -- 3. Tweets and the S&P 500 ------------------------------------------------
 
@@ -42,7 +42,7 @@ TWITTER_VECTORS = VectorsSpec("word2vec-google-news-300", dim=300, trainable=Tru
 TWITTER_TOKENS = VectorizeSpec(max_tokens=20_000, seq_len=96)
 TWITTER_TRAIN = TrainSpec(epochs=35, batch_size=128, learning_rate=1e-4, patience=5)
 # A higher rate makes up for the few quick epochs; the report states the profile.
-TWITTER_QUICK = {"train.epochs": 4, "train.patience": None, "train.learning_rate": 1e-3, "data.max_train": 4000}
+TWITTER_QUICK = {"train.epochs": 5, "train.patience": None, "train.learning_rate": 1e-3, "data.max_train": 5000}
 TWITTER_SPLITS = {"data.split": ["random", "grouped"]}
 
 
@@ -62,7 +62,7 @@ STUDIES: list[ExperimentSpec] = [
     ExperimentSpec(
         id="bbc-dense", study="1a", title="Dense baseline (averaged vectors)", data=BBC, vectorize=BBC_TOKENS,
         vectors=BBC_VECTORS, model=ModelSpec("dense", {"hidden": 64, "dropout": 0.3}), train=BBC_TRAIN,
-        quick=BBC_QUICK,
+        quick={**BBC_QUICK, "train.epochs": 30},
     ),
     ExperimentSpec(
         id="bbc-stacked-bilstm", study="1b", title="Stacked BiLSTM", data=BBC, vectorize=BBC_TOKENS,
@@ -129,7 +129,7 @@ STUDIES: list[ExperimentSpec] = [
         vectorize=TWITTER_TOKENS, vectors=VectorsSpec("word2vec-google-news-300", dim=300, trainable=False),
         model=ModelSpec("dense", {"hidden": 128, "dropout": 0.3}),
         train=TrainSpec(epochs=20, batch_size=128, learning_rate=1e-3, patience=3),
-        quick={"train.epochs": 4, "train.patience": None, "data.max_train": 4000}, grid=TWITTER_SPLITS,
+        quick={"train.epochs": 10, "train.patience": None, "data.max_train": 5000}, grid=TWITTER_SPLITS,
     ),
     *references("twitter", "4", TWITTER, TWITTER_TOKENS, grid=TWITTER_SPLITS),
 ]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import socket
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,7 +53,7 @@ def load_word_vectors(
     data_dir: Path,
     cache_dir: Path,
     seed: int = 0,
-    download: bool = False,
+    download: bool = True,
 ) -> WordVectors:
     """The vectors ``name`` of dimension ``dim``, falling back to word2vec trained on ``train_texts``."""
     if name in PRETRAINED:
@@ -63,16 +64,25 @@ def load_word_vectors(
             path = Path(data_dir) / "vectors" / file
             if path.exists():
                 return WordVectors(_read_file(path), dim, f"file:{file}", f"pre-trained {name} read from {file}")
-        if download:
+        if download and _online():
             try:
                 import gensim.downloader
 
                 return WordVectors(gensim.downloader.load(name), dim, f"gensim-downloader:{name}", f"pre-trained {name}")
-            except Exception as err:  # noqa: BLE001 - any network failure means: train our own
+            except Exception as err:  # noqa: BLE001 - any download failure means: train our own
                 print(f"[vectors] could not download {name} ({err}); training word2vec instead")
     elif name != "word2vec":
         raise ValueError(f"unknown vectors {name!r}; allowed: {', '.join([*PRETRAINED, 'word2vec'])}")
     return _train_word2vec(list(train_texts), dim=dim, cache_dir=Path(cache_dir), seed=seed, stands_in_for=name)
+
+
+def _online(host: str = "github.com", timeout: float = 3.0) -> bool:
+    """Whether gensim's download host answers; a closed network fails fast instead of hanging."""
+    try:
+        socket.create_connection((host, 443), timeout=timeout).close()
+        return True
+    except OSError:
+        return False
 
 
 def _read_file(path: Path):

@@ -82,6 +82,19 @@ def sweep(xs: list, series: dict[str, list[float]], xlabel: str, path: Path) -> 
     return _save(fig, path)
 
 
+def length_histograms(histograms: dict[str, dict], path: Path) -> Path:
+    """Token counts of the training texts, one panel per dataset (from stored histograms)."""
+    fig, axes = plt.subplots(1, len(histograms), figsize=(3.2 * len(histograms), 2.8), squeeze=False)
+    for ax, (name, h) in zip(axes[0], histograms.items()):
+        edges = np.asarray(h["edges"])
+        ax.bar(edges[:-1], h["histogram"], width=np.diff(edges), align="edge", color="#4C72B0")
+        ax.axvline(h["p50"], color="black", linestyle="--", linewidth=1)
+        ax.set_title(name, fontsize="medium")
+        ax.set_xlabel("tokens")
+    axes[0][0].set_ylabel("training texts")
+    return _save(fig, path)
+
+
 def draw_all(results: dict, folder: Path) -> dict[str, str]:
     """Every standard figure of one run, as {figure: file name} inside ``folder``."""
     drawn = {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import platform
 import shutil
+import subprocess
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -71,6 +72,7 @@ def run_experiment(
             "notes": corpus.notes,
             "sizes": {part: len(getattr(splits, part)) for part in ("train", "validation", "test")},
             "split": spec.data.split,
+            **describe_splits(splits),
         },
         "class_names": list(corpus.class_names),
         **outcome,
@@ -90,6 +92,25 @@ def run_experiment(
     results.write_json_atomic(folder / results.RESULTS_FILE, results.validate(payload))
     shutil.rmtree(folder / "work", ignore_errors=True)
     return payload
+
+
+def describe_splits(splits: data.Splits) -> dict:
+    """Class counts per split and the token-length distribution of the training texts."""
+    from experiments.vectorize import tokenize
+
+    n_classes = len(splits.train.class_names)
+    counts = {
+        part: np.bincount(getattr(splits, part).labels, minlength=n_classes).tolist()
+        for part in ("train", "validation", "test")
+    }
+    lengths = np.array([len(tokenize(text)) for text in splits.train.texts])
+    quantiles = {f"p{q}": float(np.percentile(lengths, q)) for q in (50, 90, 99)}
+    histogram, edges = np.histogram(lengths, bins=30)
+    return {
+        "class_counts": counts,
+        "train_lengths": {**quantiles, "max": int(lengths.max()), "mean": float(lengths.mean()),
+                          "histogram": histogram.tolist(), "edges": edges.tolist()},
+    }
 
 
 def _run_reference(spec: ExperimentSpec, splits: data.Splits, seed: int) -> dict:
@@ -162,6 +183,17 @@ def _run_network(
     }
 
 
+def _git_commit() -> str | None:
+    """The commit of the code that ran, with ``+dirty`` when it had uncommitted changes."""
+    root = Path(__file__).resolve().parents[1]
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "experiments"], cwd=root, capture_output=True, text=True)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return commit.stdout.strip()[:12] + ("+dirty" if dirty.stdout.strip() else "")
+
+
 def environment() -> dict:
     """Library versions and the machine, for the provenance appendix."""
     versions = {}
@@ -173,6 +205,7 @@ def environment() -> dict:
     import keras
 
     return {
+        "git_commit": _git_commit(),
         "python": platform.python_version(),
         "platform": platform.platform(),
         "processor": platform.machine(),

@@ -132,6 +132,44 @@ def by_point(points: list[Run]) -> dict[str, Run]:
     return {point_value(r): r for r in points}
 
 
+def dataset_rows(datasets: dict[str, Run]) -> list[list[str]]:
+    """One row per dataset: source, split, sizes, classes, median and 99th-percentile length."""
+    rows = []
+    for name, r in datasets.items():
+        d = r.data
+        rows.append([
+            name, d["source"], d["split"], count(d["sizes"]["train"] + d["sizes"]["validation"]),
+            count(d["sizes"]["test"]), str(len(r.class_names)),
+            f"{d['train_lengths']['p50']:.0f} / {d['train_lengths']['p99']:.0f}",
+            str(d["notes"].get("duplicates_removed", "–")),
+        ])
+    return rows
+
+
+def provenance_rows(runs: dict[str, Run]) -> list[list[str]]:
+    """One row per data file (real data) or per generator setting (embedded data)."""
+    rows: dict[tuple, list[str]] = {}
+    for run in runs.values():
+        data = run.data
+        if data["source"] == "real":
+            for file, digest in sorted(data["provenance"].items()):
+                rows.setdefault((data["dataset"], file), [data["dataset"], "real", f"`{escape(file)}`", f"`{digest[:16]}`"])
+        else:
+            p = data["provenance"]
+            made = f"{p.get('generator')} v{p.get('version')}, seed {p.get('seed')}, size {p.get('size')}"
+            rows.setdefault((data["dataset"], made), [data["dataset"], "embedded", escape(made), "–"])
+    return [rows[key] for key in sorted(rows)]
+
+
+def run_rows(runs: dict[str, Run]) -> list[list[str]]:
+    """One row per experiment: id, profile, number of seeds, data source, wall time, when it finished."""
+    return [
+        [f"`{r.id}`", r.profile, str(len(r.seeds)), r.data["source"], f"{r.timings['total_seconds']:.0f} s",
+         r.timings["finished"].replace("T", " ")[:16]]
+        for r in sorted(runs.values(), key=lambda r: r.id)
+    ]
+
+
 def point_value(run: Run) -> str:
     """The swept value of one point of a sweep (``20ng-seq-len@seq_len=50`` → ``50``)."""
     return run.id.rsplit("=", 1)[-1]
@@ -223,6 +261,14 @@ def make_environment(
         path = plots.sweep(xs, ys, xlabel, images_dir / folder / f"sweep-{label.removeprefix('fig:')}.png")
         return figure(path.relative_to(images_dir.parent).as_posix(), caption, label, width)
 
+    def lengths_figure(datasets: dict[str, Run], caption: str, label: str, width: str = "100%") -> str:
+        """Histogram of training-text lengths for one run per dataset."""
+        from experiments import plots
+
+        histograms = {name: r.data["train_lengths"] for name, r in datasets.items()}
+        path = plots.length_histograms(histograms, images_dir / "data" / "lengths.png")
+        return figure(path.relative_to(images_dir.parent).as_posix(), caption, label, width)
+
     def with_runs(*experiment_ids: str, caller: Callable) -> str:
         """Render the block with the runs (a sweep id gives its list of points), or a visible box naming how to make the missing ones."""
         missing = [i for i in experiment_ids if i not in runs and not sweep(i)]
@@ -233,7 +279,7 @@ def make_environment(
         return caller(*(runs[i] if i in runs else sweep(i) for i in experiment_ids))
 
     helpers = {name: globals()[name] for name in HELPERS}
-    env.globals.update(zip=zip, run=run, with_runs=with_runs, sweep=sweep, sweep_figure=sweep_figure, runs=runs, **helpers)
+    env.globals.update(zip=zip, run=run, with_runs=with_runs, sweep=sweep, sweep_figure=sweep_figure, lengths_figure=lengths_figure, runs=runs, **helpers)
     env.filters.update(
         fmt=fmt, pct=pct, count=count, escape=escape, score_row=score_row, sweep_row=sweep_row, point_value=point_value
     )
@@ -242,7 +288,7 @@ def make_environment(
 
 #: The helpers every template can call (besides ``run``, ``with_runs`` and ``runs``).
 HELPERS = (
-    "fmt", "pct", "count", "figure", "table", "escape", "layer_rows", "class_rows", "score_row", "sweep_row", "point_value", "by_point", "market_rows", "twitter_rows",
+    "fmt", "pct", "count", "figure", "table", "escape", "layer_rows", "class_rows", "score_row", "sweep_row", "point_value", "by_point", "market_rows", "twitter_rows", "dataset_rows", "provenance_rows", "run_rows",
     "weakest_class",
 )
 

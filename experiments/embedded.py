@@ -42,7 +42,7 @@ Rng = np.random.Generator
 T = TypeVar("T")
 
 #: Bump whenever a change alters the generated texts; old cache files are then ignored.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 NAMES = ("bbc", "20newsgroups", "twitter-sentiment", "trump-market")
 SIZES = ("quick", "full")
 #: Minutes of simulated market after each tweet; ``interval`` may be 1 to this.
@@ -51,8 +51,8 @@ MAX_INTERVAL = 60
 #: Labelled rows and unlabelled texts per size. "quick" trains every model in minutes
 #: on two CPU cores; "full" is close to the real datasets.
 ROWS = {
-    "bbc": {"quick": 600, "full": 2225},
-    "20newsgroups": {"quick": 2000, "full": 18846},
+    "bbc": {"quick": 1200, "full": 2225},
+    "20newsgroups": {"quick": 5000, "full": 18846},
     "twitter-sentiment": {"quick": 6000, "full": 60000},
     "trump-market": {"quick": 1500, "full": 9000},
 }

@@ -161,16 +161,17 @@ def _run_network(
         vocab_size=vectorizer.vocab_size,
         embedding_dim=spec.vectors.dim,
         num_classes=len(corpus.class_names),
-        seq_len=spec.vectorize.seq_len,
+        # Length-bucketed batches vary in width; rows never exceed seq_len either way.
+        seq_len=None if spec.train.bucket_by_length else spec.vectorize.seq_len,
         embedding_weights=embedding_weights,
         trainable_embedding=spec.vectors.trainable,
         **spec.model.params,
     )
     fitted = train.fit(
         model, (x["train"], splits.train.labels), (x["validation"], splits.validation.labels), spec.train,
-        work_dir=work_dir, verbose=verbose,
+        work_dir=work_dir, seed=seed, verbose=verbose,
     )
-    proba = model.predict(x["test"], batch_size=256, verbose=0)
+    proba = train.predict(model, x["test"], bucket=spec.train.bucket_by_length)
     return {
         "metrics": evaluate(splits.test.labels, proba, splits.test.class_names),
         "training": fitted,

@@ -83,6 +83,9 @@ class TrainSpec:
     batch_size: int = field(default=32, metadata={"help": "examples per batch"})
     learning_rate: float = field(default=1e-3, metadata={"help": "Adam learning rate"})
     patience: int | None = field(default=None, metadata={"help": "early stopping on validation accuracy; None: off"})
+    bucket_by_length: bool = field(
+        default=True, metadata={"help": "pad each batch to its longest text (False: every row to seq_len)"}
+    )
 
     def __post_init__(self) -> None:
         _check_positive("train.epochs", self.epochs)

@@ -2,6 +2,10 @@
 
 The test split never reaches this module: early stopping and the learning
 curves only ever see the validation rows.
+
+Batches are grouped by length: each batch is padded only to its own longest
+text instead of the spec's ``seq_len``. The models mask padding, so this
+changes the work done per batch, not what a batch computes.
 """
 
 from __future__ import annotations
@@ -13,6 +17,11 @@ import keras
 import numpy as np
 
 from experiments.specs import TrainSpec
+from experiments.vectorize import PAD
+
+#: Batch widths are rounded up to a multiple of this, so the backend compiles
+#: a handful of shapes instead of one per distinct length.
+WIDTH_STEP = 16
 
 
 def seed_everything(seed: int) -> None:
@@ -22,6 +31,78 @@ def seed_everything(seed: int) -> None:
         import tensorflow as tf
 
         tf.config.experimental.enable_op_determinism()
+
+
+class LengthBatches(keras.utils.PyDataset):
+    """Batches of post-padded rows cut to the longest row in each batch.
+
+    Rows are sorted by length (ties broken at random), cut into batches, and the
+    batch order is shuffled every epoch when ``shuffle`` is set.
+    """
+
+    def __init__(self, x: np.ndarray, y: np.ndarray | None, batch_size: int, *, shuffle: bool, seed: int = 0):
+        super().__init__()
+        self.x, self.y, self.batch_size, self.shuffle = x, y, batch_size, shuffle
+        self.lengths = np.maximum((x != PAD).sum(axis=1), 1)
+        self.rng = np.random.default_rng(seed)
+        self._arrange()
+
+    def _arrange(self) -> None:
+        jitter = self.rng.random(len(self.lengths)) if self.shuffle else np.arange(len(self.lengths))
+        order = np.lexsort((jitter, self.lengths))
+        self.batches = [order[i : i + self.batch_size] for i in range(0, len(order), self.batch_size)]
+        if self.shuffle:
+            self.rng.shuffle(self.batches)
+
+    def __len__(self) -> int:
+        return len(self.batches)
+
+    def __getitem__(self, index: int):
+        rows = self.batches[index]
+        width = min(self.x.shape[1], -(-int(self.lengths[rows].max()) // WIDTH_STEP) * WIDTH_STEP)
+        x = self.x[rows, :width]
+        return x if self.y is None else (x, self.y[rows])
+
+    def on_epoch_end(self) -> None:
+        if self.shuffle:
+            self._arrange()
+
+    def order(self) -> np.ndarray:
+        """Row index of each prediction when predicting batch by batch."""
+        return np.concatenate(self.batches)
+
+
+def _feed(batches: LengthBatches):
+    """What ``fit``/``predict`` take: the PyDataset itself, or a tf.data pipeline on TensorFlow.
+
+    Keras infers a TensorFlow input signature from the first batches, which would
+    fix the batch width; an explicit signature with a free width avoids that, and
+    ``prefetch`` prepares the next batch while the current one trains.
+    """
+    if keras.backend.backend() != "tensorflow":
+        return batches
+    import tensorflow as tf
+
+    def epoch():
+        for index in range(len(batches)):
+            yield batches[index]
+        batches.on_epoch_end()
+
+    x_spec = tf.TensorSpec((None, None), tf.as_dtype(batches.x.dtype))
+    signature = x_spec if batches.y is None else (x_spec, tf.TensorSpec((None,), tf.as_dtype(batches.y.dtype)))
+    dataset = tf.data.Dataset.from_generator(epoch, output_signature=signature)
+    return dataset.apply(tf.data.experimental.assert_cardinality(len(batches))).prefetch(2)
+
+
+def predict(model: keras.Model, x: np.ndarray, *, bucket: bool, batch_size: int = 256) -> np.ndarray:
+    """Class probabilities for ``x`` in its own row order."""
+    if not bucket:
+        return model.predict(x, batch_size=batch_size, verbose=0)
+    batches = LengthBatches(x, None, batch_size, shuffle=False)
+    proba = model.predict(_feed(batches), verbose=0)
+    out = np.empty_like(proba)
+    out[batches.order()] = proba
+    return out
 
 
 class _EpochTimer(keras.callbacks.Callback):
@@ -42,6 +123,7 @@ def fit(
     spec: TrainSpec,
     *,
     work_dir: Path,
+    seed: int = 0,
     verbose: int = 2,
 ) -> dict:
     """Train ``model`` in place; return its history, epoch times and the epoch kept.
@@ -63,15 +145,14 @@ def fit(
                 monitor="val_accuracy", patience=spec.patience, restore_best_weights=True, verbose=0
             )
         )
-    history = model.fit(
-        train[0],
-        train[1],
-        validation_data=validation,
-        epochs=spec.epochs,
-        batch_size=spec.batch_size,
-        callbacks=callbacks,
-        verbose=verbose,
-    ).history
+    if spec.bucket_by_length:
+        # The batches shuffle themselves each epoch; Keras must not try to.
+        data = {"x": _feed(LengthBatches(*train, spec.batch_size, shuffle=True, seed=seed)), "shuffle": False}
+        val = _feed(LengthBatches(*validation, 256, shuffle=False))
+    else:
+        data = {"x": train[0], "y": train[1], "batch_size": spec.batch_size}
+        val = validation
+    history = model.fit(**data, validation_data=val, epochs=spec.epochs, callbacks=callbacks, verbose=verbose).history
     history = {key: [float(v) for v in values] for key, values in history.items()}
     best_epoch = int(np.argmax(history["val_accuracy"])) + 1 if spec.patience is not None else len(history["loss"])
     return {"history": history, "epoch_seconds": timer.seconds, "epochs_run": len(history["loss"]), "best_epoch": best_epoch}

@@ -35,6 +35,12 @@ PRETRAINED = {
 }
 
 
+#: Standard deviation that trained stand-in vectors are scaled to.
+TARGET_STD = 0.4
+#: Context window of the stand-in word2vec: wide, so that vectors capture topic as GloVe's do.
+WINDOW = 15
+
+
 @dataclass(frozen=True)
 class WordVectors:
     """Vectors by word, plus where they came from."""
@@ -99,14 +105,23 @@ def _train_word2vec(texts: list[str], *, dim: int, cache_dir: Path, seed: int, s
     digest = hashlib.sha256()
     for text in texts:
         digest.update(text.encode("utf-8", "replace") + b"\0")
-    key = f"word2vec-{dim}d-seed{seed}-{digest.hexdigest()[:16]}"
+    key = f"word2vec-{dim}d-seed{seed}-v3-{digest.hexdigest()[:16]}"
     path = cache_dir / "vectors" / f"{key}.kv"
-    description = f"word2vec {dim}-d trained with gensim on {len(texts):,} training texts (stand-in for {stands_in_for})"
+    description = (
+        f"word2vec {dim}-d trained with gensim on {len(texts):,} training and unlabelled texts "
+        f"(stand-in for {stands_in_for})"
+    )
     if path.exists():
         return WordVectors(KeyedVectors.load(str(path)), dim, "trained:word2vec", description)
     sentences = [tokenize(text) for text in texts]
+    # Small corpora get more passes, so that every run sees about two million tokens.
+    tokens = sum(map(len, sentences))
+    epochs = int(np.clip(2_000_000 / max(tokens, 1), 5, 30))
     # One worker makes the vectors deterministic for a given seed.
-    model = Word2Vec(sentences, vector_size=dim, window=5, min_count=2, sg=1, epochs=5, workers=1, seed=seed)
+    model = Word2Vec(sentences, vector_size=dim, window=WINDOW, min_count=2, sg=1, epochs=epochs, workers=1, seed=seed)
+    # Rescale to the spread of published vectors (GloVe's components have a standard deviation
+    # near 0.4): a frozen embedding of tiny vectors leaves the first layer almost no signal to learn from.
+    model.wv.vectors *= TARGET_STD / float(model.wv.vectors.std())
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
         tmp_path = Path(tmp) / path.name

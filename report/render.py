@@ -18,6 +18,7 @@ from typing import Callable
 import jinja2
 
 from experiments import results as results_io
+from report import summary
 
 CHAPTER_GLOB = "*.md.j2"
 
@@ -279,6 +280,10 @@ def make_environment(
         return caller(*(runs[i] if i in runs else sweep(i) for i in experiment_ids))
 
     helpers = {name: globals()[name] for name in HELPERS}
+    env.globals.update(
+        summary_rows=lambda dataset, reference: summary.summary_rows(runs, dataset, reference),
+        below_tfidf=lambda dataset, tfidf: summary.below_tfidf(runs, dataset, tfidf),
+    )
     env.globals.update(zip=zip, run=run, with_runs=with_runs, sweep=sweep, sweep_figure=sweep_figure, lengths_figure=lengths_figure, runs=runs, **helpers)
     env.filters.update(
         fmt=fmt, pct=pct, count=count, escape=escape, score_row=score_row, sweep_row=sweep_row, point_value=point_value

@@ -1,0 +1,65 @@
+"""Uncertainty and paired comparisons computed from stored test predictions.
+
+Every run keeps its test labels and predictions, so the report can put a
+confidence interval on each score and test two models on the same test rows
+without retraining anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.stats import binom, chi2
+from sklearn.metrics import f1_score
+
+BOOTSTRAP_SAMPLES = 1000
+
+
+@dataclass(frozen=True)
+class Interval:
+    low: float
+    high: float
+
+
+def bootstrap_interval(labels: list[int], predictions: list[int], metric: str, *, level: float = 0.95,
+                       samples: int = BOOTSTRAP_SAMPLES, seed: int = 0) -> Interval:
+    """Percentile bootstrap interval of ``metric`` ("accuracy" or "macro_f1") over resampled test rows."""
+    y, p = np.asarray(labels), np.asarray(predictions)
+    rng = np.random.default_rng(seed)
+    rows = rng.integers(0, len(y), size=(samples, len(y)))
+    if metric == "accuracy":
+        scores = (y[rows] == p[rows]).mean(axis=1)
+    elif metric == "macro_f1":
+        labels_all = np.unique(y)
+        scores = np.array([f1_score(y[r], p[r], labels=labels_all, average="macro", zero_division=0) for r in rows])
+    else:
+        raise ValueError(f"unknown metric {metric!r}; allowed: accuracy, macro_f1")
+    tail = (1 - level) / 2
+    return Interval(float(np.quantile(scores, tail)), float(np.quantile(scores, 1 - tail)))
+
+
+def mcnemar(labels: list[int], predictions_a: list[int], predictions_b: list[int]) -> tuple[int, int, float]:
+    """McNemar's test of two classifiers on the same test rows: (only A right, only B right, p-value).
+
+    Exact binomial test when the discordant pairs are few (< 25), the
+    continuity-corrected chi-square otherwise (Dietterich, 1998).
+    """
+    y, a, b = map(np.asarray, (labels, predictions_a, predictions_b))
+    if not (len(y) == len(a) == len(b)):
+        raise ValueError("McNemar's test needs predictions on the same test rows")
+    only_a = int(((a == y) & (b != y)).sum())
+    only_b = int(((a != y) & (b == y)).sum())
+    n = only_a + only_b
+    if n == 0:
+        return only_a, only_b, 1.0
+    if n < 25:
+        p = min(1.0, 2 * binom.cdf(min(only_a, only_b), n, 0.5))
+    else:
+        p = float(chi2.sf((abs(only_a - only_b) - 1) ** 2 / n, df=1))
+    return only_a, only_b, float(p)
+
+
+def verdict(p: float, *, level: float = 0.05) -> str:
+    """The test result in words."""
+    return f"significant at {level:.0%}" if p < level else f"not significant at {level:.0%}"

@@ -1,0 +1,78 @@
+"""The summary chapter's numbers: every model of a dataset with spread, interval and a paired test.
+
+Runs are matched to their reference on the same test rows: a point of a sweep
+(``market-lstm@interval=10``) is compared with the reference's point of the
+same value (``market-majority@interval=10``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from report.stats import bootstrap_interval, mcnemar, verdict
+
+NEURAL_FREE = ("majority", "tfidf-logreg", "bow-logreg")
+
+
+def _point(run_id: str) -> str:
+    return run_id.partition("@")[2]
+
+
+def _label(run) -> str:
+    point = _point(run.id)
+    return f"{run.spec['title']} ({point.replace('=', ' ')})" if point else run.spec["title"]
+
+
+def dataset_runs(runs: dict, dataset: str) -> list:
+    """Every run on ``dataset``, ordered by study then id."""
+    chosen = [r for r in runs.values() if r.first["data"]["dataset"] == dataset]
+    return sorted(chosen, key=lambda r: (r.spec["study"], r.id))
+
+
+def reference_for(run, runs: dict, reference: str):
+    """The reference run on the same test rows as ``run``, or None."""
+    point = _point(run.id)
+    candidate = runs.get(f"{reference}@{point}" if point and reference not in runs else reference)
+    if candidate is None or candidate.metrics["labels"] != run.metrics["labels"]:
+        return None
+    return candidate
+
+
+def _spread(run, metric: str) -> str:
+    values = np.array([seed["metrics"][metric] for seed in run.seeds])
+    return f"{values.mean():.3f} ± {values.std(ddof=1):.3f}" if len(values) > 1 else f"{values[0]:.3f}"
+
+
+def summary_rows(runs: dict, dataset: str, reference: str) -> list[list[str]]:
+    """Rows: model, seeds, accuracy mean ± sd, its 95 % bootstrap interval, macro-F1, McNemar against the reference."""
+    rows = []
+    for run in dataset_runs(runs, dataset):
+        m = run.metrics
+        ci = bootstrap_interval(m["labels"], m["predictions"], "accuracy")
+        ci_f1 = bootstrap_interval(m["labels"], m["predictions"], "macro_f1", samples=200)
+        ref = reference_for(run, runs, reference)
+        if ref is None or ref.id == run.id:
+            test = "reference" if ref is not None else "–"
+        else:
+            _, _, p = mcnemar(m["labels"], m["predictions"], ref.metrics["predictions"])
+            test = f"p = {p:.3f}, {verdict(p)}"
+        rows.append([
+            _label(run), str(len(run.seeds)), _spread(run, "accuracy"), f"[{ci.low:.3f}, {ci.high:.3f}]",
+            _spread(run, "macro_f1"), f"[{ci_f1.low:.3f}, {ci_f1.high:.3f}]", test,
+        ])
+    return rows
+
+
+def below_tfidf(runs: dict, dataset: str, tfidf: str) -> list[str]:
+    """Neural models whose mean test accuracy does not exceed TF-IDF's on the same test rows."""
+    behind = []
+    for run in dataset_runs(runs, dataset):
+        if run.spec["model"]["architecture"] in NEURAL_FREE:
+            continue
+        ref = reference_for(run, runs, tfidf)
+        if ref is None:
+            continue
+        mean = np.mean([s["metrics"]["accuracy"] for s in run.seeds])
+        if mean <= np.mean([s["metrics"]["accuracy"] for s in ref.seeds]):
+            behind.append(_label(run))
+    return behind

@@ -1,0 +1,40 @@
+"""Intervals and paired tests behave as their textbooks say."""
+
+import pytest
+
+from report.stats import bootstrap_interval, mcnemar, verdict
+
+
+def test_mcnemar_counts_the_discordant_pairs_and_uses_the_exact_test_when_few():
+    labels = [1] * 12
+    a = [1] * 10 + [0, 0]  # A right on 10
+    b = [0] * 2 + [1] * 10  # B right on the last 10
+    only_a, only_b, p = mcnemar(labels, a, b)
+    assert (only_a, only_b) == (2, 2)
+    assert p == pytest.approx(1.0)
+
+
+def test_mcnemar_finds_a_lopsided_disagreement_significant():
+    labels = [1] * 100
+    a = [1] * 100
+    b = [0] * 30 + [1] * 70
+    only_a, only_b, p = mcnemar(labels, a, b)
+    assert (only_a, only_b) == (30, 0)
+    assert p < 1e-6 and verdict(p) == "significant at 5%"
+
+
+def test_mcnemar_refuses_predictions_on_different_rows():
+    with pytest.raises(ValueError, match="same test rows"):
+        mcnemar([0, 1], [0, 1], [0])
+
+
+def test_the_bootstrap_interval_contains_the_observed_accuracy_and_narrows_with_more_rows():
+    small = bootstrap_interval([1] * 20, [1] * 15 + [0] * 5, "accuracy")
+    large = bootstrap_interval([1] * 2000, [1] * 1500 + [0] * 500, "accuracy")
+    assert small.low <= 0.75 <= small.high and large.low <= 0.75 <= large.high
+    assert large.high - large.low < small.high - small.low
+
+
+def test_a_perfect_classifier_has_a_degenerate_interval():
+    interval = bootstrap_interval([0, 1, 2] * 10, [0, 1, 2] * 10, "macro_f1", samples=50)
+    assert interval.low == interval.high == 1.0

@@ -61,7 +61,10 @@ markdown: build/report.md ## Render the chapters to build/report.md (no training
 build/report.pdf: build/report.md report/crossref/crossref.lua | tex
 	$(PY) -m report pdf $(if $(PDF_ENGINE),--engine $(PDF_ENGINE))
 
-report: build/report.pdf ## Run missing experiments, render the chapters, build build/report.pdf
+build/report.html: build/report.md report/crossref/crossref.lua
+	$(PY) -m report html
+
+report: build/report.pdf build/report.html ## Run missing experiments, render the chapters, build build/report.pdf and .html
 
 test: $(INSTALLED) tex ## Run the test suite (offline, a few minutes)
 	$(PY) -m pytest -q

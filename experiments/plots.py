@@ -95,6 +95,18 @@ def length_histograms(histograms: dict[str, dict], path: Path) -> Path:
     return _save(fig, path)
 
 
+def attention(examples: list[dict], path: Path) -> Path:
+    """The most weighted words of a few test documents, one panel per document."""
+    fig, axes = plt.subplots(1, len(examples), figsize=(3.0 * len(examples), 3.6), squeeze=False)
+    for ax, example in zip(axes[0], examples):
+        labels = [f"{w} ({p})" for w, p in zip(example["words"], example["positions"])][::-1]
+        ax.barh(labels, example["weights"][::-1], color="#DD8452")
+        ax.set_title(f"true {example['true']}\npredicted {example['predicted']}", fontsize="small")
+        ax.set_xlabel("attention weight")
+        ax.tick_params(axis="y", labelsize="small")
+    return _save(fig, path)
+
+
 def draw_all(results: dict, folder: Path) -> dict[str, str]:
     """Every standard figure of one run, as {figure: file name} inside ``folder``."""
     drawn = {}
@@ -103,4 +115,6 @@ def draw_all(results: dict, folder: Path) -> dict[str, str]:
     drawn["confusion-matrix"] = confusion(results["metrics"]["confusion_matrix"], results["class_names"], folder / "confusion-matrix.png")
     if results["metrics"]["roc"]:
         drawn["roc"] = roc(results["metrics"]["roc"], folder / "roc.png")
+    if results.get("attention"):
+        drawn["attention"] = attention(results["attention"], folder / "attention.png")
     return {name: path.name for name, path in drawn.items()}

@@ -172,7 +172,11 @@ def _run_network(
         work_dir=work_dir, seed=seed, verbose=verbose,
     )
     proba = train.predict(model, x["test"], bucket=spec.train.bucket_by_length)
+    extra = {}
+    if any(isinstance(layer, models.AttentionPooling) for layer in model.layers):
+        extra["attention"] = _attention_examples(model, x["test"][:ATTENTION_EXAMPLES], vectorizer, splits.test, proba)
     return {
+        **extra,
         "metrics": evaluate(splits.test.labels, proba, splits.test.class_names),
         "training": fitted,
         "model": {
@@ -193,6 +197,31 @@ def _git_commit() -> str | None:
     except (OSError, subprocess.CalledProcessError):
         return None
     return commit.stdout.strip()[:12] + ("+dirty" if dirty.stdout.strip() else "")
+
+
+#: Test documents whose attention weights are kept for the report's figure.
+ATTENTION_EXAMPLES = 4
+#: Words kept per document: the most weighted ones.
+ATTENTION_TOP_WORDS = 12
+
+
+def _attention_examples(model, x: np.ndarray, vectorizer, test, proba: np.ndarray) -> list[dict]:
+    """For a few test documents, the words the attention pooling weighted most."""
+    from experiments.models import attention_weights
+
+    words = vectorizer.words()
+    examples = []
+    for row, weights, index in zip(x, attention_weights(model, x), range(len(x))):
+        top = np.argsort(-weights)[:ATTENTION_TOP_WORDS]
+        top = top[row[top] != 0]
+        examples.append({
+            "true": test.class_names[int(test.labels[index])],
+            "predicted": test.class_names[int(proba[index].argmax())],
+            "words": [words[row[t]] for t in top],
+            "positions": [int(t) for t in top],
+            "weights": [float(weights[t]) for t in top],
+        })
+    return examples
 
 
 def environment() -> dict:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from experiments import paths
 from experiments.results import ResultsError
-from report.build import BuildError, build_pdf
+from report.build import BuildError, build_html, build_pdf
 from report.render import TemplateError, write_markdown
 
 
@@ -17,6 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m report", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("markdown", help="render templates/*.md.j2 with the results into build/report.md")
+    sub.add_parser("html", help="build/report.md → build/report.html (self-contained)")
     pdf = sub.add_parser("pdf", help="build/report.md → build/report.pdf with pandoc")
     pdf.add_argument("--engine", default=os.environ.get("PDF_ENGINE") or None, help="TeX engine (default: first found)")
     args = parser.parse_args(argv)
@@ -26,6 +27,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "markdown":
             write_markdown(paths.TEMPLATES_DIR, paths.RESULTS_DIR, paths.IMAGES_DIR, markdown)
             print(f"wrote {markdown.relative_to(paths.ROOT)}")
+        elif args.command == "html":
+            out = build_html(
+                markdown, paths.BUILD_DIR / "report.html", root=paths.ROOT,
+                bibliography=paths.TEMPLATES_DIR / "references.bib",
+            )
+            print(f"wrote {Path(out).relative_to(paths.ROOT)}")
         else:
             out = build_pdf(
                 markdown, paths.BUILD_DIR / "report.pdf", root=paths.ROOT,

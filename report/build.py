@@ -75,3 +75,9 @@ def pandoc(markdown: Path, out: Path, *, root: Path, bibliography: Path, extra: 
 def build_pdf(markdown: Path, out: Path, *, root: Path, bibliography: Path, engine: str | None = None) -> Path:
     engine = pdf_engine(engine)
     return pandoc(markdown, out, root=root, bibliography=bibliography, extra=[f"--pdf-engine={engine}"])
+
+
+def build_html(markdown: Path, out: Path, *, root: Path, bibliography: Path) -> Path:
+    """One self-contained HTML file: figures embedded, MathML instead of a script from the network."""
+    return pandoc(markdown, out, root=root, bibliography=bibliography,
+                  extra=["--standalone", "--embed-resources", "--mathml", "--to", "html5"])

@@ -109,7 +109,8 @@ def test_bbc_has_five_sorted_classes_and_drops_its_duplicates(corpora) -> None:
     assert bbc.class_names == ("business", "entertainment", "politics", "sport", "tech")
     assert np.bincount(bbc.labels).min() > 80
     removed = bbc.notes["duplicates_removed"]
-    assert 10 <= removed <= 40
+    # About 4 % of the generated articles are exact duplicates, as in the real corpus.
+    assert 0.02 <= removed / embedded.ROWS["bbc"]["quick"] <= 0.06
     assert len(bbc) == embedded.ROWS["bbc"]["quick"] - removed
     assert len(set(bbc.texts)) == len(bbc)
     assert bbc.predefined is None and bbc.groups is None and not bbc.time_ordered

@@ -214,9 +214,13 @@ def table(header: list[str], rows: list[list], caption: str, label: str, align: 
 
 
 def escape(text: str) -> str:
-    """Text from data (class names, tweets) as literal characters in Markdown."""
+    """Text from data (class names, tweets) as literal inline characters in Markdown.
+
+    Every punctuation mark pandoc could read as markup is backslash-escaped, and
+    line breaks become spaces, so a text cannot start a block or break a table.
+    """
     specials = "\\`*_{}[]()<>#+-.!|$%&~^@\""
-    return "".join(f"\\{c}" if c in specials else c for c in str(text))
+    return "".join(f"\\{c}" if c in specials else c for c in " ".join(str(text).split()))
 
 
 # -- rendering -----------------------------------------------------------------

@@ -18,7 +18,7 @@ PDF_ENGINE ?=
 TEMPLATES := $(wildcard templates/*.j2 templates/*.yaml templates/*.bib)
 TEX_PACKAGES := texlive-latex-recommended texlive-fonts-recommended lmodern texlive-xetex poppler-utils
 
-.PHONY: help install tex experiments report markdown test data check-data clean distclean 
+.PHONY: help install tex experiments report markdown test bench data check-data clean distclean 
 
 help: ## List the targets and the settings they read
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -69,6 +69,9 @@ report: build/report.pdf build/report.html ## Run missing experiments, render th
 test: $(INSTALLED) tex ## Run the test suite (offline, a few minutes)
 	$(PY) -m pytest -q
 	$(MAKE) -s -C report/crossref test PANDOC="$$($(PY) -c 'import pypandoc; print(pypandoc.get_pandoc_path())')"
+
+bench: $(INSTALLED) ## Time training the plain way against length-bucketed batches (4a and 1b)
+	$(PY) bench/train_speed.py --data $(DATA) --data-dir '$(DATA_DIR)' $(if $(BENCH_ARGS),$(BENCH_ARGS))
 
 data: $(INSTALLED) ## Download the four real datasets into DATA_DIR (needs internet)
 	$(PY) -c "from pathlib import Path; from experiments.datasets import fetch_all; fetch_all(Path('$(DATA_DIR)'))"

@@ -20,6 +20,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the experiments whose results are missing or stale")
     run.add_argument("--only", default=None, help="comma-separated id patterns, e.g. 'bbc-*,20ng-lstm'")
+    run.add_argument("--spec", type=Path, action="append", default=[],
+                     help="a JSON spec file to run instead of the declared studies (repeatable)")
     run.add_argument("--profile", choices=PROFILES, default="quick", help="quick: minutes on a laptop; full: as documented")
     run.add_argument("--data", choices=DATA_CHOICES, default="auto", help="real files, embedded stand-ins, or auto")
     run.add_argument("--seeds", type=int, default=1, help="seeds per experiment (0 … N-1)")
@@ -44,17 +46,43 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.seeds < 1:
         parser.error(f"--seeds must be at least 1, got {args.seeds}")
+    try:
+        specs = [load_spec_file(path) for path in args.spec] if args.spec else studies.find(args.only)
+    except SpecError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    if not specs:
+        print(f"error: no experiment matches ONLY={args.only!r}; ids: {', '.join(s.id for s in studies.STUDIES)}",
+              file=sys.stderr)
+        return 2
     run_paths = RunPaths(
         data_dir=args.data_dir, cache_dir=paths.CACHE_DIR, results_dir=args.results_dir, images_dir=args.images_dir
     )
     try:
         return suite.run_suite(
-            pattern=args.only, profile=args.profile, data_choice=args.data, seeds=args.seeds, force=args.force,
+            specs, profile=args.profile, data_choice=args.data, seeds=args.seeds, force=args.force,
             paths=run_paths, verbose=0 if args.quiet else 2,
         )
     except (SpecError, FileNotFoundError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+
+
+def load_spec_file(path: Path):
+    """A spec from a JSON file; errors name the file and the key."""
+    import json
+
+    from experiments.specs import ExperimentSpec
+
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise SpecError(f"{path}: cannot read the spec file ({err.strerror})") from None
+    except json.JSONDecodeError as err:
+        raise SpecError(f"{path}:{err.lineno}: not valid JSON ({err.msg})") from None
+    if not isinstance(raw, dict):
+        raise SpecError(f"{path}: a spec file holds one JSON object, got {type(raw).__name__}")
+    return ExperimentSpec.from_dict(raw, where=str(path))
 
 
 if __name__ == "__main__":

@@ -151,7 +151,7 @@ class ExperimentSpec:
                 if not isinstance(values[name], Mapping):
                     raise SpecError(f"{where}: '{name}' must be a table of settings, got {values[name]!r}")
                 _check_keys(f"{where}: {name}", values[name], section)
-                values[name] = _typed(section, values[name], f"{where}: {name}")
+                values[name] = _typed(section, values[name], where, prefix=f"{name}.")
         return _typed(cls, values, where)
 
     # -- variants ----------------------------------------------------------
@@ -234,7 +234,7 @@ def _check_keys(where: str, raw: Mapping[str, Any], cls: type) -> None:
 _TYPES = {"int": int, "float": (int, float), "str": str, "bool": bool, "dict": dict}
 
 
-def _typed(cls: type, values: Mapping[str, Any], where: str):
+def _typed(cls: type, values: Mapping[str, Any], where: str, prefix: str = ""):
     """Check each plain field's type, then construct (which runs the cross-field checks)."""
     for f in dataclasses.fields(cls):
         if f.name not in values or not isinstance(f.type, str):
@@ -248,7 +248,7 @@ def _typed(cls: type, values: Mapping[str, Any], where: str):
             continue
         wrong_bool = isinstance(value, bool) and bool not in expected
         if wrong_bool or not isinstance(value, expected):
-            raise SpecError(f"{where}: '{f.name}' must be {f.type}, got {value!r} ({type(value).__name__})")
+            raise SpecError(f"{where}: {prefix}{f.name} must be {f.type}, got {value!r} ({type(value).__name__})")
     try:
         return cls(**values)
     except SpecError as err:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from experiments import data, results, studies
+from experiments import data, results
 from experiments.run import RunPaths, run_experiment
 from experiments.specs import ExperimentSpec, expand
 
@@ -35,14 +35,14 @@ class Job:
 
 
 def plan(
-    *, pattern: str | None, profile: str, data_choice: str, seeds: int, paths: RunPaths
+    specs: list[ExperimentSpec], *, profile: str, data_choice: str, seeds: int, paths: RunPaths
 ) -> tuple[list[Job], list[Job]]:
-    """Every job of the selected experiments, split into (to run, already fresh)."""
+    """Every job of ``specs`` (grids expanded, one per seed), split into (to run, already fresh)."""
     code = results.code_version()
     sources: dict[str, str] = {}
     prints: dict[tuple, str] = {}
     todo, fresh = [], []
-    for declared in studies.find(pattern):
+    for declared in specs:
         for spec in expand(declared, profile=profile):
             dataset = spec.data.dataset
             if dataset not in sources:
@@ -91,15 +91,13 @@ def _clock(seconds: float) -> str:
 
 
 def run_suite(
-    *, pattern: str | None, profile: str, data_choice: str, seeds: int, force: bool, paths: RunPaths, verbose: int = 2
+    specs: list[ExperimentSpec], *, profile: str, data_choice: str, seeds: int, force: bool, paths: RunPaths,
+    verbose: int = 2,
 ) -> int:
     """Run what is missing or stale; print progress and a summary; return a process exit code."""
-    todo, fresh = plan(pattern=pattern, profile=profile, data_choice=data_choice, seeds=seeds, paths=paths)
+    todo, fresh = plan(specs, profile=profile, data_choice=data_choice, seeds=seeds, paths=paths)
     if force:
         todo, fresh = todo + fresh, []
-    if not todo and not fresh:
-        print(f"no experiment matches ONLY={pattern!r}; ids: {', '.join(s.id for s in studies.STUDIES)}")
-        return 2
     print(f"{len(todo)} run(s) to do, {len(fresh)} up to date (profile {profile}, data {data_choice})")
     stamp = paths.results_dir / STAMP
     rows, failed = [], []

@@ -62,7 +62,7 @@ def test_the_quick_profile_only_changes_what_it_declares():
         ({"colour": "red"}, "unknown key(s) ['colour']"),
         ({"data": {"dataset": "imdb"}}, "data.dataset is 'imdb'; allowed: bbc"),
         ({"train": {"epochs": -1}}, "train.epochs must be a positive integer, got -1"),
-        ({"train": {"epochs": "ten"}}, "'epochs' must be int, got 'ten'"),
+        ({"train": {"epochs": "ten"}}, "train.epochs must be int, got 'ten'"),
         ({"vectorize": {"seq_len": 0}}, "vectorize.seq_len must be a positive integer, got 0"),
         ({"model": {"architecture": "transformer"}}, "unknown architecture 'transformer'"),
         ({"model": {"architecture": "lstm", "params": {"unitz": 3}}}, "unknown key(s) ['unitz']"),

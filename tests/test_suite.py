@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from experiments import results, suite
+from experiments import results, studies, suite
 from experiments.paths import ROOT
 from experiments.run import RunPaths
 
@@ -33,13 +33,13 @@ def test_a_fresh_result_is_skipped_and_a_stale_one_rerun(tmp_path, monkeypatch):
     out, _ = done.communicate(timeout=300)
     assert done.returncode == 0, out
     paths = RunPaths(tmp_path / "raw", tmp_path / "interim", tmp_path / "results", tmp_path / "images")
-    todo, fresh = suite.plan(pattern="bbc-majority", profile="quick", data_choice="embedded", seeds=1, paths=paths)
+    todo, fresh = suite.plan(studies.find("bbc-majority"), profile="quick", data_choice="embedded", seeds=1, paths=paths)
     assert (len(todo), len(fresh)) == (0, 1)
     # Another seed is new work; a change to the training code makes the old result stale.
-    todo, fresh = suite.plan(pattern="bbc-majority", profile="quick", data_choice="embedded", seeds=2, paths=paths)
+    todo, fresh = suite.plan(studies.find("bbc-majority"), profile="quick", data_choice="embedded", seeds=2, paths=paths)
     assert [job.seed for job in todo] == [1] and len(fresh) == 1
     monkeypatch.setattr(results, "code_version", lambda: "edited")
-    todo, fresh = suite.plan(pattern="bbc-majority", profile="quick", data_choice="embedded", seeds=1, paths=paths)
+    todo, fresh = suite.plan(studies.find("bbc-majority"), profile="quick", data_choice="embedded", seeds=1, paths=paths)
     assert (len(todo), len(fresh)) == (1, 0)
 
 
@@ -76,3 +76,20 @@ def test_an_unknown_pattern_lists_the_ids(tmp_path):
     proc = run_cli(tmp_path, "no-such-*")
     out, _ = proc.communicate(timeout=300)
     assert proc.returncode == 2 and "bbc-stacked-bilstm" in out
+
+
+def test_a_spec_file_runs_and_a_bad_one_is_refused_before_any_training(tmp_path):
+    good = tmp_path / "mine.json"
+    (declared,) = studies.find("bbc-majority")
+    good.write_text(declared.replace({}, id="my-majority").to_json())
+    proc = run_cli(tmp_path, "unused", "--spec", str(good))
+    out, _ = proc.communicate(timeout=300)
+    assert proc.returncode == 0, out
+    assert (tmp_path / "results" / "my-majority" / "seed-0" / results.RESULTS_FILE).exists()
+
+    bad = tmp_path / "bad.json"
+    bad.write_text(good.read_text().replace('"epochs": 10', '"epochs": 0'))
+    proc = run_cli(tmp_path, "unused", "--spec", str(bad))
+    out, _ = proc.communicate(timeout=300)
+    assert proc.returncode == 2
+    assert f"{bad}: train.epochs must be a positive integer, got 0" in out

@@ -9,7 +9,6 @@ as a visible "not run yet" box instead of stopping the report.
 from __future__ import annotations
 
 import json
-import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,11 +51,6 @@ def load_runs(results_dir: Path) -> dict[str, Run]:
         outcome = results_io.read(path)
         runs.setdefault(outcome["spec"]["id"], Run(outcome["spec"]["id"])).seeds.append(outcome)
     return runs
-
-
-def _natural(text: str) -> list:
-    """Sort key that puts 'seq_len=50' before 'seq_len=100'."""
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
 
 
 def _seed_order(path: Path) -> tuple[str, int]:
@@ -202,14 +196,21 @@ def figure(path: str, caption: str, label: str, width: str = "90%") -> str:
 def table(header: list[str], rows: list[list], caption: str, label: str, align: str | None = None) -> str:
     """A Markdown pipe table with a caption and a pandoc-crossref label (``tbl:…``).
 
-    ``align`` has one letter per column: ``l``eft, ``r``ight or ``c``entre.
+    ``align`` has one letter per column: ``l``eft, ``r``ight or ``c``entre. The
+    rule's dashes follow each column's longest cell, which pandoc turns into
+    relative widths when a table is wider than the page.
     """
     if not label.startswith("tbl:"):
         raise ValueError(f"table label {label!r} must start with 'tbl:'")
     align = align or "l" * len(header)
-    rule = {"l": ":---", "r": "---:", "c": ":---:"}
-    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(rule[a] for a in align) + " |"]
-    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    cells = [[str(cell) for cell in row] for row in rows]
+    widths = [2 + min(40, max(len(str(h)), *(len(row[i]) for row in cells))) for i, h in enumerate(header)]
+    rule = {"l": ":{}", "r": "{}:", "c": ":{}:"}
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "| " + " | ".join(rule[a].format("-" * max(3, w)) for a, w in zip(align, widths)) + " |",
+    ]
+    lines += ["| " + " | ".join(row) + " |" for row in cells]
     return "\n".join(lines) + f"\n\n: {caption} {{#{label}}}\n"
 
 
@@ -253,7 +254,7 @@ def make_environment(
         """The finished points of a sweep, in the order of their swept value."""
         prefix = f"{experiment_id}@"
         points = [r for key, r in runs.items() if key.startswith(prefix)]
-        return sorted(points, key=lambda r: _natural(r.id.removeprefix(prefix)))
+        return sorted(points, key=lambda r: summary.natural_key(r.id.removeprefix(prefix)))
 
     def sweep_figure(series: dict[str, list[Run]], xlabel: str, caption: str, label: str, width: str = "70%") -> str:
         """Draw test accuracy against the swept value for each named list of points, and place it."""

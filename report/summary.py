@@ -7,6 +7,8 @@ same value (``market-majority@interval=10``).
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from report.stats import bootstrap_interval, mcnemar, verdict
@@ -23,19 +25,30 @@ def _label(run) -> str:
     return f"{run.spec['title']} ({point.replace('=', ' ')})" if point else run.spec["title"]
 
 
+def natural_key(text: str) -> list:
+    """Sort key that puts 'interval=5' before 'interval=10'."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+
+
 def dataset_runs(runs: dict, dataset: str) -> list:
     """Every run on ``dataset``, ordered by study then id."""
     chosen = [r for r in runs.values() if r.first["data"]["dataset"] == dataset]
-    return sorted(chosen, key=lambda r: (r.spec["study"], r.id))
+    return sorted(chosen, key=lambda r: (r.spec["study"], natural_key(r.id)))
 
 
 def reference_for(run, runs: dict, reference: str):
-    """The reference run on the same test rows as ``run``, or None."""
+    """The reference run (or sweep point) scored on exactly the same test rows as ``run``, or None.
+
+    The point with the same swept value is preferred (interval 10 against interval 10).
+    """
     point = _point(run.id)
-    candidate = runs.get(f"{reference}@{point}" if point and reference not in runs else reference)
-    if candidate is None or candidate.metrics["labels"] != run.metrics["labels"]:
-        return None
-    return candidate
+    preferred = [reference, f"{reference}@{point}"]
+    others = sorted((key for key in runs if key.startswith(f"{reference}@")), key=natural_key)
+    for key in [*preferred, *others]:
+        candidate = runs.get(key)
+        if candidate is not None and candidate.metrics["labels"] == run.metrics["labels"]:
+            return candidate
+    return None
 
 
 def _spread(run, metric: str) -> str:
@@ -55,7 +68,7 @@ def summary_rows(runs: dict, dataset: str, reference: str) -> list[list[str]]:
             test = "reference" if ref is not None else "–"
         else:
             _, _, p = mcnemar(m["labels"], m["predictions"], ref.metrics["predictions"])
-            test = f"p = {p:.3f}, {verdict(p)}"
+            test = f"{'p < 0.001' if p < 0.001 else f'p = {p:.3f}'}, {verdict(p)}"
         rows.append([
             _label(run), str(len(run.seeds)), _spread(run, "accuracy"), f"[{ci.low:.3f}, {ci.high:.3f}]",
             _spread(run, "macro_f1"), f"[{ci_f1.low:.3f}, {ci_f1.high:.3f}]", test,

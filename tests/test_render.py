@@ -19,6 +19,8 @@ def test_figure_and_table_carry_crossref_labels():
     assert figure("images/a.png", "Cap", "fig:a", "50%") == "![Cap](images/a.png){#fig:a width=50%}"
     md = table(["A", "B"], [[1, 2]], "Cap", "tbl:t", "lr")
     assert md.splitlines()[:3] == ["| A | B |", "| :--- | ---: |", "| 1 | 2 |"] and md.endswith(": Cap {#tbl:t}\n")
+    wide = table(["Model", "p"], [["a much longer model name", "0.1"]], "Cap", "tbl:w", "lr")
+    assert wide.splitlines()[1] == "| :" + "-" * 26 + " | -----: |"  # dashes give pandoc relative widths
     with pytest.raises(ValueError, match="must start with 'fig:'"):
         figure("a.png", "Cap", "tbl:a")
 

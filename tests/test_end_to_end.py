@@ -1,5 +1,6 @@
 """One documented study from spec to PDF on a tiny embedded corpus: the whole slice works."""
 
+import json
 import shutil
 import subprocess
 
@@ -53,3 +54,39 @@ def test_the_report_of_that_run_is_a_pdf_with_numbered_references(tiny_run):
     assert f"{100 * outcome['metrics']['accuracy']:.1f}" in text  # the number comes from the results file
     assert "Hochreiter" in text  # citeproc resolved the citation
     assert "Not run yet" in text
+
+
+def test_the_same_spec_and_seed_give_the_same_metrics(tmp_path):
+    """Deterministic ops, seeded batches and seeded data: a rerun reproduces every number."""
+    (declared,) = [s for s in studies.STUDIES if s.id == "bbc-dense"]
+    (spec,) = expand(declared, profile="quick")
+    spec = spec.replace({"train.epochs": 2, "data.max_train": 200, "vectorize.seq_len": 64})
+    outcomes = []
+    for attempt in ("a", "b"):
+        paths = RunPaths(tmp_path / "raw", tmp_path / "interim", tmp_path / attempt / "results", tmp_path / attempt / "images")
+        outcomes.append(run_experiment(spec, seed=3, profile="quick", source="embedded", key="k", paths=paths, verbose=0))
+    first, second = outcomes
+    assert first["metrics"]["predictions"] == second["metrics"]["predictions"]
+    assert first["training"]["history"] == second["training"]["history"]
+
+
+def test_the_numbers_in_a_chapter_come_from_the_results_file(tiny_run, tmp_path):
+    """Perturb the stored results and the rendered text follows: no number is typed into a template."""
+    root, paths, outcome = tiny_run
+    results_dir = tmp_path / "results"
+    shutil.copytree(paths.results_dir, results_dir)
+    path = next(results_dir.glob(f"*/seed-0/{results.RESULTS_FILE}"))
+    stored = json.loads(path.read_text())
+    before = write_and_read(results_dir, paths, tmp_path / "before.md")
+    stored["metrics"]["accuracy"] = 0.123456
+    stored["metrics"]["macro_f1"] = 0.654321
+    stored["data"]["sizes"]["train"] = 4321
+    path.write_text(json.dumps(stored))
+    after = write_and_read(results_dir, paths, tmp_path / "after.md")
+    assert "12.3\u00a0%" in after and "0.654" in after and "4,321" in after
+    assert "12.3\u00a0%" not in before and f"{100 * outcome['metrics']['accuracy']:.1f}\u00a0%" in before
+
+
+def write_and_read(results_dir, paths, out):
+    write_markdown(TEMPLATES_DIR, results_dir, paths.images_dir, out)
+    return out.read_text()

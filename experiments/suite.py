@@ -103,10 +103,12 @@ def run_suite(
     rows, failed = [], []
     with suite_lock(paths.results_dir):
         started = time.perf_counter()
+        took: dict[bool, list[float]] = {True: [], False: []}  # seconds per finished run, by "is a reference model"
         for index, job in enumerate(todo, start=1):
             elapsed = time.perf_counter() - started
-            left = f", about {_clock(elapsed / (index - 1) * (len(todo) - index + 1))} left" if index > 1 else ""
-            print(f"\n[{index}/{len(todo)}] {job.spec.id} seed {job.seed} ({job.source} data) · elapsed {_clock(elapsed)}{left}", flush=True)
+            print(f"\n[{index}/{len(todo)}] {job.spec.id} seed {job.seed} ({job.source} data) · "
+                  f"elapsed {_clock(elapsed)}{_estimate(todo[index - 1:], took)}", flush=True)
+            run_started = time.perf_counter()
             try:
                 outcome = run_experiment(
                     job.spec, seed=job.seed, profile=profile, source=job.source, key=job.key, paths=paths, verbose=verbose
@@ -121,6 +123,7 @@ def run_suite(
                 continue
             finally:
                 stamp.touch()
+                took[job.spec.model.is_reference].append(time.perf_counter() - run_started)
             metrics = outcome["metrics"]
             rows.append((job.spec.id, job.seed, metrics["accuracy"], metrics["macro_f1"], outcome["timings"]["total_seconds"]))
         if not stamp.exists():
@@ -129,6 +132,17 @@ def run_suite(
     for job, err in failed:
         print(f"FAILED {job.spec.id} seed {job.seed}: {err}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _estimate(remaining: list[Job], took: dict[bool, list[float]]) -> str:
+    """Time left, from the mean time of finished runs of the same kind (networks are slower than references)."""
+    seen = [t for times in took.values() for t in times]
+    if not seen:
+        return ""
+    # A kind with no finished run yet is assumed as slow as the slowest run so far.
+    mean = {kind: sum(times) / len(times) if times else max(seen) for kind, times in took.items()}
+    left = sum(mean[job.spec.model.is_reference] for job in remaining)
+    return f", about {_clock(left)} left"
 
 
 def _summary(rows: list[tuple], seconds: float) -> None:

@@ -62,7 +62,7 @@ def summary_rows(runs: dict, dataset: str, reference: str) -> list[list[str]]:
     for run in dataset_runs(runs, dataset):
         m = run.metrics
         ci = bootstrap_interval(m["labels"], m["predictions"], "accuracy")
-        ci_f1 = bootstrap_interval(m["labels"], m["predictions"], "macro_f1", samples=200)
+        ci_f1 = bootstrap_interval(m["labels"], m["predictions"], "macro_f1")
         ref = reference_for(run, runs, reference)
         if ref is None or ref.id == run.id:
             test = "reference" if ref is not None else "–"

@@ -38,3 +38,15 @@ def test_the_bootstrap_interval_contains_the_observed_accuracy_and_narrows_with_
 def test_a_perfect_classifier_has_a_degenerate_interval():
     interval = bootstrap_interval([0, 1, 2] * 10, [0, 1, 2] * 10, "macro_f1", samples=50)
     assert interval.low == interval.high == 1.0
+
+
+def test_the_macro_f1_bootstrap_agrees_with_scikit_learn_on_the_observed_rows():
+    import numpy as np
+    from sklearn.metrics import f1_score
+
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 4, 500)
+    p = np.where(rng.random(500) < 0.7, y, rng.integers(0, 4, 500))
+    interval = bootstrap_interval(y, p, "macro_f1")
+    observed = f1_score(y, p, average="macro")
+    assert interval.low < observed < interval.high and interval.high - interval.low < 0.12

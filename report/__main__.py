@@ -10,7 +10,7 @@ from pathlib import Path
 from experiments import paths
 from experiments.results import ResultsError
 from report.build import BuildError, build_html, build_pdf
-from report.render import TemplateError, write_markdown
+from report.render import TemplateError, load_runs, runs_table, write_markdown
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,13 +18,17 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("markdown", help="render templates/*.md.j2 with the results into build/report.md")
     sub.add_parser("html", help="build/report.md → build/report.html (self-contained)")
+    listing = sub.add_parser("runs", help="print a Markdown table of every finished run (for the README)")
+    listing.add_argument("--results-dir", type=Path, default=paths.RESULTS_DIR)
     pdf = sub.add_parser("pdf", help="build/report.md → build/report.pdf with pandoc")
     pdf.add_argument("--engine", default=os.environ.get("PDF_ENGINE") or None, help="TeX engine (default: first found)")
     args = parser.parse_args(argv)
 
     markdown = paths.BUILD_DIR / "report.md"
     try:
-        if args.command == "markdown":
+        if args.command == "runs":
+            print(runs_table(load_runs(args.results_dir)))
+        elif args.command == "markdown":
             write_markdown(paths.TEMPLATES_DIR, paths.RESULTS_DIR, paths.IMAGES_DIR, markdown)
             print(f"wrote {markdown.relative_to(paths.ROOT)}")
         elif args.command == "html":

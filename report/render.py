@@ -156,6 +156,17 @@ def provenance_rows(runs: dict[str, Run]) -> list[list[str]]:
     return [rows[key] for key in sorted(rows)]
 
 
+def runs_table(runs: dict[str, Run]) -> str:
+    """Every run as a plain Markdown table: study, experiment, data, profile, scores and wall time."""
+    lines = ["| study | experiment | data | profile | test accuracy | macro-F1 | wall time |", "| --- | --- | --- | --- | ---: | ---: | ---: |"]
+    for r in sorted(runs.values(), key=lambda r: (r.spec["study"], summary.natural_key(r.id))):
+        lines.append(
+            f"| {r.spec['study']} | `{r.id}` | {r.data['source']} | {r.profile} | {fmt(r.metrics['accuracy'])} "
+            f"| {fmt(r.metrics['macro_f1'])} | {r.timings['total_seconds']:.0f} s |"
+        )
+    return "\n".join(lines)
+
+
 def run_rows(runs: dict[str, Run]) -> list[list[str]]:
     """One row per experiment: id, profile, number of seeds, data source, wall time, when it finished."""
     return [

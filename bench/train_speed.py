@@ -41,7 +41,8 @@ def recurrent_flops_per_token(model) -> float:
         name = type(cell).__name__
         if name in ("LSTM", "SimpleRNN", "GRU"):
             gates = {"LSTM": 4, "GRU": 3, "SimpleRNN": 1}[name]
-            inputs = cell.input.shape[-1] if hasattr(cell, "input") else layer.input.shape[-1]
+            node_input = layer.input[0] if isinstance(layer.input, (list, tuple)) else layer.input  # (sequence, mask)
+            inputs = node_input.shape[-1]
             flops += directions * 2 * gates * (inputs + cell.units) * cell.units
     return flops
 

@@ -2,8 +2,10 @@
 
 The real ``pandoc-crossref`` is used when one is on PATH; otherwise the
 project's own Lua filter (``report/crossref/``), which implements the syntax the
-templates use. The PDF is written to a temporary name first, so a failed build
-never leaves a partial file that looks like the report.
+templates use. The PDF engine is a TeX engine when one is installed, else Typst
+through its Python package (no system packages, no root). Outputs are written
+to a temporary name first, so a failed build never leaves a partial file that
+looks like the report.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import pypandoc
 CROSSREF_LUA = Path(__file__).parent / "crossref" / "crossref.lua"
 #: TeX engines in order of preference; the first two handle Unicode from data.
 TEX_ENGINES = ("xelatex", "lualatex", "pdflatex")
+#: Typst's template reads colours as hex strings, not LaTeX's xcolor expressions.
+TYPST_METADATA = ["-M", "linkcolor=#336699", "-M", "urlcolor=#336699", "-M", "citecolor=#336699"]
 APT_LINE = (
     "sudo apt-get install -y texlive-latex-recommended texlive-fonts-recommended lmodern texlive-xetex"
 )
@@ -27,19 +31,15 @@ class BuildError(RuntimeError):
 
 
 def pdf_engine(requested: str | None = None) -> str:
-    """The TeX engine to use: ``requested`` if given, else the first one installed."""
+    """The engine to use: ``requested`` if given, else the first TeX engine installed, else ``typst``."""
+    available = [e for e in TEX_ENGINES if shutil.which(e)] + ["typst"]
     if requested:
-        if shutil.which(requested) is None:
-            raise BuildError(f"PDF_ENGINE={requested} is not installed; allowed here: {_installed() or 'none'}")
+        if requested not in available:
+            raise BuildError(f"PDF_ENGINE={requested} is not available here; allowed: {', '.join(available)}")
         return requested
-    for engine in TEX_ENGINES:
-        if shutil.which(engine):
-            return engine
-    raise BuildError(f"no TeX engine found (tried {', '.join(TEX_ENGINES)}); install one with:\n  {APT_LINE}")
-
-
-def _installed() -> str:
-    return ", ".join(e for e in TEX_ENGINES if shutil.which(e))
+    if available[0] == "typst":
+        print(f"note: no TeX engine found, building the PDF with Typst (for LaTeX output: {APT_LINE})")
+    return available[0]
 
 
 def crossref_args() -> list[str]:
@@ -74,7 +74,23 @@ def pandoc(markdown: Path, out: Path, *, root: Path, bibliography: Path, extra: 
 
 def build_pdf(markdown: Path, out: Path, *, root: Path, bibliography: Path, engine: str | None = None) -> Path:
     engine = pdf_engine(engine)
-    return pandoc(markdown, out, root=root, bibliography=bibliography, extra=[f"--pdf-engine={engine}"])
+    if engine != "typst":
+        return pandoc(markdown, out, root=root, bibliography=bibliography, extra=[f"--pdf-engine={engine}"])
+    # Typst source goes next to the figures' root, since Typst resolves paths from the source file.
+    source = pandoc(markdown, root / f".{out.stem}.typ", root=root, bibliography=bibliography,
+                    extra=["--standalone", "--to", "typst", *TYPST_METADATA])
+    tmp = out.with_name(f".{out.stem}.tmp{out.suffix}")
+    try:
+        import typst
+
+        typst.compile(str(source), output=str(tmp), root=str(root))
+    except Exception as err:  # typst raises its own error type for any compile failure
+        tmp.unlink(missing_ok=True)
+        raise BuildError(f"typst failed for {out.name}: {err}") from None
+    finally:
+        source.unlink(missing_ok=True)
+    tmp.replace(out)
+    return out
 
 
 def build_html(markdown: Path, out: Path, *, root: Path, bibliography: Path) -> Path:

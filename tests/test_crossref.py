@@ -129,6 +129,12 @@ def test_html_caption_gets_figure_title_and_number():
     assert "<figcaption>Figure 3: Gamma</figcaption>" in html
 
 
+def test_typst_numbers_captions_itself_so_they_are_not_prefixed():
+    typ = pandoc(THREE_FIGURES + "see @fig:b.", "typst").stdout
+    assert "Figure 1: Alpha" not in typ and "Alpha" in typ
+    assert "#link(<fig:b>)[Figure~2]" in typ  # Typst spells the non-breaking space ~
+
+
 def test_figure_title_and_delimiter_are_configurable():
     doc = "---\nfigureTitle: Abbildung\ntitleDelim: .\n---\n\n![Alpha](a.png){#fig:a}\n"
     assert "<figcaption>Abbildung 1. Alpha</figcaption>" in render(doc, "html")

@@ -56,6 +56,19 @@ def test_the_report_of_that_run_is_a_pdf_with_numbered_references(tiny_run):
     assert "Not run yet" in text
 
 
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler's pdftotext")
+def test_without_tex_the_report_is_built_with_typst_and_the_same_numbering(tiny_run):
+    root, paths, outcome = tiny_run
+    markdown = root / "build" / "typst.md"
+    write_markdown(TEMPLATES_DIR, paths.results_dir, paths.images_dir, markdown)
+    pdf = build_pdf(markdown, root / "build" / "typst.pdf", root=root,
+                    bibliography=TEMPLATES_DIR / "references.bib", engine="typst")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Figure 1" in text and "Table 1" in text and "Figure 1: Figure" not in text
+    assert "@fig:" not in text and "??" not in text
+    assert not list(root.glob(".*.typ"))  # the intermediate source is removed
+
+
 def test_the_same_spec_and_seed_give_the_same_metrics(tmp_path):
     """Deterministic ops, seeded batches and seeded data: a rerun reproduces every number."""
     (declared,) = [s for s in studies.STUDIES if s.id == "bbc-dense"]

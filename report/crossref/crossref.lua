@@ -21,6 +21,8 @@ local KINDS = {'fig', 'tbl', 'sec', 'eq'}
 -- LaTeX numbers figures, tables and equations itself; we must not prefix
 -- captions there, only make sure the \label exists.
 local is_latex = FORMAT:match 'latex' ~= nil or FORMAT:match 'beamer' ~= nil
+-- Typst numbers figures and tables itself too (equations and lists are ours).
+local engine_numbers_captions = is_latex or FORMAT == 'typst'
 
 ------------------------------------------------------------------------
 -- Options (document metadata), with pandoc-crossref's defaults
@@ -116,9 +118,9 @@ end
 -- Pass 1: number and decorate targets
 ------------------------------------------------------------------------
 
--- "Figure 3: " in front of a caption (not in LaTeX, which does it itself).
+-- "Figure 3: " in front of a caption (not in LaTeX or Typst, which do it themselves).
 local function prefix_caption(caption, title, number)
-  if is_latex then return caption end
+  if engine_numbers_captions then return caption end
   local lead = pandoc.Inlines{pandoc.Str(title .. NBSP .. number ..
                                          opts.titleDelim), pandoc.Space()}
   caption.long[1].content = lead .. caption.long[1].content

@@ -85,6 +85,12 @@ def suite_lock(results_dir: Path) -> Iterator[None]:
             handle.truncate()
 
 
+def _remove_orphans(results_dir: Path) -> None:
+    """Delete temporary files that a killed run left half-written (only the lock holder may)."""
+    for orphan in results_dir.rglob(".*.tmp"):
+        orphan.unlink(missing_ok=True)
+
+
 def _clock(seconds: float) -> str:
     minutes, secs = divmod(int(seconds), 60)
     return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
@@ -102,6 +108,7 @@ def run_suite(
     stamp = paths.results_dir / STAMP
     rows, failed = [], []
     with suite_lock(paths.results_dir):
+        _remove_orphans(paths.results_dir)
         started = time.perf_counter()
         took: dict[bool, list[float]] = {True: [], False: []}  # seconds per finished run, by "is a reference model"
         for index, job in enumerate(todo, start=1):

@@ -1,0 +1,67 @@
+"""Bad specs stop before any training, naming the file, the key and what is allowed."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from experiments import studies
+from experiments.paths import ROOT
+
+GOOD = json.loads(studies.find("twitter-lstm")[0].replace({}, id="mine").to_json())
+
+
+def with_change(path: list[str], value) -> dict:
+    spec = json.loads(json.dumps(GOOD))
+    target = spec
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    return spec
+
+
+@pytest.mark.parametrize(
+    "spec, expected",
+    [
+        (with_change(["train", "epochz"], 3), "unknown key(s) ['epochz']; allowed:"),
+        (with_change(["train", "epochs"], "many"), "train.epochs must be int, got 'many'"),
+        (with_change(["train", "epochs"], -2), "train.epochs must be a positive integer, got -2"),
+        (with_change(["vectorize", "seq_len"], 0), "vectorize.seq_len must be a positive integer, got 0"),
+        (with_change(["model", "architecture"], "gpt"), "unknown architecture 'gpt'"),
+        (with_change(["data", "dataset"], "imdb"), "data.dataset is 'imdb'; allowed: bbc, 20newsgroups"),
+        (with_change(["data", "split"], "shuffled"), "data.split is 'shuffled'; allowed: predefined"),
+        (with_change(["model", "params"], {"unitz": 3}), "unknown key(s) ['unitz'] for 'lstm'; allowed:"),
+    ],
+)
+def test_a_bad_spec_file_stops_before_training_with_file_key_and_allowed_values(tmp_path, spec, expected):
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(spec))
+    proc = subprocess.run(
+        [sys.executable, "-m", "experiments", "run", "--spec", str(path), "--results-dir", str(tmp_path / "results")],
+        cwd=ROOT, capture_output=True, text=True, env={**os.environ, "CACHE_DIR": str(tmp_path)},
+    )
+    assert proc.returncode == 2
+    assert str(path) in proc.stderr and expected in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "results").exists()  # nothing ran
+
+
+def test_a_spec_file_that_is_not_json_names_the_line(tmp_path):
+    path = tmp_path / "spec.json"
+    path.write_text('{\n  "id": "x",\n  oops\n}')
+    proc = subprocess.run([sys.executable, "-m", "experiments", "run", "--spec", str(path)],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 2 and f"{path}:3: not valid JSON" in proc.stderr
+
+
+def test_missing_real_data_names_the_file_folder_and_source(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "experiments", "run", "--data", "real", "--only", "bbc-majority",
+         "--data-dir", str(tmp_path / "nowhere"), "--results-dir", str(tmp_path / "results")],
+        cwd=ROOT, capture_output=True, text=True, env={**os.environ, "CACHE_DIR": str(tmp_path)},
+    )
+    message = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert "bbc-fulltext.zip" in message and str(tmp_path / "nowhere") in message and "make data" in message

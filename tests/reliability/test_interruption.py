@@ -1,0 +1,81 @@
+"""Killing a suite at any moment loses no finished run and leaves nothing half-written that counts."""
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from experiments import results
+from experiments.paths import ROOT
+
+SELECTION = "market-majority,market-tfidf-logreg,bbc-majority"  # 15 fast runs
+TOTAL = 15
+
+
+def start_suite(tmp: Path, *extra: str) -> subprocess.Popen:
+    command = [
+        sys.executable, "-m", "experiments", "run", "--data", "embedded", "--quiet", "--only", SELECTION,
+        "--results-dir", str(tmp / "results"), "--images-dir", str(tmp / "images"), *extra,
+    ]
+    env = {**os.environ, "CACHE_DIR": str(tmp / "interim")}
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def finished(tmp: Path) -> list[Path]:
+    return sorted((tmp / "results").glob(f"*/seed-*/{results.RESULTS_FILE}"))
+
+
+def test_random_kills_never_corrupt_results_and_the_suite_always_completes(tmp_path):
+    rng = random.Random(7)
+    deadline = time.monotonic() + 240
+    kills = 0
+    while len(finished(tmp_path)) < TOTAL and time.monotonic() < deadline:
+        proc = start_suite(tmp_path)
+        time.sleep(rng.uniform(2.0, 8.0))  # TensorFlow's import alone takes a few seconds
+        if proc.poll() is None:
+            proc.send_signal(rng.choice([signal.SIGKILL, signal.SIGTERM, signal.SIGINT]))
+            kills += 1
+        proc.communicate(timeout=120)
+        for path in finished(tmp_path):
+            stored = results.read(path)  # complete and valid, or it would not be there
+            assert stored["spec"]["id"] == path.parent.parent.name
+    assert kills >= 2, "the runs ended before they could be interrupted"
+    final = start_suite(tmp_path)
+    out, _ = final.communicate(timeout=240)
+    assert final.returncode == 0, out
+    assert len(finished(tmp_path)) == TOTAL
+    assert not list((tmp_path / "results").rglob("*.tmp"))  # orphans of killed writes are cleared
+
+
+def test_an_interrupted_fit_resumes_from_its_last_epoch(tmp_path):
+    """A per-epoch backup survives a kill, and the rerun continues from it instead of epoch 1."""
+    spec = json.loads(subprocess.run(
+        [sys.executable, "-c", "from experiments import studies; print(studies.find('market-padding')[0].to_json())"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout)
+    spec.update(id="slow-market", grid={}, quick={})
+    spec["train"].update(epochs=40, patience=None)
+    spec["data"]["max_train"] = 600
+    file = tmp_path / "slow.json"
+    file.write_text(json.dumps(spec))
+    proc = start_suite(tmp_path, "--spec", str(file))
+    backup = tmp_path / "results" / "slow-market" / "seed-0" / "work" / "backup" / "training_metadata.json"
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and proc.poll() is None:
+        if backup.exists() and json.loads(backup.read_text() or "{}").get("epoch", 0) >= 3:
+            break
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate()
+    done_before = json.loads(backup.read_text())["epoch"]
+    rerun = start_suite(tmp_path, "--spec", str(file))
+    out, _ = rerun.communicate(timeout=300)
+    assert rerun.returncode == 0, out
+    stored = results.read(tmp_path / "results" / "slow-market" / "seed-0" / results.RESULTS_FILE)
+    # Only the epochs after the backup were trained again.
+    assert stored["training"]["epochs_run"] <= 40 - done_before
+    assert not backup.parent.exists()  # the work folder is removed once the result is written

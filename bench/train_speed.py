@@ -67,7 +67,8 @@ def bench_case(case: str, *, epochs: int, data_choice: str, data_dir: Path, max_
     vectorizer = TextVectorizer(spec.vectorize.max_tokens, spec.vectorize.seq_len).fit(splits.train.texts)
     x = {part: vectorizer.transform(getattr(splits, part).texts) for part in ("train", "validation", "test")}
     vectors = wordvectors.load_word_vectors(
-        spec.vectors.name, dim=spec.vectors.dim, train_texts=splits.train.texts + (corpus.unlabelled or []),
+        spec.vectors.name, dim=spec.vectors.dim, train_texts=splits.train.texts,
+        unlabelled_texts=corpus.unlabelled or [],
         data_dir=data_dir, cache_dir=paths.CACHE_DIR,
     )
     weights, _ = wordvectors.embedding_matrix(vectorizer, vectors)

@@ -148,9 +148,9 @@ def _run_network(
     embedding_weights, vectors_info = None, {"name": None, "origin": "random", "description": "randomly initialised"}
     if spec.vectors.name:
         # Stand-in vectors learn from training texts and any unlabelled text of the same source.
-        texts = splits.train.texts + (corpus.unlabelled or [])
         vectors = wordvectors.load_word_vectors(
-            spec.vectors.name, dim=spec.vectors.dim, train_texts=texts,
+            spec.vectors.name, dim=spec.vectors.dim, train_texts=splits.train.texts,
+            unlabelled_texts=corpus.unlabelled or [],
             data_dir=paths.data_dir, cache_dir=paths.cache_dir, seed=0,
         )
         embedding_weights, oov_rate = wordvectors.embedding_matrix(vectorizer, vectors, seed=seed)

@@ -56,12 +56,17 @@ def load_word_vectors(
     *,
     dim: int,
     train_texts: Sequence[str],
+    unlabelled_texts: Sequence[str] = (),
     data_dir: Path,
     cache_dir: Path,
     seed: int = 0,
     download: bool = True,
 ) -> WordVectors:
-    """The vectors ``name`` of dimension ``dim``, falling back to word2vec trained on ``train_texts``."""
+    """The vectors ``name`` of dimension ``dim``, falling back to word2vec trained on the given texts.
+
+    ``unlabelled_texts`` (the embedded stand-ins' unlabelled corpus) join the
+    training texts for that fallback; test texts are never passed here.
+    """
     if name in PRETRAINED:
         expected_dim, files = PRETRAINED[name]
         if dim != expected_dim:
@@ -79,7 +84,11 @@ def load_word_vectors(
                 print(f"[vectors] could not download {name} ({err}); training word2vec instead")
     elif name != "word2vec":
         raise ValueError(f"unknown vectors {name!r}; allowed: {', '.join([*PRETRAINED, 'word2vec'])}")
-    return _train_word2vec(list(train_texts), dim=dim, cache_dir=Path(cache_dir), seed=seed, stands_in_for=name)
+    source = f"{len(train_texts):,} training texts" + (
+        f" and {len(unlabelled_texts):,} unlabelled texts of the same source" if unlabelled_texts else ""
+    )
+    texts = [*train_texts, *unlabelled_texts]
+    return _train_word2vec(texts, dim=dim, cache_dir=Path(cache_dir), seed=seed, stands_in_for=name, source=source)
 
 
 def _online(host: str = "github.com", timeout: float = 3.0) -> bool:
@@ -98,7 +107,9 @@ def _read_file(path: Path):
     return KeyedVectors.load_word2vec_format(str(path), binary=binary, no_header=not binary)
 
 
-def _train_word2vec(texts: list[str], *, dim: int, cache_dir: Path, seed: int, stands_in_for: str) -> WordVectors:
+def _train_word2vec(
+    texts: list[str], *, dim: int, cache_dir: Path, seed: int, stands_in_for: str, source: str
+) -> WordVectors:
     """Skip-gram word2vec on ``texts``, cached by a hash of the texts and settings."""
     from gensim.models import KeyedVectors, Word2Vec
 
@@ -107,10 +118,7 @@ def _train_word2vec(texts: list[str], *, dim: int, cache_dir: Path, seed: int, s
         digest.update(text.encode("utf-8", "replace") + b"\0")
     key = f"word2vec-{dim}d-seed{seed}-v3-{digest.hexdigest()[:16]}"
     path = cache_dir / "vectors" / f"{key}.kv"
-    description = (
-        f"word2vec {dim}-d trained with gensim on {len(texts):,} training and unlabelled texts "
-        f"(stand-in for {stands_in_for})"
-    )
+    description = f"word2vec {dim}-d trained with gensim on {source} (stand-in for {stands_in_for})"
     if path.exists():
         return WordVectors(KeyedVectors.load(str(path)), dim, "trained:word2vec", description)
     sentences = [tokenize(text) for text in texts]

@@ -15,6 +15,10 @@ import numpy as np
 SplitKind = Literal["predefined", "random", "grouped", "time"]
 
 
+class SplitError(ValueError):
+    """A corpus that cannot be split as asked (no groups, a class missing from one side, …)."""
+
+
 @dataclass(frozen=True)
 class Corpus:
     """Labelled texts plus what an honest split needs.

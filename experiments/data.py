@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from experiments import datasets, embedded
-from experiments.corpus import Corpus, split_indices
+from experiments.corpus import Corpus, SplitError, split_indices
 from experiments.specs import DataSpec
 
 DATA_CHOICES = ("auto", "real", "embedded")
@@ -83,7 +83,7 @@ def _check_classes(splits: Splits, corpus: Corpus) -> None:
         present = set(np.unique(getattr(splits, part).labels).tolist())
         missing = [name for i, name in enumerate(corpus.class_names) if i not in present]
         if missing:
-            raise ValueError(
+            raise SplitError(
                 f"{corpus.name}: class(es) {missing} have no examples in the {part} split; "
                 "use more data (a larger max_train) or a different split"
             )

@@ -18,9 +18,14 @@ from pathlib import Path
 from typing import Iterator
 
 from experiments import data, results
+from experiments.corpus import SplitError
+from experiments.datasets import DataFormatError, DataNotFoundError
+from experiments.results import ResultsError
 from experiments.run import RunPaths, run_experiment
-from experiments.specs import ExperimentSpec, expand
+from experiments.specs import ExperimentSpec, SpecError, expand
 
+#: Errors about the user's data or specs: their message says what to do, a traceback would only distract.
+USER_ERRORS = (DataNotFoundError, DataFormatError, SplitError, SpecError, ResultsError)
 #: Touched whenever the set of results changes, so make knows to re-render the report.
 STAMP = ".updated"
 LOCK = ".lock"
@@ -125,7 +130,8 @@ def run_suite(
                 return 130
             except Exception as err:  # noqa: BLE001 - one broken experiment must not lose the others
                 failed.append((job, err))
-                traceback.print_exc(file=sys.stderr)
+                if not isinstance(err, USER_ERRORS):  # a bug: keep the traceback for the report
+                    traceback.print_exc(file=sys.stderr)
                 print(f"error: {job.spec.id} seed {job.seed} failed: {err}", file=sys.stderr)
                 continue
             finally:

@@ -75,7 +75,9 @@ def pandoc(markdown: Path, out: Path, *, root: Path, bibliography: Path, extra: 
 def build_pdf(markdown: Path, out: Path, *, root: Path, bibliography: Path, engine: str | None = None) -> Path:
     engine = pdf_engine(engine)
     if engine != "typst":
-        return pandoc(markdown, out, root=root, bibliography=bibliography, extra=[f"--pdf-engine={engine}"])
+        # Data text is escaped before it reaches LaTeX; no shell escape is a second line of defence.
+        return pandoc(markdown, out, root=root, bibliography=bibliography,
+                      extra=[f"--pdf-engine={engine}", "--pdf-engine-opt=-no-shell-escape"])
     # Typst source goes next to the figures' root, since Typst resolves paths from the source file.
     source = pandoc(markdown, root / f".{out.stem}.typ", root=root, bibliography=bibliography,
                     extra=["--standalone", "--to", "typst", *TYPST_METADATA])

@@ -261,6 +261,12 @@ def make_environment(
             raise Missing(experiment_id)
         return runs[experiment_id]
 
+    def checked_figure(path: str, caption: str, label: str, width: str = "90%") -> str:
+        """:func:`figure`, refusing a file that does not exist (the template line is reported)."""
+        if not (Path(images_dir).parent / path).is_file():
+            raise ValueError(f"figure file {path} does not exist (for {label}); run `make experiments` to draw it")
+        return figure(path, caption, label, width)
+
     def sweep(experiment_id: str) -> list[Run]:
         """The finished points of a sweep, in the order of their swept value."""
         prefix = f"{experiment_id}@"
@@ -295,12 +301,14 @@ def make_environment(
             return f"\n::: {{.missing}}\n**Not run yet:** `make experiments ONLY={only}`\n:::\n"
         return caller(*(runs[i] if i in runs else sweep(i) for i in experiment_ids))
 
-    helpers = {name: globals()[name] for name in HELPERS}
+    env.globals.update({name: globals()[name] for name in HELPERS})
+    # Helpers that need the results or the figure folder.
     env.globals.update(
+        run=run, runs=runs, with_runs=with_runs, sweep=sweep, zip=zip,
+        figure=checked_figure, sweep_figure=sweep_figure, lengths_figure=lengths_figure,
         summary_rows=lambda dataset, reference: summary.summary_rows(runs, dataset, reference),
         below_tfidf=lambda dataset, tfidf: summary.below_tfidf(runs, dataset, tfidf),
     )
-    env.globals.update(zip=zip, run=run, with_runs=with_runs, sweep=sweep, sweep_figure=sweep_figure, lengths_figure=lengths_figure, runs=runs, **helpers)
     env.filters.update(
         fmt=fmt, pct=pct, count=count, escape=escape, score_row=score_row, sweep_row=sweep_row, point_value=point_value
     )

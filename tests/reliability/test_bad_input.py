@@ -65,3 +65,17 @@ def test_missing_real_data_names_the_file_folder_and_source(tmp_path):
     message = proc.stdout + proc.stderr
     assert proc.returncode != 0
     assert "bbc-fulltext.zip" in message and str(tmp_path / "nowhere") in message and "make data" in message
+
+
+def test_a_truncated_archive_is_named_without_a_traceback(tmp_path):
+    folder = tmp_path / "raw" / "bbc"
+    folder.mkdir(parents=True)
+    (folder / "bbc-fulltext.zip").write_bytes(b"PK\x03\x04" + b"\x00" * 40)  # a zip cut short
+    proc = subprocess.run(
+        [sys.executable, "-m", "experiments", "run", "--data", "real", "--only", "bbc-majority",
+         "--data-dir", str(tmp_path / "raw"), "--results-dir", str(tmp_path / "results")],
+        cwd=ROOT, capture_output=True, text=True, env={**os.environ, "CACHE_DIR": str(tmp_path)},
+    )
+    assert proc.returncode != 0
+    assert "bbc-fulltext.zip" in proc.stderr and "Traceback" not in proc.stderr
+    assert not list((tmp_path / "results").glob("*/seed-*/results.json"))

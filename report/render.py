@@ -267,6 +267,14 @@ def make_environment(
             raise ValueError(f"figure file {path} does not exist (for {label}); run `make experiments` to draw it")
         return figure(path, caption, label, width)
 
+    def oov(dataset: str) -> str:
+        """Share of a dataset's vocabulary without a pre-trained vector (from its first run that used vectors)."""
+        for r in sorted(runs.values(), key=lambda r: r.id):
+            vectors = r.first["model"].get("vectors", {})
+            if r.first["data"]["dataset"] == dataset and "oov_rate" in vectors:
+                return f"{pct(vectors['oov_rate'])} ({escape(vectors['name'])})"
+        return "–"
+
     def sweep(experiment_id: str) -> list[Run]:
         """The finished points of a sweep, in the order of their swept value."""
         prefix = f"{experiment_id}@"
@@ -304,7 +312,7 @@ def make_environment(
     env.globals.update({name: globals()[name] for name in HELPERS})
     # Helpers that need the results or the figure folder.
     env.globals.update(
-        run=run, runs=runs, with_runs=with_runs, sweep=sweep, zip=zip,
+        run=run, runs=runs, with_runs=with_runs, sweep=sweep, zip=zip, oov=oov,
         figure=checked_figure, sweep_figure=sweep_figure, lengths_figure=lengths_figure,
         summary_rows=lambda dataset, reference: summary.summary_rows(runs, dataset, reference),
         below_tfidf=lambda dataset, tfidf: summary.below_tfidf(runs, dataset, tfidf),

@@ -1,10 +1,7 @@
 """Templates are plain Jinja with a few helpers; mistakes name the template and line."""
 
-import shutil
-
 import pytest
 
-from experiments.paths import TEMPLATES_DIR
 from report.build import BuildError, pandoc
 from report.render import TemplateError, count, escape, figure, fmt, pct, table, write_markdown
 
@@ -29,39 +26,28 @@ def test_escape_makes_markup_from_data_literal():
     assert escape("a_b *c* $x$ #tag") == r"a\_b \*c\* \$x\$ \#tag"
 
 
-def project(tmp_path, chapter: str):
-    """A templates folder with the project's metadata and bibliography and one chapter."""
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    for name in ("metadata.yaml", "references.bib", "macros.j2"):
-        shutil.copy(TEMPLATES_DIR / name, templates / name)
-    (templates / "10-chapter.md.j2").write_text(chapter)
-    (tmp_path / "results").mkdir()
-    return templates
-
-
-def test_a_missing_result_renders_a_visible_box_and_a_warning(tmp_path):
-    templates = project(tmp_path, '{% call(r) with_runs("bbc-dense") %}{{ r.metrics.accuracy }}{% endcall %}\n')
+def test_a_missing_result_renders_a_visible_box_and_a_warning(tmp_path, template_project):
+    templates = template_project('{% call(r) with_runs("bbc-dense") %}{{ r.metrics.accuracy }}{% endcall %}\n')
     out = tmp_path / "report.md"
     warnings = write_markdown(templates, tmp_path / "results", tmp_path / "images", out)
     assert warnings == ["not run yet: bbc-dense"]
     assert "**Not run yet:** `make experiments ONLY=bbc-dense`" in out.read_text()
 
 
-def test_an_undefined_variable_is_an_error_naming_the_template_and_line(tmp_path):
-    templates = project(tmp_path, "line one\n{{ no_such_thing }}\n")
+def test_an_undefined_variable_is_an_error_naming_the_template_and_line(tmp_path, template_project):
+    templates = template_project("line one\n{{ no_such_thing }}\n")
     with pytest.raises(TemplateError, match=r"templates/10-chapter.md.j2:2: 'no_such_thing' is undefined"):
         write_markdown(templates, tmp_path / "results", tmp_path / "images", tmp_path / "report.md")
 
 
-def test_an_unclosed_block_is_an_error_naming_the_template_and_line(tmp_path):
-    templates = project(tmp_path, "text\n{% if true %}\nnever closed\n")
+def test_an_unclosed_block_is_an_error_naming_the_template_and_line(tmp_path, template_project):
+    templates = template_project("text\n{% if true %}\nnever closed\n")
     with pytest.raises(TemplateError, match=r"templates/10-chapter.md.j2:\d+: .*"):
         write_markdown(templates, tmp_path / "results", tmp_path / "images", tmp_path / "report.md")
 
 
-def test_an_unknown_cross_reference_stops_the_build_naming_label_and_template(tmp_path):
-    templates = project(tmp_path, "# Chapter {#sec:c}\n\nSee [@fig:nowhere].\n")
+def test_an_unknown_cross_reference_stops_the_build_naming_label_and_template(tmp_path, template_project):
+    templates = template_project("# Chapter {#sec:c}\n\nSee [@fig:nowhere].\n")
     out = tmp_path / "report.md"
     write_markdown(templates, tmp_path / "results", tmp_path / "images", out)
     with pytest.raises(BuildError) as caught:

@@ -1,35 +1,16 @@
 """The suite runs what is missing or stale, skips what is fresh, and survives a kill."""
 
-import json
-import os
 import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 from experiments import results, studies, suite
-from experiments.paths import ROOT
 from experiments.run import RunPaths
 
 REFERENCES = "market-majority,market-tfidf-logreg"  # 14 fast runs, no neural network
 
 
-def run_cli(tmp: Path, only: str, *extra: str) -> subprocess.Popen:
-    command = [
-        sys.executable, "-m", "experiments", "run", "--data", "embedded", "--quiet", "--only", only,
-        "--results-dir", str(tmp / "results"), "--images-dir", str(tmp / "images"), *extra,
-    ]
-    env = {**os.environ, "CACHE_DIR": str(tmp / "interim")}
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-
-
-def finished(tmp: Path) -> list[Path]:
-    return sorted((tmp / "results").glob(f"*/seed-*/{results.RESULTS_FILE}"))
-
-
-def test_a_fresh_result_is_skipped_and_a_stale_one_rerun(tmp_path, monkeypatch):
-    done = run_cli(tmp_path, "bbc-majority")
+def test_a_fresh_result_is_skipped_and_a_stale_one_rerun(tmp_path, monkeypatch, start_suite):
+    done = start_suite("bbc-majority")
     out, _ = done.communicate(timeout=300)
     assert done.returncode == 0, out
     paths = RunPaths(tmp_path / "raw", tmp_path / "interim", tmp_path / "results", tmp_path / "images")
@@ -43,53 +24,53 @@ def test_a_fresh_result_is_skipped_and_a_stale_one_rerun(tmp_path, monkeypatch):
     assert (len(todo), len(fresh)) == (1, 0)
 
 
-def test_a_killed_suite_keeps_finished_runs_whole_and_the_next_run_resumes(tmp_path):
-    first = run_cli(tmp_path, REFERENCES)
+def test_a_killed_suite_keeps_finished_runs_whole_and_the_next_run_resumes(tmp_path, start_suite, finished_runs):
+    first = start_suite(REFERENCES)
     deadline = time.monotonic() + 240
-    while len(finished(tmp_path)) < 3 and time.monotonic() < deadline and first.poll() is None:
+    while len(finished_runs()) < 3 and time.monotonic() < deadline and first.poll() is None:
         time.sleep(0.05)
     first.send_signal(signal.SIGKILL)
     first.communicate()
-    kept = finished(tmp_path)
+    kept = finished_runs()
     assert 3 <= len(kept) < 14, "the kill should land in the middle of the suite"
     for path in kept:
         results.read(path)  # every file that exists is complete and valid
     leftovers = [p for p in (tmp_path / "results").rglob("*.tmp")]
     assert not leftovers
 
-    second = run_cli(tmp_path, REFERENCES)
+    second = start_suite(REFERENCES)
     out, _ = second.communicate(timeout=300)
     assert second.returncode == 0, out
     assert f"{14 - len(kept)} run(s) to do, {len(kept)} up to date" in out
-    assert len(finished(tmp_path)) == 14
+    assert len(finished_runs()) == 14
 
 
-def test_a_second_suite_on_the_same_results_is_refused_with_the_holder(tmp_path):
+def test_a_second_suite_on_the_same_results_is_refused_with_the_holder(tmp_path, start_suite):
     with suite.suite_lock(tmp_path / "results"):
-        blocked = run_cli(tmp_path, "bbc-majority")
+        blocked = start_suite("bbc-majority")
         out, _ = blocked.communicate(timeout=300)
     assert blocked.returncode != 0
     assert "another `make experiments` is running (pid" in out
 
 
-def test_an_unknown_pattern_lists_the_ids(tmp_path):
-    proc = run_cli(tmp_path, "no-such-*")
+def test_an_unknown_pattern_lists_the_ids(start_suite):
+    proc = start_suite("no-such-*")
     out, _ = proc.communicate(timeout=300)
     assert proc.returncode == 2 and "bbc-stacked-bilstm" in out
 
 
-def test_a_spec_file_runs_and_a_bad_one_is_refused_before_any_training(tmp_path):
+def test_a_spec_file_runs_and_a_bad_one_is_refused_before_any_training(tmp_path, start_suite):
     good = tmp_path / "mine.json"
     (declared,) = studies.find("bbc-majority")
     good.write_text(declared.replace({}, id="my-majority").to_json())
-    proc = run_cli(tmp_path, "unused", "--spec", str(good))
+    proc = start_suite("unused", "--spec", str(good))
     out, _ = proc.communicate(timeout=300)
     assert proc.returncode == 0, out
     assert (tmp_path / "results" / "my-majority" / "seed-0" / results.RESULTS_FILE).exists()
 
     bad = tmp_path / "bad.json"
     bad.write_text(good.read_text().replace('"epochs": 10', '"epochs": 0'))
-    proc = run_cli(tmp_path, "unused", "--spec", str(bad))
+    proc = start_suite("unused", "--spec", str(bad))
     out, _ = proc.communicate(timeout=300)
     assert proc.returncode == 2
     assert f"{bad}: train.epochs must be a positive integer, got 0" in out

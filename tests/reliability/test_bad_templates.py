@@ -1,21 +1,8 @@
 """A broken template or a missing figure names the template and line, and leaves no report behind."""
 
-import shutil
-
 import pytest
 
-from experiments.paths import TEMPLATES_DIR
 from report.render import TemplateError, write_markdown
-
-
-def project_with(tmp_path, chapter: str):
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    for name in ("metadata.yaml", "references.bib", "macros.j2"):
-        shutil.copy(TEMPLATES_DIR / name, templates / name)
-    (templates / "20-broken.md.j2").write_text(chapter)
-    (tmp_path / "results").mkdir()
-    return templates
 
 
 @pytest.mark.parametrize(
@@ -27,8 +14,8 @@ def project_with(tmp_path, chapter: str):
          r"templates/20-broken.md.j2:2: figure file images/nope.png does not exist"),
     ],
 )
-def test_a_broken_template_names_file_and_line_and_writes_nothing(tmp_path, chapter, message):
-    templates = project_with(tmp_path, chapter)
+def test_a_broken_template_names_file_and_line_and_writes_nothing(tmp_path, template_project, chapter, message):
+    templates = template_project(chapter, name="20-broken.md.j2")
     out = tmp_path / "build" / "report.md"
     with pytest.raises(TemplateError, match=message):
         write_markdown(templates, tmp_path / "results", tmp_path / "images", out)

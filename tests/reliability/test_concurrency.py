@@ -1,29 +1,18 @@
 """Two suites at once: the second is refused with the holder named; readers only see complete results."""
 
-import os
-import subprocess
-import sys
 import time
 
 from experiments import results
-from experiments.paths import ROOT
 from report.render import load_runs
 
 
-def suite(tmp, only):
-    command = [sys.executable, "-m", "experiments", "run", "--data", "embedded", "--quiet", "--only", only,
-               "--results-dir", str(tmp / "results"), "--images-dir", str(tmp / "images")]
-    env = {**os.environ, "CACHE_DIR": str(tmp / "interim")}
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-
-
-def test_a_second_suite_is_refused_while_the_first_runs_and_a_reader_sees_only_whole_files(tmp_path):
-    first = suite(tmp_path, "market-lstm,market-majority")  # long enough to be caught running
+def test_a_second_suite_is_refused_while_the_first_runs_and_a_reader_sees_only_whole_files(tmp_path, start_suite):
+    first = start_suite("market-lstm,market-majority")  # long enough to be caught running
     lock = tmp_path / "results" / ".lock"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not (lock.exists() and lock.read_text().startswith("pid")):
         time.sleep(0.1)
-    second = suite(tmp_path, "bbc-majority")
+    second = start_suite("bbc-majority")
     out, _ = second.communicate(timeout=120)
     assert second.returncode != 0
     assert f"another `make experiments` is running (pid {first.pid}" in out

@@ -1,13 +1,11 @@
 """Killing a suite at any moment loses no finished run and leaves nothing half-written that counts."""
 
 import json
-import os
 import random
 import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from experiments import results
 from experiments.paths import ROOT
@@ -16,42 +14,29 @@ SELECTION = "market-majority,market-tfidf-logreg,bbc-majority"  # 15 fast runs
 TOTAL = 15
 
 
-def start_suite(tmp: Path, *extra: str) -> subprocess.Popen:
-    command = [
-        sys.executable, "-m", "experiments", "run", "--data", "embedded", "--quiet", "--only", SELECTION,
-        "--results-dir", str(tmp / "results"), "--images-dir", str(tmp / "images"), *extra,
-    ]
-    env = {**os.environ, "CACHE_DIR": str(tmp / "interim")}
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-
-
-def finished(tmp: Path) -> list[Path]:
-    return sorted((tmp / "results").glob(f"*/seed-*/{results.RESULTS_FILE}"))
-
-
-def test_random_kills_never_corrupt_results_and_the_suite_always_completes(tmp_path):
+def test_random_kills_never_corrupt_results_and_the_suite_always_completes(tmp_path, start_suite, finished_runs):
     rng = random.Random(7)
     deadline = time.monotonic() + 240
     kills = 0
-    while len(finished(tmp_path)) < TOTAL and time.monotonic() < deadline:
-        proc = start_suite(tmp_path)
+    while len(finished_runs()) < TOTAL and time.monotonic() < deadline:
+        proc = start_suite(SELECTION)
         time.sleep(rng.uniform(2.0, 8.0))  # TensorFlow's import alone takes a few seconds
         if proc.poll() is None:
             proc.send_signal(rng.choice([signal.SIGKILL, signal.SIGTERM, signal.SIGINT]))
             kills += 1
         proc.communicate(timeout=120)
-        for path in finished(tmp_path):
+        for path in finished_runs():
             stored = results.read(path)  # complete and valid, or it would not be there
             assert stored["spec"]["id"] == path.parent.parent.name
     assert kills >= 2, "the runs ended before they could be interrupted"
-    final = start_suite(tmp_path)
+    final = start_suite(SELECTION)
     out, _ = final.communicate(timeout=240)
     assert final.returncode == 0, out
-    assert len(finished(tmp_path)) == TOTAL
+    assert len(finished_runs()) == TOTAL
     assert not list((tmp_path / "results").rglob("*.tmp"))  # orphans of killed writes are cleared
 
 
-def test_an_interrupted_fit_resumes_from_its_last_epoch(tmp_path):
+def test_an_interrupted_fit_resumes_from_its_last_epoch(tmp_path, start_suite):
     """A per-epoch backup survives a kill, and the rerun continues from it instead of epoch 1."""
     spec = json.loads(subprocess.run(
         [sys.executable, "-c", "from experiments import studies; print(studies.find('market-padding')[0].to_json())"],
@@ -62,7 +47,7 @@ def test_an_interrupted_fit_resumes_from_its_last_epoch(tmp_path):
     spec["data"]["max_train"] = 600
     file = tmp_path / "slow.json"
     file.write_text(json.dumps(spec))
-    proc = start_suite(tmp_path, "--spec", str(file))
+    proc = start_suite(SELECTION, "--spec", str(file))
     backup = tmp_path / "results" / "slow-market" / "seed-0" / "work" / "backup" / "training_metadata.json"
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline and proc.poll() is None:
@@ -72,7 +57,7 @@ def test_an_interrupted_fit_resumes_from_its_last_epoch(tmp_path):
     proc.send_signal(signal.SIGKILL)
     proc.communicate()
     done_before = json.loads(backup.read_text())["epoch"]
-    rerun = start_suite(tmp_path, "--spec", str(file))
+    rerun = start_suite(SELECTION, "--spec", str(file))
     out, _ = rerun.communicate(timeout=300)
     assert rerun.returncode == 0, out
     stored = results.read(tmp_path / "results" / "slow-market" / "seed-0" / results.RESULTS_FILE)

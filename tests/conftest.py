@@ -1,0 +1,49 @@
+"""Shared fixtures: a suite in a subprocess on a private results folder, and a private templates folder."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from experiments import results
+from experiments.paths import ROOT, TEMPLATES_DIR
+
+
+@pytest.fixture
+def start_suite(tmp_path):
+    """Start ``python -m experiments run`` on embedded data with results, figures and cache under tmp_path."""
+
+    def start(only: str, *extra: str) -> subprocess.Popen:
+        command = [
+            sys.executable, "-m", "experiments", "run", "--data", "embedded", "--quiet", "--only", only,
+            "--results-dir", str(tmp_path / "results"), "--images-dir", str(tmp_path / "images"), *extra,
+        ]
+        env = {**os.environ, "CACHE_DIR": str(tmp_path / "interim")}
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+    return start
+
+
+@pytest.fixture
+def finished_runs(tmp_path):
+    """The results files finished so far under tmp_path."""
+    return lambda: sorted((tmp_path / "results").glob(f"*/seed-*/{results.RESULTS_FILE}"))
+
+
+@pytest.fixture
+def template_project(tmp_path):
+    """A templates folder with the project's metadata, bibliography and macros plus one chapter."""
+
+    def make(chapter: str, name: str = "10-chapter.md.j2") -> Path:
+        templates = tmp_path / "templates"
+        templates.mkdir(exist_ok=True)
+        for shared in ("metadata.yaml", "references.bib", "macros.j2"):
+            shutil.copy(TEMPLATES_DIR / shared, templates / shared)
+        (templates / name).write_text(chapter)
+        (tmp_path / "results").mkdir(exist_ok=True)
+        return templates
+
+    return make

@@ -18,7 +18,7 @@ PDF_ENGINE ?=
 TEMPLATES := $(wildcard templates/*.j2 templates/*.yaml templates/*.bib)
 TEX_PACKAGES := texlive-latex-recommended texlive-fonts-recommended lmodern texlive-xetex poppler-utils
 
-.PHONY: help install tex experiments report markdown test bench data check-data clean distclean 
+.PHONY: help install tex experiments report markdown test bench data check-data clean distclean
 
 help: ## List the targets and the settings they read
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -38,7 +38,7 @@ tex: ## Install a TeX engine for the PDF (as root); without root the PDF is buil
 	@if ! command -v xelatex >/dev/null || ! command -v pdftotext >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing TeX from Debian's packages (a few minutes, once)"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES) >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TEX_PACKAGES) >/dev/null; \
 	  else \
 	    echo "note: no TeX engine and not root, so the PDF is built with Typst. For the LaTeX PDF run:"; \
 	    echo "  sudo apt-get install -y $(TEX_PACKAGES)"; \
@@ -56,7 +56,7 @@ results/.updated: experiments ;
 build/report.md: $(TEMPLATES) results/.updated | $(INSTALLED)
 	$(PY) -m report markdown
 
-markdown: build/report.md ## Render the chapters to build/report.md (no training, no PDF)
+markdown: build/report.md ## Run missing experiments, render the chapters to build/report.md (no PDF)
 
 build/report.pdf: build/report.md report/crossref/crossref.lua | tex
 	$(PY) -m report pdf $(if $(PDF_ENGINE),--engine $(PDF_ENGINE))

@@ -224,6 +224,10 @@ def _attention_examples(model, x: np.ndarray, vectorizer, test, proba: np.ndarra
     return examples
 
 
+#: Read once, when the code is loaded: a commit made while a long suite runs is not the code it runs.
+CODE_COMMIT = _git_commit()
+
+
 def environment() -> dict:
     """Library versions and the machine, for the provenance appendix."""
     versions = {}
@@ -235,7 +239,7 @@ def environment() -> dict:
     import keras
 
     return {
-        "git_commit": _git_commit(),
+        "git_commit": CODE_COMMIT,
         "python": platform.python_version(),
         "platform": platform.platform(),
         "processor": platform.machine(),

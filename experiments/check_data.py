@@ -35,11 +35,12 @@ Check = tuple[str, int, Callable[[Corpus], int]]
 
 #: Rows in trump_tweets_spx/lstm/<N>.csv, header excluded: counted once in the files
 #: of DavidYQY/Make-trading-great-again- @ bf70800b (data/lstm/), whose sha256 the
-#: loader pins; STUDIES.md only says "8.5k-9.6k rows each".
+#: loader pins; docs/STUDIES.md only says "8.5k-9.6k rows each".
 TRUMP_ROWS = {5: 9584, 10: 9446, 15: 9311, 20: 9189, 30: 8941, 40: 8689, 50: 8472}
 
 #: dataset → (offline loader, checks). BBC, 20 Newsgroups and twitter counts are
-#: those of STUDIES.md and ../shared/data/SOURCES.md.
+#: the documented sizes of the canonical files (BBC: Greene & Cunningham; 20 Newsgroups: "bydate";
+#: twitter: the Kaggle training CSV).
 TARGETS: dict[str, tuple[Callable[..., Corpus], list[Check]]] = {
     "bbc": (
         load_bbc,

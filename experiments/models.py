@@ -1,9 +1,9 @@
 """The classifiers of every study, one builder per architecture.
 
-Each builder reads like the diagram in ``STUDIES.md``: it takes the embedded
+Each builder reads like the diagram in ``docs/STUDIES.md``: it takes the embedded
 token sequence from one shared helper and stacks the documented layers on it.
 Models are built with a known input shape (so ``summary()`` and the parameter
-counts that ``STUDIES.md`` quotes are available at once) and returned
+counts that ``docs/STUDIES.md`` quotes are available at once) and returned
 uncompiled, because the optimiser and loss belong to the training spec.
 
 Token id 0 is padding and the data is post-padded, so every model is

@@ -98,7 +98,7 @@ class TrainSpec:
 @dataclass(frozen=True)
 class ExperimentSpec:
     id: str = field(metadata={"help": "unique name; results go to results/<id>/"})
-    study: str = field(metadata={"help": "the study of STUDIES.md it reproduces, e.g. '1b'"})
+    study: str = field(metadata={"help": "the study of docs/STUDIES.md it reproduces, e.g. '1b'"})
     title: str = field(metadata={"help": "one line for tables and logs"})
     data: DataSpec
     model: ModelSpec

@@ -1,4 +1,4 @@
-"""Every documented study of STUDIES.md, declared as specs.
+"""Every documented study of docs/STUDIES.md, declared as specs.
 
 One entry per model of a study; a sweep is one entry with a ``grid``. The
 ``quick`` overrides make the same models run in minutes on a laptop (fewer

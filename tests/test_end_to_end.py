@@ -36,7 +36,7 @@ def test_the_run_writes_a_valid_results_file_and_three_figures(tiny_run):
     assert set(stored["figures"]) == {"learning-curve", "confusion-matrix", "roc"}
     for figure in stored["figures"].values():
         assert (root / figure).stat().st_size > 1000
-    assert stored["model"]["params"]["trainable"] == 135_237  # STUDIES.md, study 1b
+    assert stored["model"]["params"]["trainable"] == 135_237  # docs/STUDIES.md, study 1b
     assert len(stored["training"]["history"]["val_accuracy"]) == 1
     assert sum(map(sum, stored["metrics"]["confusion_matrix"])) == stored["data"]["sizes"]["test"]
 

@@ -1,6 +1,6 @@
-"""The model builders match the architectures documented in STUDIES.md.
+"""The model builders match the architectures documented in docs/STUDIES.md.
 
-Parameter counts in brackets in STUDIES.md are what a faithful Keras build
+Parameter counts in brackets in docs/STUDIES.md are what a faithful Keras build
 prints; they are checked here layer by layer, for V = 1000 words.
 """
 

@@ -230,9 +230,17 @@ def escape(text: str) -> str:
 
     Every punctuation mark pandoc could read as markup is backslash-escaped, and
     line breaks become spaces, so a text cannot start a block or break a table.
+    Symbols beyond the Basic Multilingual Plane (emoji), which the PDF fonts do not
+    have, become a visible ``(U+1F600)`` instead of silently disappearing.
     """
     specials = "\\`*_{}[]()<>#+-.!|$%&~^@\""
-    return "".join(f"\\{c}" if c in specials else c for c in " ".join(str(text).split()))
+    out = []
+    for c in " ".join(str(text).split()):
+        if ord(c) > 0xFFFF:
+            out.append(f"\\(U+{ord(c):X}\\)")
+        else:
+            out.append(f"\\{c}" if c in specials else c)
+    return "".join(out)
 
 
 # -- rendering -----------------------------------------------------------------

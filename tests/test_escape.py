@@ -1,15 +1,21 @@
 """Text from data reaches the report as literal characters, never as markup (property-based)."""
 
+import shutil
 import subprocess
 
 import pypandoc
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from report.render import escape
 
 TRICKY = "\\`*_{}[]()<>#+-.!|$%&~^@\"':;=/ \n\t"
-texts = st.text(alphabet=st.sampled_from(TRICKY) | st.characters(blacklist_categories=("Cs", "Cc")), max_size=40)
+# Characters of the Basic Multilingual Plane come out as themselves; emoji become a placeholder (tested below).
+texts = st.text(
+    alphabet=st.sampled_from(TRICKY) | st.characters(blacklist_categories=("Cs", "Cc"), max_codepoint=0xFFFF),
+    max_size=40,
+)
 
 
 def through_pandoc(paragraphs: list[str], to: str) -> list[str]:
@@ -40,3 +46,19 @@ def test_an_injection_attempt_is_inert_in_latex_and_html():
     assert "$x$" not in latex and r"\$x\$" in latex
     (html,) = through_pandoc([tweet], "html")
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_emoji_become_a_visible_placeholder_and_accents_stay():
+    (plain,) = through_pandoc(["great \U0001F600 game, £5 café"], "plain")
+    assert plain == "great (U+1F600) game, £5 café"
+
+
+@pytest.mark.skipif(shutil.which("xelatex") is None or shutil.which("pdftotext") is None, reason="needs TeX")
+def test_a_pdf_with_unicode_from_data_builds(tmp_path):
+    markdown = tmp_path / "u.md"
+    markdown.write_text(escape("Ærøskøbing £5 café naïve \U0001F525 ok") + "\n")
+    pdf = tmp_path / "u.pdf"
+    subprocess.run([pypandoc.get_pandoc_path(), str(markdown), "-o", str(pdf), "--pdf-engine=xelatex"],
+                   check=True, capture_output=True)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "£5 café naïve (U+1F525) ok" in text and "Ærøskøbing" in text

@@ -10,6 +10,7 @@ changes the work done per batch, not what a batch computes.
 
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
 
@@ -105,6 +106,25 @@ def predict(model: keras.Model, x: np.ndarray, *, bucket: bool, batch_size: int 
     return out
 
 
+class _Backup(keras.callbacks.BackupAndRestore):
+    """Keras's per-epoch backup, keeping the previous epoch as well.
+
+    A kill can land while the backup is being written; Keras then falls back to
+    the previous epoch. A backup that cannot be read at all is discarded, so the
+    run starts over instead of failing.
+    """
+
+    def __init__(self, backup_dir: Path):
+        super().__init__(str(backup_dir), double_checkpoint=True)
+
+    def on_train_begin(self, logs=None):
+        try:
+            super().on_train_begin(logs)
+        except (OSError, ValueError) as err:
+            print(f"[train] backup in {self.backup_dir} is unreadable ({err}); starting from the first epoch")
+            shutil.rmtree(self.backup_dir, ignore_errors=True)
+
+
 class _EpochTimer(keras.callbacks.Callback):
     def on_train_begin(self, logs=None):
         self.seconds: list[float] = []
@@ -138,7 +158,7 @@ def fit(
         metrics=["accuracy"],
     )
     timer = _EpochTimer()
-    callbacks = [timer, keras.callbacks.BackupAndRestore(str(Path(work_dir) / "backup"))]
+    callbacks = [timer, _Backup(Path(work_dir) / "backup")]
     if spec.patience is not None:
         callbacks.append(
             keras.callbacks.EarlyStopping(

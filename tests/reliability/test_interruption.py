@@ -61,6 +61,25 @@ def test_an_interrupted_fit_resumes_from_its_last_epoch(tmp_path, start_suite):
     out, _ = rerun.communicate(timeout=300)
     assert rerun.returncode == 0, out
     stored = results.read(tmp_path / "results" / "slow-market" / "seed-0" / results.RESULTS_FILE)
-    # Only the epochs after the backup were trained again.
-    assert stored["training"]["epochs_run"] <= 40 - done_before
+    # Only the epochs after the backup were trained again (one more when the kill
+    # landed while the backup was being written and the previous epoch's was used).
+    assert stored["training"]["epochs_run"] <= 40 - done_before + 1
     assert not backup.parent.exists()  # the work folder is removed once the result is written
+
+
+def test_an_unreadable_backup_is_discarded_and_training_starts_over(tmp_path):
+    import numpy as np
+
+    from experiments import models, train
+    from experiments.specs import TrainSpec
+
+    backup = tmp_path / "backup"
+    backup.mkdir()
+    (backup / "latest.weights.h5").write_bytes(b"\x89HDF\r\n\x1a\n" + b"\x00" * 16)  # cut short by a kill
+    (backup / "training_metadata.json").write_text('{"epoch": 3, "ba')
+    x = np.random.default_rng(0).integers(1, 50, size=(40, 8)).astype("int32")
+    y = np.arange(40) % 2
+    model = models.build_model("dense", vocab_size=50, embedding_dim=4, num_classes=2, seq_len=None)
+    fitted = train.fit(model, (x[:30], y[:30]), (x[30:], y[30:]), TrainSpec(epochs=2, batch_size=8),
+                       work_dir=tmp_path, verbose=0)
+    assert fitted["epochs_run"] == 2

@@ -20,7 +20,11 @@ def test_random_kills_never_corrupt_results_and_the_suite_always_completes(tmp_p
     kills = 0
     while len(finished_runs()) < TOTAL and time.monotonic() < deadline:
         proc = start_suite(SELECTION)
-        time.sleep(rng.uniform(2.0, 8.0))  # TensorFlow's import alone takes a few seconds
+        # Let one to three more runs finish, then strike a random moment into the next one.
+        target = min(TOTAL, len(finished_runs()) + rng.randint(1, 3))
+        while proc.poll() is None and len(finished_runs()) < target and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(rng.uniform(0.0, 0.3))
         if proc.poll() is None:
             proc.send_signal(rng.choice([signal.SIGKILL, signal.SIGTERM, signal.SIGINT]))
             kills += 1

@@ -15,6 +15,7 @@ TensorFlow import), so the models also run on the JAX and PyTorch backends.
 from __future__ import annotations
 
 import inspect
+from functools import partial
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -209,38 +210,29 @@ def build_bilstm_attention(
     return _classifier_head(x, inputs, "bilstm_attention")
 
 
-def _single_recurrent(inputs: EmbeddedTokens, recurrent: layers.Layer, output_dropout: float, name: str) -> keras.Model:
-    """One recurrent layer → optional dropout → softmax: the shape shared by studies 2–4."""
-    x = recurrent(inputs.vectors)
+def _single_recurrent(
+    recurrent: type[layers.Layer],
+    name: str,
+    inputs: EmbeddedTokens,
+    *,
+    units: int = 30,
+    dropout: float = 0.0,
+    recurrent_dropout: float = 0.0,
+    output_dropout: float = 0.0,
+) -> keras.Model:
+    """One recurrent layer → optional dropout → softmax: the shape shared by studies 2–4.
+
+    2a/2c/3a/4a use an LSTM (4a: units=128, all dropouts 0.2); 2b swaps in a
+    SimpleRNN of the same width to show what the LSTM's gates buy.
+    """
+    x = recurrent(units, dropout=dropout, recurrent_dropout=recurrent_dropout, name=name)(inputs.vectors)
     if output_dropout > 0:
         x = layers.Dropout(output_dropout, name="dropout")(x)
     return _classifier_head(x, inputs, name)
 
 
-def build_lstm(
-    inputs: EmbeddedTokens,
-    *,
-    units: int = 30,
-    dropout: float = 0.0,
-    recurrent_dropout: float = 0.0,
-    output_dropout: float = 0.0,
-) -> keras.Model:
-    """2a/2c/3a/4a: a single LSTM read of the sequence (4a: units=128, all dropouts 0.2)."""
-    lstm = layers.LSTM(units, dropout=dropout, recurrent_dropout=recurrent_dropout, name="lstm")
-    return _single_recurrent(inputs, lstm, output_dropout, "lstm")
-
-
-def build_simple_rnn(
-    inputs: EmbeddedTokens,
-    *,
-    units: int = 30,
-    dropout: float = 0.0,
-    recurrent_dropout: float = 0.0,
-    output_dropout: float = 0.0,
-) -> keras.Model:
-    """2b: as :func:`build_lstm` with a SimpleRNN, to show what the LSTM's gates buy."""
-    rnn = layers.SimpleRNN(units, dropout=dropout, recurrent_dropout=recurrent_dropout, name="simple_rnn")
-    return _single_recurrent(inputs, rnn, output_dropout, "simple_rnn")
+build_lstm = partial(_single_recurrent, layers.LSTM, "lstm")
+build_simple_rnn = partial(_single_recurrent, layers.SimpleRNN, "simple_rnn")
 
 
 ARCHITECTURES: dict[str, Callable[..., keras.Model]] = {

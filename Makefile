@@ -1,6 +1,8 @@
 # Text-classification report suite. `make help` lists the targets.
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
+# The PDF and the HTML build side by side (each is one process).
+MAKEFLAGS += --jobs=2
 
 PYTHON ?= python3
 VENV := .venv
@@ -18,7 +20,7 @@ PDF_ENGINE ?=
 TEMPLATES := $(wildcard templates/*.j2 templates/*.yaml templates/*.bib)
 TEX_PACKAGES := texlive-latex-recommended texlive-fonts-recommended lmodern texlive-xetex poppler-utils
 
-.PHONY: help install tex experiments report markdown test bench data check-data clean distclean
+.PHONY: help install tex experiments report markdown test bench bench-report data check-data clean distclean
 
 help: ## List the targets and the settings they read
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -72,6 +74,9 @@ test: $(INSTALLED) tex ## Run the test suite (offline, a few minutes)
 
 bench: $(INSTALLED) ## Time training the plain way against length-bucketed batches (4a and 1b)
 	$(PY) bench/train_speed.py --data $(DATA) --data-dir '$(DATA_DIR)' $(if $(BENCH_ARGS),$(BENCH_ARGS))
+
+bench-report: $(INSTALLED) ## Time `make report` once results exist: first build, nothing changed, one template edited
+	$(PY) bench/report_speed.py
 
 data: $(INSTALLED) ## Download the four real datasets into DATA_DIR (needs internet)
 	$(PY) -c "from pathlib import Path; from experiments.datasets import fetch_all; fetch_all(Path('$(DATA_DIR)'))"

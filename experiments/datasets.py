@@ -33,8 +33,6 @@ from pathlib import Path, PurePosixPath
 
 import numpy as np
 import pandas as pd
-from sklearn.datasets import _twenty_newsgroups as sk20
-from sklearn.datasets import fetch_20newsgroups
 
 from experiments.corpus import Corpus
 
@@ -270,17 +268,26 @@ def load_bbc(*, data_dir: Path, download_if_missing: bool = True) -> Corpus:
 
 # --- 20 Newsgroups ("bydate") -----------------------------------------------------------
 
-_NEWSGROUPS_SPLITS = {sk20.TRAIN_FOLDER: "train", sk20.TEST_FOLDER: "test"}
-_STRIPPERS = {
-    "headers": sk20.strip_newsgroup_header,
-    "footers": sk20.strip_newsgroup_footer,
-    "quotes": sk20.strip_newsgroup_quoting,
-}
+#: The archive's top folders, as scikit-learn names them.
+_NEWSGROUPS_SPLITS = {"20news-bydate-train": "train", "20news-bydate-test": "test"}
+#: The ``remove`` options, each naming one of scikit-learn's strippers.
+_STRIPPERS = {"headers": "strip_newsgroup_header", "footers": "strip_newsgroup_footer", "quotes": "strip_newsgroup_quoting"}
+
+
+def _sk20():
+    """scikit-learn's 20 Newsgroups module, imported on first use: it costs half a second of every start."""
+    from sklearn.datasets import _twenty_newsgroups
+
+    return _twenty_newsgroups
+
+
+#: The cache file that ``fetch_20newsgroups(data_home=…)`` writes (checked against scikit-learn in the tests).
+NEWSGROUPS_CACHE = "20news-bydate_py3.pkz"
 
 
 def _newsgroups_cache(data_dir: Path) -> Path:
     """Where ``fetch_20newsgroups(data_home=data_dir/'20newsgroups')`` keeps its cache."""
-    return Path(sk20._pkl_filepath(data_dir / "20newsgroups", sk20.CACHE_NAME))
+    return data_dir / "20newsgroups" / NEWSGROUPS_CACHE
 
 
 def _newsgroups_source(data_dir: Path, *, download: bool) -> Path:
@@ -293,7 +300,7 @@ def _newsgroups_source(data_dir: Path, *, download: bool) -> Path:
     if not download:
         raise _not_found(archive, NEWSGROUPS_ARCHIVE.url, "download_if_missing=False")
     try:
-        fetch_20newsgroups(data_home=cache.parent, subset="train", download_if_missing=True)
+        _sk20().fetch_20newsgroups(data_home=cache.parent, subset="train", download_if_missing=True)
     except OSError as err:
         raise _not_found(archive, NEWSGROUPS_ARCHIVE.url, f"scikit-learn's download failed: {err}") from err
     return cache
@@ -304,7 +311,7 @@ def _newsgroups_from_cache(cache: Path) -> list[tuple[str, str, str, str]]:
     rows = []
     for split in ("train", "test"):
         try:
-            bunch = fetch_20newsgroups(data_home=cache.parent, subset=split, download_if_missing=False)
+            bunch = _sk20().fetch_20newsgroups(data_home=cache.parent, subset=split, download_if_missing=False)
         except OSError as err:  # the cache exists, so "not found" means it could not be read
             raise _format_error(
                 cache, f"scikit-learn could not read its cache ({err})", NEWSGROUPS_ARCHIVE.url
@@ -353,7 +360,7 @@ def load_20newsgroups(
     splits, groups, _, texts = map(list, zip(*rows))
     removed = [option for option in _STRIPPERS if option in remove]
     for option in removed:
-        texts = [_STRIPPERS[option](text) for text in texts]
+        texts = [getattr(_sk20(), _STRIPPERS[option])(text) for text in texts]
     class_names = tuple(sorted(set(groups)))
     return Corpus(
         name="20newsgroups",

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from experiments import data, plots, results
+from experiments import data, results
 from experiments.specs import ExperimentSpec
 
 
@@ -84,6 +84,8 @@ def run_experiment(
         },
         "environment": environment(),
     }
+    from experiments import plots  # matplotlib is slow to import; `make experiments` with nothing to do needs none
+
     payload["figures"] = {
         name: str((paths.image_folder(spec, seed) / file).relative_to(paths.images_dir.parent))
         for name, file in plots.draw_all(payload, paths.image_folder(spec, seed)).items()

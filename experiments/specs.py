@@ -118,19 +118,29 @@ class ExperimentSpec:
         for key, values in self.grid.items():
             if not isinstance(values, (list, tuple)) or not values:
                 raise SpecError(f"{self.id}: grid[{key!r}] must be a non-empty list of values")
-        if not self.model.is_reference:
-            from experiments.models import architecture_params
 
-            try:
-                allowed = architecture_params(self.model.architecture)
-            except ValueError as err:
-                raise SpecError(f"{self.id}: model.architecture: {err}") from None
-            unknown = sorted(set(self.model.params) - set(allowed))
-            if unknown:
-                raise SpecError(
-                    f"{self.id}: model.params has unknown key(s) {unknown} for {self.model.architecture!r}; "
-                    f"allowed: {sorted(allowed)}"
-                )
+    def check_model(self, where: str | None = None) -> None:
+        """Check that the model's builder accepts ``model.params``.
+
+        Kept out of construction because it imports Keras (seconds): it runs on
+        user spec files and before training, not when the suite only checks
+        what is up to date.
+        """
+        if self.model.is_reference:
+            return
+        from experiments.models import architecture_params
+
+        where = where or self.id
+        try:
+            allowed = architecture_params(self.model.architecture)
+        except ValueError as err:
+            raise SpecError(f"{where}: model.architecture: {err}") from None
+        unknown = sorted(set(self.model.params) - set(allowed))
+        if unknown:
+            raise SpecError(
+                f"{where}: model.params has unknown key(s) {unknown} for {self.model.architecture!r}; "
+                f"allowed: {sorted(allowed)}"
+            )
 
     # -- serialisation -----------------------------------------------------
 
@@ -142,7 +152,13 @@ class ExperimentSpec:
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any], *, where: str = "spec") -> "ExperimentSpec":
-        """Build a spec from plain data, naming ``where`` and the key in every error."""
+        """Build a spec from plain data (a user's file), naming ``where`` and the key in every error."""
+        spec = cls._parse(raw, where)
+        spec.check_model(where)
+        return spec
+
+    @classmethod
+    def _parse(cls, raw: Mapping[str, Any], where: str) -> "ExperimentSpec":
         sections = {"data": DataSpec, "model": ModelSpec, "vectorize": VectorizeSpec, "vectors": VectorsSpec, "train": TrainSpec}
         _check_keys(where, raw, cls)
         values = dict(raw)
@@ -171,7 +187,7 @@ class ExperimentSpec:
             target[name] = value
         if id is not None:
             raw["id"] = id
-        return ExperimentSpec.from_dict(raw, where=id or self.id)
+        return ExperimentSpec._parse(raw, where=id or self.id)
 
 
 def expand(spec: ExperimentSpec, *, profile: str = "full") -> list[ExperimentSpec]:

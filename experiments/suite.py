@@ -110,6 +110,8 @@ def run_suite(
     if force:
         todo, fresh = todo + fresh, []
     print(f"{len(todo)} run(s) to do, {len(fresh)} up to date (profile {profile}, data {data_choice})")
+    for spec in {job.spec.id: job.spec for job in todo}.values():
+        spec.check_model()
     stamp = paths.results_dir / STAMP
     rows, failed = [], []
     with suite_lock(paths.results_dir):

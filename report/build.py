@@ -52,6 +52,7 @@ def crossref_args() -> list[str]:
 def pandoc(markdown: Path, out: Path, *, root: Path, bibliography: Path, extra: list[str]) -> Path:
     """Run pandoc from ``markdown`` to ``out`` (format from the suffix), atomically."""
     tmp = out.with_name(f".{out.stem}.tmp{out.suffix}")
+    out.parent.mkdir(parents=True, exist_ok=True)
     command = [
         pypandoc.get_pandoc_path(),
         str(markdown),
@@ -74,25 +75,79 @@ def pandoc(markdown: Path, out: Path, *, root: Path, bibliography: Path, extra: 
 
 def build_pdf(markdown: Path, out: Path, *, root: Path, bibliography: Path, engine: str | None = None) -> Path:
     engine = pdf_engine(engine)
-    if engine != "typst":
+    tmp = out.with_name(f".{out.stem}.tmp{out.suffix}")
+    if engine == "typst":
+        typst_pdf(markdown, tmp, root=root, bibliography=bibliography)
+    else:
+        # The LaTeX source and its auxiliary files stay in build/latex/ between builds, so that after
+        # an edit of prose one engine pass is enough (as with latexmk).
+        tex = pandoc(markdown, out.parent / "latex" / f"{out.stem}.tex", root=root, bibliography=bibliography,
+                     extra=["--standalone", "--to", "latex"])
+        shutil.copyfile(run_latex(tex, engine, root=root), tmp)
+    tmp.replace(out)
+    return out
+
+
+#: Files through which one LaTeX pass hands cross-references, contents and bookmarks to the next.
+AUX_SUFFIXES = (".aux", ".toc", ".lof", ".lot", ".out")
+MAX_PASSES = 4
+
+
+def run_latex(tex: Path, engine: str, *, root: Path) -> Path:
+    """Run ``engine`` on ``tex`` until its auxiliary files stop changing; return the PDF.
+
+    It runs in ``root`` so that figure paths resolve as in the Markdown. A
+    failing pass that started from a previous build's auxiliary files is retried
+    once from scratch, since stale files can break a changed document.
+    """
+    def snapshot() -> dict[str, bytes | None]:
+        return {s: tex.with_suffix(s).read_bytes() if tex.with_suffix(s).exists() else None for s in AUX_SUFFIXES}
+
+    command = [
+        engine, "-interaction=nonstopmode", "-halt-on-error",
         # Data text is escaped before it reaches LaTeX; no shell escape is a second line of defence.
-        return pandoc(markdown, out, root=root, bibliography=bibliography,
-                      extra=[f"--pdf-engine={engine}", "--pdf-engine-opt=-no-shell-escape"])
+        "-no-shell-escape",
+        f"-output-directory={tex.parent}", str(tex),
+    ]
+    retried = False
+    for _ in range(MAX_PASSES):
+        before = snapshot()
+        done = subprocess.run(command, capture_output=True, text=True, errors="replace", cwd=root)
+        if done.returncode != 0:
+            if not retried and any(before.values()):
+                retried = True
+                for suffix in AUX_SUFFIXES:
+                    tex.with_suffix(suffix).unlink(missing_ok=True)
+                continue
+            raise BuildError(f"{engine} failed on {tex}:\n{tex_errors(done.stdout)}")
+        if snapshot() == before:
+            break
+    return tex.with_suffix(".pdf")
+
+
+def tex_errors(log: str) -> str:
+    """The error lines of a TeX log (``! …`` and the source line after it), not the whole log."""
+    lines = log.splitlines()
+    errors = [
+        "\n".join(lines[i:i + 3]) for i, line in enumerate(lines) if line.startswith("!")
+    ]
+    return "\n".join(errors) or "\n".join(lines[-20:])
+
+
+def typst_pdf(markdown: Path, out: Path, *, root: Path, bibliography: Path) -> None:
+    """Markdown → Typst source → PDF with the ``typst`` Python package (no TeX, no root needed)."""
     # Typst source goes next to the figures' root, since Typst resolves paths from the source file.
     source = pandoc(markdown, root / f".{out.stem}.typ", root=root, bibliography=bibliography,
                     extra=["--standalone", "--to", "typst", *TYPST_METADATA])
-    tmp = out.with_name(f".{out.stem}.tmp{out.suffix}")
     try:
         import typst
 
-        typst.compile(str(source), output=str(tmp), root=str(root))
+        typst.compile(str(source), output=str(out), root=str(root))
     except Exception as err:  # typst raises its own error type for any compile failure
-        tmp.unlink(missing_ok=True)
+        out.unlink(missing_ok=True)
         raise BuildError(f"typst failed for {out.name}: {err}") from None
     finally:
         source.unlink(missing_ok=True)
-    tmp.replace(out)
-    return out
 
 
 def build_html(markdown: Path, out: Path, *, root: Path, bibliography: Path) -> Path:

@@ -8,10 +8,12 @@ as a visible "not run yet" box instead of stopping the report.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Callable
 
 import jinja2
@@ -246,6 +248,23 @@ def escape(text: str) -> str:
 # -- rendering -----------------------------------------------------------------
 
 
+def draw_if_changed(path: Path, inputs: object, draw: Callable[[ModuleType], Path]) -> None:
+    """Draw a figure the report makes from results only when its inputs changed since the last drawing.
+
+    Importing matplotlib and drawing costs about a second, which would
+    dominate the loop of editing a template. The inputs' hash sits beside the
+    figure in a hidden file.
+    """
+    key = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
+    stamp = path.with_name(f".{path.name}.key")
+    if path.is_file() and stamp.is_file() and stamp.read_text(encoding="utf-8") == key:
+        return
+    from experiments import plots
+
+    draw(plots)
+    stamp.write_text(key, encoding="utf-8")
+
+
 class Missing(LookupError):
     """A template asked for an experiment that has no results yet."""
 
@@ -291,21 +310,19 @@ def make_environment(
 
     def sweep_figure(series: dict[str, list[Run]], xlabel: str, caption: str, label: str, width: str = "70%") -> str:
         """Draw test accuracy against the swept value for each named list of points, and place it."""
-        from experiments import plots
-
         first = next(iter(series.values()))
         xs = [int(v) if v.isdigit() else v for v in map(point_value, first)]
         ys = {name: [r.metrics["accuracy"] for r in points] for name, points in series.items()}
         folder = first[0].id.split("@")[0]
-        path = plots.sweep(xs, ys, xlabel, images_dir / folder / f"sweep-{label.removeprefix('fig:')}.png")
+        path = images_dir / folder / f"sweep-{label.removeprefix('fig:')}.png"
+        draw_if_changed(path, [xs, ys, xlabel], lambda plots: plots.sweep(xs, ys, xlabel, path))
         return figure(path.relative_to(images_dir.parent).as_posix(), caption, label, width)
 
     def lengths_figure(datasets: dict[str, Run], caption: str, label: str, width: str = "100%") -> str:
         """Histogram of training-text lengths for one run per dataset."""
-        from experiments import plots
-
         histograms = {name: r.data["train_lengths"] for name, r in datasets.items()}
-        path = plots.length_histograms(histograms, images_dir / "data" / "lengths.png")
+        path = images_dir / "data" / "lengths.png"
+        draw_if_changed(path, histograms, lambda plots: plots.length_histograms(histograms, path))
         return figure(path.relative_to(images_dir.parent).as_posix(), caption, label, width)
 
     def with_runs(*experiment_ids: str, caller: Callable) -> str:

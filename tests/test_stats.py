@@ -23,6 +23,19 @@ def test_mcnemar_finds_a_lopsided_disagreement_significant():
     assert p < 1e-6 and verdict(p) == "significant at 5%"
 
 
+@pytest.mark.parametrize("only_a, only_b", [(0, 3), (4, 9), (11, 12), (20, 40), (100, 130)])
+def test_mcnemar_p_values_match_scipys_binomial_and_chi_square(only_a, only_b):
+    from scipy.stats import binom, chi2
+
+    n = only_a + only_b
+    labels, a, b = [1] * n, [1] * only_a + [0] * only_b, [0] * only_a + [1] * only_b
+    expected = (
+        min(1.0, 2 * binom.cdf(min(only_a, only_b), n, 0.5)) if n < 25
+        else chi2.sf((abs(only_a - only_b) - 1) ** 2 / n, df=1)
+    )
+    assert mcnemar(labels, a, b)[2] == pytest.approx(expected, rel=1e-9)
+
+
 def test_mcnemar_refuses_predictions_on_different_rows():
     with pytest.raises(ValueError, match="same test rows"):
         mcnemar([0, 1], [0, 1], [0])
@@ -50,3 +63,17 @@ def test_the_macro_f1_bootstrap_agrees_with_scikit_learn_on_the_observed_rows():
     interval = bootstrap_interval(y, p, "macro_f1")
     observed = f1_score(y, p, average="macro")
     assert interval.low < observed < interval.high and interval.high - interval.low < 0.12
+
+
+def test_drawing_pair_counts_gives_the_same_interval_as_resampling_rows():
+    import numpy as np
+    from sklearn.metrics import f1_score
+
+    rng = np.random.default_rng(2)
+    y = rng.integers(0, 5, 800)
+    p = np.where(rng.random(800) < 0.6, y, rng.integers(0, 5, 800))
+    rows = [rng.integers(0, 800, 800) for _ in range(2000)]
+    by_rows = np.quantile([f1_score(y[r], p[r], labels=np.unique(y), average="macro") for r in rows], [0.025, 0.975])
+    interval = bootstrap_interval(y, p, "macro_f1", samples=2000)
+    assert interval.low == pytest.approx(by_rows[0], abs=0.01)
+    assert interval.high == pytest.approx(by_rows[1], abs=0.01)

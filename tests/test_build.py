@@ -1,0 +1,80 @@
+"""The LaTeX step keeps its auxiliary files between builds, like latexmk, and reports TeX errors briefly."""
+
+import shutil
+import subprocess
+
+import pytest
+
+from report import build
+from report.build import BuildError, run_latex
+
+pytestmark = pytest.mark.skipif(shutil.which("xelatex") is None, reason="needs a TeX engine")
+
+DOCUMENT = r"""\documentclass{article}
+\begin{document}
+\tableofcontents
+\section{%s}\label{sec:a}
+See section~\ref{sec:a} on page~\pageref{sec:a}.
+\end{document}
+"""
+
+
+@pytest.fixture
+def passes(monkeypatch):
+    """Counts the engine runs of each build."""
+    calls = []
+    real = subprocess.run
+
+    def counting(command, **kwargs):
+        calls.append(command[0])
+        return real(command, **kwargs)
+
+    monkeypatch.setattr(build.subprocess, "run", counting)
+    return calls
+
+
+def write(tmp_path, title="First"):
+    tex = tmp_path / "latex" / "doc.tex"
+    tex.parent.mkdir(exist_ok=True)
+    tex.write_text(DOCUMENT % title)
+    return tex
+
+
+def text_of(pdf):
+    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_a_first_build_runs_until_the_references_settle_and_a_prose_edit_needs_one_pass(tmp_path, passes):
+    pdf = run_latex(write(tmp_path), "xelatex", root=tmp_path)
+    assert len(passes) >= 2 and "??" not in text_of(pdf)
+
+    passes.clear()
+    tex = write(tmp_path)
+    tex.write_text(tex.read_text().replace("See section", "Read section"))
+    run_latex(tex, "xelatex", root=tmp_path)
+    assert len(passes) == 1
+
+
+def test_a_changed_heading_reruns_until_the_contents_show_it(tmp_path, passes):
+    run_latex(write(tmp_path), "xelatex", root=tmp_path)
+    passes.clear()
+    pdf = run_latex(write(tmp_path, title="Renamed"), "xelatex", root=tmp_path)
+    assert len(passes) >= 2
+    assert text_of(pdf).count("Renamed") == 2  # heading and table of contents
+
+
+def test_garbage_left_in_the_auxiliary_files_is_thrown_away_and_the_build_succeeds(tmp_path):
+    tex = write(tmp_path)
+    tex.with_suffix(".aux").write_text("\\relax\n\\undefinedmacro{")
+    pdf = run_latex(tex, "xelatex", root=tmp_path)
+    assert "First" in text_of(pdf)
+
+
+def test_a_tex_error_is_reported_by_its_own_lines_not_the_whole_log(tmp_path):
+    tex = write(tmp_path)
+    tex.write_text(tex.read_text().replace("See section", r"\nosuchmacro See section"))
+    with pytest.raises(BuildError) as caught:
+        run_latex(tex, "xelatex", root=tmp_path)
+    message = str(caught.value)
+    assert "! Undefined control sequence." in message and r"\nosuchmacro" in message
+    assert len(message.splitlines()) < 10

@@ -1,0 +1,72 @@
+"""Training's speed levers change how the work is done, not what is learned."""
+
+import os
+
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+from experiments.train import WIDTH_STEP, FusedAdam, LengthBatches  # noqa: E402
+from experiments.vectorize import PAD  # noqa: E402
+
+
+def adam_steps(optimizer: keras.optimizers.Optimizer, gradients: list) -> np.ndarray:
+    """Apply ``gradients`` one after another to a fixed 50 × 8 variable; return the result."""
+    variable = keras.Variable(np.random.default_rng(0).normal(size=(50, 8)).astype("float32"))
+    for gradient in gradients:
+        optimizer.apply_gradients([(gradient, variable)])
+    return np.asarray(variable)
+
+
+def test_the_fused_adam_computes_keras_adams_update_on_dense_gradients():
+    rng = np.random.default_rng(1)
+    gradients = [tf.constant(rng.normal(size=(50, 8)).astype("float32")) for _ in range(20)]
+    fused = adam_steps(FusedAdam(learning_rate=1e-2), gradients)
+    stock = adam_steps(keras.optimizers.Adam(learning_rate=1e-2), gradients)
+    np.testing.assert_allclose(fused, stock, atol=1e-5)
+
+
+def test_an_embedding_gradient_with_repeated_words_is_summed_before_it_is_squared():
+    """Textbook Adam squares each row's summed gradient; Keras 3's own Adam squares each occurrence.
+
+    A word seen twice in a batch sends two slices for the same row; the fused
+    update equals Keras's Adam given the dense (summed) gradient.
+    """
+    rng = np.random.default_rng(2)
+    sparse = [
+        tf.IndexedSlices(tf.constant(rng.normal(size=(6, 8)).astype("float32")),
+                         tf.constant([3, 7, 3, 3, 9, 7]), tf.constant([50, 8]))
+        for _ in range(10)
+    ]
+    fused = adam_steps(FusedAdam(learning_rate=1e-2), sparse)
+    summed = adam_steps(keras.optimizers.Adam(learning_rate=1e-2), [tf.convert_to_tensor(g) for g in sparse])
+    per_occurrence = adam_steps(keras.optimizers.Adam(learning_rate=1e-2), sparse)
+    np.testing.assert_allclose(fused, summed, atol=1e-5)
+    assert np.abs(per_occurrence - summed).max() > 1e-3  # the difference this test is about
+
+
+def test_the_fused_adam_keeps_its_learning_rate_and_betas_in_its_config():
+    config = FusedAdam(learning_rate=3e-4, beta_2=0.99).get_config()
+    again = FusedAdam.from_config(config)
+    assert float(again.learning_rate) == pytest.approx(3e-4) and again.beta_2 == 0.99
+
+
+def test_length_batches_serve_every_row_once_padded_only_to_the_batch_s_longest_row():
+    rng = np.random.default_rng(0)
+    lengths = rng.integers(1, 40, 101)
+    x = np.zeros((101, 40), dtype="int32")
+    for row, n in enumerate(lengths):
+        x[row, :n] = rng.integers(2, 99, n)
+    y = np.arange(101)
+    batches = LengthBatches(x, y, 16, shuffle=True, seed=3)
+    served = []
+    for i in range(len(batches)):
+        xb, yb = batches[i]
+        longest = lengths[yb].max()
+        assert xb.shape[1] == min(40, -(-longest // WIDTH_STEP) * WIDTH_STEP)  # rounded up to a few widths
+        np.testing.assert_array_equal(xb[:, : lengths[yb].max()], x[yb, : lengths[yb].max()])
+        served += yb.tolist()
+    assert sorted(served) == y.tolist()

@@ -60,10 +60,10 @@ build/report.md: $(TEMPLATES) results/.updated | $(INSTALLED)
 
 markdown: build/report.md ## Run missing experiments, render the chapters to build/report.md (no PDF)
 
-build/report.pdf: build/report.md report/crossref/crossref.lua | tex
+build/report.pdf: build/report.md report/crossref/crossref.lua report/boxes.lua | tex
 	$(PY) -m report pdf $(if $(PDF_ENGINE),--engine $(PDF_ENGINE))
 
-build/report.html: build/report.md report/crossref/crossref.lua
+build/report.html: build/report.md report/crossref/crossref.lua report/boxes.lua
 	$(PY) -m report html
 
 report: build/report.pdf build/report.html ## Run missing experiments, render the chapters, build build/report.pdf and .html

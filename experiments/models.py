@@ -15,9 +15,10 @@ TensorFlow import), so the models also run on the JAX and PyTorch backends.
 from __future__ import annotations
 
 import inspect
-from functools import partial
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable
+from functools import partial
+from typing import Any, Callable, Iterator
 
 import keras
 import numpy as np
@@ -277,6 +278,7 @@ def build_model(
     seq_len: int | None,
     embedding_weights: np.ndarray | None = None,
     trainable_embedding: bool = False,
+    mixed_precision: bool = False,
     **params: Any,
 ) -> keras.Model:
     """The named architecture on a masked embedding, built and uncompiled.
@@ -284,6 +286,8 @@ def build_model(
     ``seq_len=None`` accepts batches of any length (the trainer buckets by
     length); ``params`` are the builder's own keywords (see
     :func:`architecture_params`), and unknown ones are rejected by name.
+    ``mixed_precision`` computes in float16 with float32 weights (for GPUs;
+    Keras then scales the loss), and keeps the softmax in float32.
     """
     builder = _builder(architecture)
     allowed = architecture_params(architecture)
@@ -293,15 +297,27 @@ def build_model(
             f"unknown param(s) {', '.join(map(repr, unknown))} for architecture {architecture!r}; "
             f"allowed: {', '.join(allowed)}"
         )
-    inputs = embed_tokens(
-        vocab_size=vocab_size,
-        embedding_dim=embedding_dim,
-        num_classes=num_classes,
-        seq_len=seq_len,
-        embedding_weights=embedding_weights,
-        trainable_embedding=trainable_embedding,
-    )
-    return builder(inputs, **params)
+    with _dtype_policy("mixed_float16" if mixed_precision else "float32"):
+        inputs = embed_tokens(
+            vocab_size=vocab_size,
+            embedding_dim=embedding_dim,
+            num_classes=num_classes,
+            seq_len=seq_len,
+            embedding_weights=embedding_weights,
+            trainable_embedding=trainable_embedding,
+        )
+        return builder(inputs, **params)
+
+
+@contextmanager
+def _dtype_policy(name: str) -> Iterator[None]:
+    """Build layers under Keras's dtype policy ``name``; the global policy is restored afterwards."""
+    before = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(name)
+    try:
+        yield
+    finally:
+        keras.config.set_dtype_policy(before)
 
 
 def _shape_text(tensor) -> str:

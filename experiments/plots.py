@@ -14,6 +14,7 @@ matplotlib.use("Agg")  # files only; no display on servers or CI
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import seaborn as sns  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 FIGURES = ("learning-curve", "confusion-matrix", "roc")
 
@@ -37,16 +38,19 @@ def learning_curve(history: dict, path: Path) -> Path:
         ax.set_xlabel("epoch")
         ax.set_ylabel(metric)
         ax.grid(alpha=0.3)
+    for ax in axes:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes[0].legend()
     return _save(fig, path)
 
 
 def confusion(matrix: list[list[int]], class_names: list[str], path: Path) -> Path:
     """Counts of true (rows) against predicted (columns) classes."""
+    many = len(class_names) > 12
     size = max(4.0, 0.45 * len(class_names) + 2)
     fig, ax = plt.subplots(figsize=(size, size * 0.85))
     sns.heatmap(
-        np.asarray(matrix), annot=len(class_names) <= 12, fmt="d", cmap="Blues", cbar=False,
+        np.asarray(matrix), annot=True, fmt="d", cmap="Blues", cbar=False, annot_kws={"fontsize": 6 if many else 9},
         xticklabels=class_names, yticklabels=class_names, ax=ax,
     )
     ax.set_xlabel("predicted")
@@ -58,13 +62,17 @@ def confusion(matrix: list[list[int]], class_names: list[str], path: Path) -> Pa
 
 def roc(curves: dict, path: Path) -> Path:
     """One-vs-rest ROC curve of each class with its AUC in the legend."""
-    fig, ax = plt.subplots(figsize=(5.5, 4.5))
+    many = len(curves) > 8
+    fig, ax = plt.subplots(figsize=(8.5 if many else 5.5, 4.5))
     for name, curve in curves.items():
         ax.plot(curve["fpr"], curve["tpr"], label=f"{name} (AUC {curve['auc']:.3f})")
     ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1)
     ax.set_xlabel("false positive rate")
     ax.set_ylabel("true positive rate")
-    ax.legend(fontsize="small", loc="lower right", ncol=1 if len(curves) <= 8 else 2)
+    if many:  # beside the axes: inside, twenty entries would hide the curves
+        ax.legend(fontsize="x-small", loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
+    else:
+        ax.legend(fontsize="small", loc="lower right")
     ax.grid(alpha=0.3)
     return _save(fig, path)
 
@@ -78,7 +86,8 @@ def sweep(xs: list, series: dict[str, list[float]], xlabel: str, path: Path) -> 
     ax.set_ylabel("test accuracy")
     ax.set_xticks(xs)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize="small")
+    if len(series) > 1:
+        ax.legend(fontsize="small")
     return _save(fig, path)
 
 
@@ -90,20 +99,31 @@ def length_histograms(histograms: dict[str, dict], path: Path) -> Path:
         ax.bar(edges[:-1], h["histogram"], width=np.diff(edges), align="edge", color="#4C72B0")
         ax.axvline(h["p50"], color="black", linestyle="--", linewidth=1)
         ax.set_title(name, fontsize="medium")
-        ax.set_xlabel("tokens")
+        # The long tail is folded into the last bar, so the bulk of the texts stays readable.
+        ax.set_xlabel(f"tokens (last bar: ≥ {h['clipped_at']:,.0f})" if "clipped_at" in h else "tokens")
     axes[0][0].set_ylabel("training texts")
     return _save(fig, path)
 
 
 def attention(examples: list[dict], path: Path) -> Path:
-    """The most weighted words of a few test documents, one panel per document."""
-    fig, axes = plt.subplots(1, len(examples), figsize=(3.0 * len(examples), 3.6), squeeze=False)
-    for ax, example in zip(axes[0], examples):
+    """The most weighted words of a few test documents, one panel per document.
+
+    A weight is shown relative to uniform attention (weight × length), so 1
+    means "an average word" and 5 means five times that.
+    """
+    columns = 2
+    rows = -(-len(examples) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(9, 3.2 * rows), squeeze=False, layout="constrained")
+    for ax, example in zip(axes.flat, examples):
         labels = [f"{w} ({p})" for w, p in zip(example["words"], example["positions"])][::-1]
-        ax.barh(labels, example["weights"][::-1], color="#DD8452")
-        ax.set_title(f"true {example['true']}\npredicted {example['predicted']}", fontsize="small")
-        ax.set_xlabel("attention weight")
+        ax.barh(labels, [w * example["length"] for w in example["weights"]][::-1], color="#DD8452")
+        ax.axvline(1.0, color="grey", linestyle="--", linewidth=1)
+        mark = "" if example["true"] == example["predicted"] else " (wrong)"
+        ax.set_title(f"true {example['true']}, predicted {example['predicted']}{mark}", fontsize="small")
+        ax.set_xlabel("weight relative to uniform")
         ax.tick_params(axis="y", labelsize="small")
+    for ax in axes.flat[len(examples):]:
+        ax.set_visible(False)
     return _save(fig, path)
 
 

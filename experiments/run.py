@@ -107,11 +107,13 @@ def describe_splits(splits: data.Splits) -> dict:
     }
     lengths = np.array([len(tokenize(text)) for text in splits.train.texts])
     quantiles = {f"p{q}": float(np.percentile(lengths, q)) for q in (50, 90, 99)}
-    histogram, edges = np.histogram(lengths, bins=30)
+    # Texts beyond the 99th percentile share the last bin, so a long tail does not squash the plot.
+    clipped_at = max(1.0, quantiles["p99"])
+    histogram, edges = np.histogram(np.minimum(lengths, clipped_at), bins=30)
     return {
         "class_counts": counts,
         "train_lengths": {**quantiles, "max": int(lengths.max()), "mean": float(lengths.mean()),
-                          "histogram": histogram.tolist(), "edges": edges.tolist()},
+                          "histogram": histogram.tolist(), "edges": edges.tolist(), "clipped_at": clipped_at},
     }
 
 
@@ -167,6 +169,7 @@ def _run_network(
         seq_len=None if spec.train.bucket_by_length else spec.vectorize.seq_len,
         embedding_weights=embedding_weights,
         trainable_embedding=spec.vectors.trainable,
+        mixed_precision=spec.train.mixed_precision,
         **spec.model.params,
     )
     fitted = train.fit(
@@ -176,7 +179,7 @@ def _run_network(
     proba = train.predict(model, x["test"], bucket=spec.train.bucket_by_length)
     extra = {}
     if any(isinstance(layer, models.AttentionPooling) for layer in model.layers):
-        extra["attention"] = _attention_examples(model, x["test"][:ATTENTION_EXAMPLES], vectorizer, splits.test, proba)
+        extra["attention"] = _attention_examples(model, x["test"], vectorizer, splits.test, proba)
     return {
         **extra,
         "metrics": evaluate(splits.test.labels, proba, splits.test.class_names),
@@ -208,17 +211,29 @@ ATTENTION_TOP_WORDS = 12
 
 
 def _attention_examples(model, x: np.ndarray, vectorizer, test, proba: np.ndarray) -> list[dict]:
-    """For a few test documents, the words the attention pooling weighted most."""
+    """For a few test documents, the words the attention pooling weighted most.
+
+    The documents are the first test document of each class in turn, and the
+    first misclassified one if none of those is wrong, so the figure shows
+    different topics and an error.
+    """
     from experiments.models import attention_weights
 
+    predicted = proba.argmax(axis=1)
+    firsts = [int(np.argmax(test.labels == c)) for c in np.unique(test.labels)][:ATTENTION_EXAMPLES]
+    wrong = np.flatnonzero(predicted != test.labels)
+    if len(wrong) and all(predicted[i] == test.labels[i] for i in firsts):
+        firsts = [*firsts[: ATTENTION_EXAMPLES - 1], int(wrong[0])]
     words = vectorizer.words()
     examples = []
-    for row, weights, index in zip(x, attention_weights(model, x), range(len(x))):
+    for index, weights in zip(firsts, attention_weights(model, x[firsts])):
+        row = x[index]
         top = np.argsort(-weights)[:ATTENTION_TOP_WORDS]
         top = top[row[top] != 0]
         examples.append({
             "true": test.class_names[int(test.labels[index])],
-            "predicted": test.class_names[int(proba[index].argmax())],
+            "predicted": test.class_names[int(predicted[index])],
+            "length": int((row != 0).sum()),
             "words": [words[row[t]] for t in top],
             "positions": [int(t) for t in top],
             "weights": [float(weights[t]) for t in top],

@@ -86,6 +86,9 @@ class TrainSpec:
     bucket_by_length: bool = field(
         default=True, metadata={"help": "pad each batch to its longest text (False: every row to seq_len)"}
     )
+    mixed_precision: bool = field(
+        default=False, metadata={"help": "float16 compute with float32 weights; for GPUs (slow on CPUs)"}
+    )
 
     def __post_init__(self) -> None:
         _check_positive("train.epochs", self.epochs)

@@ -80,7 +80,7 @@ def count(value: int) -> str:
 def layer_rows(run: Run) -> list[list[str]]:
     """Rows of the documented layer table: layer, type, output shape, parameters."""
     return [
-        [row["layer"], row["type"], f"`{row['output_shape']}`", count(row["params"])]
+        [row["layer"], row["type"], code(row["output_shape"]), count(row["params"])]
         for row in run.model["layers"]
     ]
 
@@ -137,7 +137,7 @@ def dataset_rows(datasets: dict[str, Run]) -> list[list[str]]:
         rows.append([
             name, d["source"], d["split"], count(d["sizes"]["train"] + d["sizes"]["validation"]),
             count(d["sizes"]["test"]), str(len(r.class_names)),
-            f"{d['train_lengths']['p50']:.0f} / {d['train_lengths']['p99']:.0f}",
+            f"{count(round(d['train_lengths']['p50']))} / {count(round(d['train_lengths']['p99']))}",
             str(d["notes"].get("duplicates_removed", "–")),
         ])
     return rows
@@ -150,12 +150,12 @@ def provenance_rows(runs: dict[str, Run]) -> list[list[str]]:
         data = run.data
         if data["source"] == "real":
             for file, digest in sorted(data["provenance"].items()):
-                rows.setdefault((data["dataset"], file), [data["dataset"], "real", f"`{escape(file)}`", f"`{digest[:16]}`"])
+                rows.setdefault((data["dataset"], file), [data["dataset"], "real", code(file), code(digest[:16])])
         else:
             p = data["provenance"]
             made = f"{p.get('generator')} v{p.get('version')}, seed {p.get('seed')}, size {p.get('size')}"
             rows.setdefault((data["dataset"], made), [data["dataset"], "embedded", escape(made), "–"])
-    return [rows[key] for key in sorted(rows)]
+    return [rows[key] for key in sorted(rows, key=lambda key: [summary.natural_key(part) for part in key])]
 
 
 def runs_table(runs: dict[str, Run]) -> str:
@@ -172,9 +172,9 @@ def runs_table(runs: dict[str, Run]) -> str:
 def run_rows(runs: dict[str, Run]) -> list[list[str]]:
     """One row per experiment: id, profile, number of seeds, data source, wall time, when it finished."""
     return [
-        [f"`{r.id}`", r.profile, str(len(r.seeds)), r.data["source"], f"{r.timings['total_seconds']:.0f} s",
+        [code(r.id), r.profile, str(len(r.seeds)), r.data["source"], f"{r.timings['total_seconds']:.0f} s",
          r.timings["finished"].replace("T", " ")[:16]]
-        for r in sorted(runs.values(), key=lambda r: r.id)
+        for r in sorted(runs.values(), key=lambda r: summary.natural_key(r.id))
     ]
 
 
@@ -210,14 +210,19 @@ def table(header: list[str], rows: list[list], caption: str, label: str, align: 
     """A Markdown pipe table with a caption and a pandoc-crossref label (``tbl:…``).
 
     ``align`` has one letter per column: ``l``eft, ``r``ight or ``c``entre. The
-    rule's dashes follow each column's longest cell, which pandoc turns into
-    relative widths when a table is wider than the page.
+    rule's dashes set each column's share of the page when the table is wide
+    (pandoc's relative widths): a column gets its longest cell, since a short
+    cell such as an id or a number cannot wrap, while a header may wrap between
+    words. Prose cells are capped, and wrap.
     """
     if not label.startswith("tbl:"):
         raise ValueError(f"table label {label!r} must start with 'tbl:'")
     align = align or "l" * len(header)
     cells = [[str(cell) for cell in row] for row in rows]
-    widths = [2 + min(40, max(len(str(h)), *(len(row[i]) for row in cells))) for i, h in enumerate(header)]
+    widths = [
+        2 + min(40, max(max(map(len, str(h).split())), *(len(row[i]) for row in cells)))
+        for i, h in enumerate(header)
+    ]
     rule = {"l": ":{}", "r": "{}:", "c": ":{}:"}
     lines = [
         "| " + " | ".join(header) + " |",
@@ -225,6 +230,13 @@ def table(header: list[str], rows: list[list], caption: str, label: str, align: 
     ]
     lines += ["| " + " | ".join(row) + " |" for row in cells]
     return "\n".join(lines) + f"\n\n: {caption} {{#{label}}}\n"
+
+
+def code(text: str) -> str:
+    """Text as inline code (ids, file names, shapes): literal, no escaping needed inside backticks."""
+    text = " ".join(str(text).split())
+    fence = "``" if "`" in text else "`"
+    return f"{fence} {text} {fence}" if fence == "``" else f"`{text}`"
 
 
 def escape(text: str) -> str:
@@ -296,7 +308,8 @@ def make_environment(
 
     def oov(dataset: str) -> str:
         """Share of a dataset's vocabulary without a pre-trained vector (from its first run that used vectors)."""
-        for r in sorted(runs.values(), key=lambda r: r.id):
+        # In study order, so each dataset's base run (2a before the 2e variant) names the vectors.
+        for r in sorted(runs.values(), key=lambda r: (r.spec["study"], summary.natural_key(r.id))):
             vectors = r.first["model"].get("vectors", {})
             if r.first["data"]["dataset"] == dataset and "oov_rate" in vectors:
                 return f"{pct(vectors['oov_rate'])} ({escape(vectors['name'])})"
@@ -350,7 +363,7 @@ def make_environment(
 
 #: The helpers every template can call (besides ``run``, ``with_runs`` and ``runs``).
 HELPERS = (
-    "fmt", "pct", "count", "figure", "table", "escape", "layer_rows", "class_rows", "score_row", "sweep_row", "point_value", "by_point", "market_rows", "twitter_rows", "dataset_rows", "provenance_rows", "run_rows",
+    "fmt", "pct", "count", "figure", "table", "escape", "code", "layer_rows", "class_rows", "score_row", "sweep_row", "point_value", "by_point", "market_rows", "twitter_rows", "dataset_rows", "provenance_rows", "run_rows",
     "weakest_class",
 )
 

@@ -20,9 +20,18 @@ def _point(run_id: str) -> str:
     return run_id.partition("@")[2]
 
 
+#: How a swept setting reads in a table; other settings read as their name without underscores.
+SETTING_NAMES = {"seq_len": "sequence length", "interval": "interval", "split": "split", "padding": "padding"}
+
+
 def _label(run) -> str:
+    """The run's title, its point of a sweep in words, and its seeds when there are several."""
+    label = run.spec["title"]
     point = _point(run.id)
-    return f"{run.spec['title']} ({point.replace('=', ' ')})" if point else run.spec["title"]
+    if point:
+        settings = (part.partition("=") for part in point.split(","))
+        label += " (" + ", ".join(f"{SETTING_NAMES.get(k, k.replace('_', ' '))} {v}" for k, _, v in settings) + ")"
+    return label + (f", {len(run.seeds)} seeds" if len(run.seeds) > 1 else "")
 
 
 def natural_key(text: str) -> list:
@@ -57,7 +66,7 @@ def _spread(run, metric: str) -> str:
 
 
 def summary_rows(runs: dict, dataset: str, reference: str) -> list[list[str]]:
-    """Rows: model, seeds, accuracy mean ± sd, its 95 % bootstrap interval, macro-F1, McNemar against the reference."""
+    """Rows: model, accuracy and macro-F1 (mean ± sd over seeds, 95 % bootstrap interval), McNemar against the reference."""
     rows = []
     for run in dataset_runs(runs, dataset):
         m = run.metrics
@@ -70,8 +79,10 @@ def summary_rows(runs: dict, dataset: str, reference: str) -> list[list[str]]:
             _, _, p = mcnemar(m["labels"], m["predictions"], ref.metrics["predictions"])
             test = f"{'p < 0.001' if p < 0.001 else f'p = {p:.3f}'}, {verdict(p)}"
         rows.append([
-            _label(run), str(len(run.seeds)), _spread(run, "accuracy"), f"[{ci.low:.3f}, {ci.high:.3f}]",
-            _spread(run, "macro_f1"), f"[{ci_f1.low:.3f}, {ci_f1.high:.3f}]", test,
+            _label(run),
+            f"{_spread(run, 'accuracy')} [{ci.low:.3f}, {ci.high:.3f}]",
+            f"{_spread(run, 'macro_f1')} [{ci_f1.low:.3f}, {ci_f1.high:.3f}]",
+            test,
         ])
     return rows
 

@@ -281,3 +281,14 @@ def test_model_with_attention_pooling_survives_save_and_load(tmp_path):
     np.testing.assert_allclose(
         loaded.predict(np.pad(x, ((0, 0), (0, 4))), verbose=0), model.predict(x, verbose=0), rtol=1e-5, atol=1e-6
     )
+
+
+@pytest.mark.parametrize("architecture", ["lstm", "bilstm_attention"])
+def test_mixed_precision_computes_in_float16_keeps_float32_weights_and_probabilities(architecture):
+    model = build(architecture, dim=8, classes=3, seq_len=None, mixed_precision=True)
+    recurrent = [layer for layer in model.layers if layer.compute_dtype == "float16"]
+    assert recurrent and all(w.dtype == "float32" for w in model.weights)
+    rows = post_padded(np.random.default_rng(0), [5, 3, 9], width=12)
+    proba = model.predict(rows, verbose=0)
+    assert proba.dtype == np.float32 and np.allclose(proba.sum(axis=1), 1, atol=1e-3)
+    assert keras.config.dtype_policy().name == "float32"  # the global policy is left as it was

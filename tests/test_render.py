@@ -3,7 +3,7 @@
 import pytest
 
 from report.build import BuildError, pandoc
-from report.render import TemplateError, count, escape, figure, fmt, pct, table, write_markdown
+from report.render import TemplateError, code, count, escape, figure, fmt, pct, table, write_markdown
 
 
 def test_number_helpers():
@@ -20,6 +20,17 @@ def test_figure_and_table_carry_crossref_labels():
     assert wide.splitlines()[1] == "| :" + "-" * 26 + " | -----: |"  # dashes give pandoc relative widths
     with pytest.raises(ValueError, match="must start with 'fig:'"):
         figure("a.png", "Cap", "tbl:a")
+
+
+def test_a_long_header_wraps_instead_of_taking_the_width_an_unbreakable_cell_needs():
+    md = table(["Source", "Tokens (median / 99 %)"], [["embedded", "19 / 61"]], "Cap", "tbl:t", "lr")
+    source, tokens = (len(cell.strip(" :")) for cell in md.splitlines()[1].strip("|").split("|"))
+    assert source >= len("embedded") and tokens < len("Tokens (median / 99 %)")
+
+
+def test_code_keeps_ids_and_file_names_literal_without_backslashes():
+    assert code("trump_tweets_spx/lstm/10.csv") == "`trump_tweets_spx/lstm/10.csv`"
+    assert code("a`b") == "`` a`b ``"
 
 
 def test_escape_makes_markup_from_data_literal():

@@ -1,0 +1,43 @@
+"""The summary chapter's rows: readable labels, intervals around the score, and the paired test in words."""
+
+from report.render import Run
+from report.summary import below_tfidf, summary_rows
+
+
+def run(run_id: str, title: str, architecture: str, predictions: list[int], labels: list[int]) -> Run:
+    accuracy = sum(p == y for p, y in zip(predictions, labels)) / len(labels)
+    return Run(run_id, [{
+        "spec": {"id": run_id, "title": title, "study": "4a", "model": {"architecture": architecture}},
+        "data": {"dataset": "twitter-sentiment"},
+        "metrics": {"accuracy": accuracy, "macro_f1": accuracy, "labels": labels, "predictions": predictions},
+    }])
+
+
+LABELS = [0, 1, 2] * 100
+
+
+def test_a_sweep_point_reads_as_words_and_is_tested_against_the_reference_on_the_same_rows():
+    strong = [y if i % 10 else (y + 1) % 3 for i, y in enumerate(LABELS)]  # 90 % right
+    weak = [y if i % 2 else (y + 1) % 3 for i, y in enumerate(LABELS)]  # 50 % right
+    runs = {
+        "twitter-tfidf-logreg@split=grouped": run("twitter-tfidf-logreg@split=grouped", "TF-IDF", "tfidf-logreg", strong, LABELS),
+        "twitter-lstm@split=grouped": run("twitter-lstm@split=grouped", "LSTM", "lstm", weak, LABELS),
+    }
+    rows = {row[0]: row for row in summary_rows(runs, "twitter-sentiment", "twitter-tfidf-logreg")}
+    lstm = rows["LSTM (split grouped)"]
+    score, interval = lstm[1].split(" ", 1)
+    low, high = map(float, interval.strip("[]").split(", "))
+    assert score == "0.500" and low < 0.5 < high
+    assert lstm[3].startswith("p < 0.001") and lstm[3].endswith("significant at 5%")
+    assert rows["TF-IDF (split grouped)"][3] == "reference"
+    assert below_tfidf(runs, "twitter-sentiment", "twitter-tfidf-logreg") == ["LSTM (split grouped)"]
+
+
+def test_the_same_predictions_are_not_significantly_different():
+    same = [y if i % 4 else (y + 2) % 3 for i, y in enumerate(LABELS)]
+    runs = {
+        "a-tfidf-logreg": run("a-tfidf-logreg", "TF-IDF", "tfidf-logreg", same, LABELS),
+        "a-lstm": run("a-lstm", "LSTM", "lstm", same, LABELS),
+    }
+    (lstm,) = [row for row in summary_rows(runs, "twitter-sentiment", "a-tfidf-logreg") if row[0] == "LSTM"]
+    assert lstm[3] == "p = 1.000, not significant at 5%"

@@ -78,3 +78,12 @@ def test_a_tex_error_is_reported_by_its_own_lines_not_the_whole_log(tmp_path):
     message = str(caught.value)
     assert "! Undefined control sequence." in message and r"\nosuchmacro" in message
     assert len(message.splitlines()) < 10
+
+
+@pytest.mark.parametrize("to, expected", [("latex", r"\fbox{\parbox"), ("html", 'style="border: 1px solid')])
+def test_a_missing_result_is_a_framed_box_in_latex_and_html(to, expected):
+    import pypandoc
+
+    markdown = "::: {.missing}\n**Not run yet:** `make experiments ONLY=bbc-dense`\n:::\n"
+    out = pypandoc.convert_text(markdown, to, format="markdown", filters=[str(build.BOXES_LUA)])
+    assert expected in out and "Not run yet" in out

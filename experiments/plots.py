@@ -50,7 +50,7 @@ def confusion(matrix: list[list[int]], class_names: list[str], path: Path) -> Pa
     size = max(4.0, 0.45 * len(class_names) + 2)
     fig, ax = plt.subplots(figsize=(size, size * 0.85))
     sns.heatmap(
-        np.asarray(matrix), annot=True, fmt="d", cmap="Blues", cbar=False, annot_kws={"fontsize": 6 if many else 9},
+        np.asarray(matrix), annot=True, fmt="d", cmap="Blues", cbar=False, annot_kws={"fontsize": 8 if many else 9},
         xticklabels=class_names, yticklabels=class_names, ax=ax,
     )
     ax.set_xlabel("predicted")
@@ -64,8 +64,10 @@ def roc(curves: dict, path: Path) -> Path:
     """One-vs-rest ROC curve of each class with its AUC in the legend."""
     many = len(curves) > 8
     fig, ax = plt.subplots(figsize=(8.5 if many else 5.5, 4.5))
-    for name, curve in curves.items():
-        ax.plot(curve["fpr"], curve["tpr"], label=f"{name} (AUC {curve['auc']:.3f})")
+    for index, (name, curve) in enumerate(curves.items()):
+        # Matplotlib has ten colours; beyond them the line style tells the curves apart.
+        ax.plot(curve["fpr"], curve["tpr"], linestyle=("-", "--", ":")[index // 10 % 3],
+                label=f"{name} (AUC {curve['auc']:.3f})")
     ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1)
     ax.set_xlabel("false positive rate")
     ax.set_ylabel("true positive rate")
@@ -95,8 +97,13 @@ def length_histograms(histograms: dict[str, dict], path: Path) -> Path:
     """Token counts of the training texts, one panel per dataset (from stored histograms)."""
     fig, axes = plt.subplots(1, len(histograms), figsize=(3.2 * len(histograms), 2.8), squeeze=False)
     for ax, (name, h) in zip(axes[0], histograms.items()):
-        edges = np.asarray(h["edges"])
-        ax.bar(edges[:-1], h["histogram"], width=np.diff(edges), align="edge", color="#4C72B0")
+        edges, counts = np.asarray(h["edges"]), np.asarray(h["histogram"])
+        if "clipped_at" not in h:  # results from before the tail was folded at run time: fold it here
+            keep = max(1, int(np.searchsorted(edges, h["p99"], side="right")) - 1)
+            counts = np.append(counts[: keep - 1], counts[keep - 1:].sum())
+            edges = edges[: keep + 1]
+            h = {**h, "clipped_at": edges[-2]}
+        ax.bar(edges[:-1], counts, width=np.diff(edges), align="edge", color="#4C72B0")
         ax.axvline(h["p50"], color="black", linestyle="--", linewidth=1)
         ax.set_title(name, fontsize="medium")
         # The long tail is folded into the last bar, so the bulk of the texts stays readable.
@@ -105,23 +112,28 @@ def length_histograms(histograms: dict[str, dict], path: Path) -> Path:
     return _save(fig, path)
 
 
-def attention(examples: list[dict], path: Path) -> Path:
-    """The most weighted words of a few test documents, one panel per document.
+def attention(examples: list[dict], path: Path, *, labelled: int = 6) -> Path:
+    """Where the attention pooling looks in a few test documents, one panel per document.
 
-    A weight is shown relative to uniform attention (weight × length), so 1
-    means "an average word" and 5 means five times that.
+    Each panel plots weight × length along the document (1, dashed, is uniform
+    attention), marks the ``labelled`` most weighted positions and names their words.
     """
     columns = 2
     rows = -(-len(examples) // columns)
-    fig, axes = plt.subplots(rows, columns, figsize=(9, 3.2 * rows), squeeze=False, layout="constrained")
+    fig, axes = plt.subplots(rows, columns, figsize=(10, 3.0 * rows), squeeze=False, layout="constrained")
     for ax, example in zip(axes.flat, examples):
-        labels = [f"{w} ({p})" for w, p in zip(example["words"], example["positions"])][::-1]
-        ax.barh(labels, [w * example["length"] for w in example["weights"]][::-1], color="#DD8452")
-        ax.axvline(1.0, color="grey", linestyle="--", linewidth=1)
+        profile = np.asarray(example["profile"])
+        ax.plot(np.arange(len(profile)), profile, color="#DD8452", linewidth=1)
+        ax.axhline(1.0, color="grey", linestyle="--", linewidth=1)
+        ax.scatter(example["positions"][:labelled], profile[example["positions"][:labelled]], s=12, color="black", zorder=3)
+        top = ", ".join(example["words"][:labelled])
+        ax.text(0.98, 0.95, f"most weighted (dots): {top}", transform=ax.transAxes, ha="right", va="top",
+                fontsize="x-small", bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+        ax.set_ylim(0, profile.max() * 1.3)
         mark = "" if example["true"] == example["predicted"] else " (wrong)"
         ax.set_title(f"true {example['true']}, predicted {example['predicted']}{mark}", fontsize="small")
-        ax.set_xlabel("weight relative to uniform")
-        ax.tick_params(axis="y", labelsize="small")
+        ax.set_xlabel("position in the document (tokens)")
+        ax.set_ylabel("weight × length")
     for ax in axes.flat[len(examples):]:
         ax.set_visible(False)
     return _save(fig, path)

@@ -213,27 +213,31 @@ ATTENTION_TOP_WORDS = 12
 def _attention_examples(model, x: np.ndarray, vectorizer, test, proba: np.ndarray) -> list[dict]:
     """For a few test documents, the words the attention pooling weighted most.
 
-    The documents are the first test document of each class in turn, and the
-    first misclassified one if none of those is wrong, so the figure shows
-    different topics and an error.
+    The documents are the first test document of each class in turn; when
+    none of them is misclassified, the last is replaced by the first error
+    of a class not yet shown, so the figure shows different topics and an error.
     """
     from experiments.models import attention_weights
 
     predicted = proba.argmax(axis=1)
     firsts = [int(np.argmax(test.labels == c)) for c in np.unique(test.labels)][:ATTENTION_EXAMPLES]
-    wrong = np.flatnonzero(predicted != test.labels)
-    if len(wrong) and all(predicted[i] == test.labels[i] for i in firsts):
-        firsts = [*firsts[: ATTENTION_EXAMPLES - 1], int(wrong[0])]
+    shown = {int(test.labels[i]) for i in firsts[:-1]}
+    wrong = [i for i in np.flatnonzero(predicted != test.labels) if int(test.labels[i]) not in shown]
+    if wrong and all(predicted[i] == test.labels[i] for i in firsts):
+        firsts = [*firsts[:-1], int(wrong[0])]
     words = vectorizer.words()
     examples = []
     for index, weights in zip(firsts, attention_weights(model, x[firsts])):
         row = x[index]
+        length = int((row != 0).sum())
         top = np.argsort(-weights)[:ATTENTION_TOP_WORDS]
         top = top[row[top] != 0]
         examples.append({
             "true": test.class_names[int(test.labels[index])],
             "predicted": test.class_names[int(predicted[index])],
-            "length": int((row != 0).sum()),
+            "length": length,
+            # Weight × length at every real position: 1 is uniform attention.
+            "profile": [round(float(w) * length, 4) for w in weights[:length]],
             "words": [words[row[t]] for t in top],
             "positions": [int(t) for t in top],
             "weights": [float(weights[t]) for t in top],

@@ -10,6 +10,7 @@ looks like the report.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -85,9 +86,30 @@ def build_pdf(markdown: Path, out: Path, *, root: Path, bibliography: Path, engi
         # an edit of prose one engine pass is enough (as with latexmk).
         tex = pandoc(markdown, out.parent / "latex" / f"{out.stem}.tex", root=root, bibliography=bibliography,
                      extra=["--standalone", "--to", "latex"])
+        tex.write_text(keep_short_tables_together(tex.read_text(encoding="utf-8")), encoding="utf-8")
         shutil.copyfile(run_latex(tex, engine, root=root), tmp)
     tmp.replace(out)
     return out
+
+
+#: Tables with at most this many rows are never split across pages.
+SHORT_TABLE_ROWS = 20
+_LONGTABLE_BODY = re.compile(r"(\\endlastfoot\n)(.*?)(\\end\{longtable\})", re.DOTALL)
+
+
+def keep_short_tables_together(tex: str) -> str:
+    """End every row of a short table with ``\\*``, so that longtable does not break it across pages.
+
+    pandoc writes every table as a ``longtable``, which may break after any row:
+    a five-row table could leave its caption and two rows at the foot of a page.
+    """
+    def together(match: re.Match) -> str:
+        head, body, end = match.groups()
+        if body.count("\\\\\n") > SHORT_TABLE_ROWS:
+            return match.group(0)
+        return head + body.replace("\\\\\n", "\\\\*\n") + end
+
+    return _LONGTABLE_BODY.sub(together, tex)
 
 
 #: Files through which one LaTeX pass hands cross-references, contents and bookmarks to the next.

@@ -220,7 +220,7 @@ def table(header: list[str], rows: list[list], caption: str, label: str, align: 
     align = align or "l" * len(header)
     cells = [[str(cell) for cell in row] for row in rows]
     widths = [
-        2 + min(40, max(max(map(len, str(h).split())), *(len(row[i]) for row in cells)))
+        2 + max(max(map(len, str(h).split())), *(_cell_width(row[i]) for row in cells))
         for i, h in enumerate(header)
     ]
     rule = {"l": ":{}", "r": "{}:", "c": ":{}:"}
@@ -230,6 +230,15 @@ def table(header: list[str], rows: list[list], caption: str, label: str, align: 
     ]
     lines += ["| " + " | ".join(row) + " |" for row in cells]
     return "\n".join(lines) + f"\n\n: {caption} {{#{label}}}\n"
+
+
+def _cell_width(cell: str) -> int:
+    """Characters a cell needs on one line: all of a short or code cell, at most 40 of prose (which wraps)."""
+    if cell.startswith("`"):
+        return round(1.25 * (len(cell) - 2))  # monospace letters are wider, and an id cannot break
+    if len(cell) <= 24:
+        return len(cell)
+    return max(40, *(len(word) for word in cell.split()))
 
 
 def code(text: str) -> str:
@@ -312,7 +321,9 @@ def make_environment(
         for r in sorted(runs.values(), key=lambda r: (r.spec["study"], summary.natural_key(r.id))):
             vectors = r.first["model"].get("vectors", {})
             if r.first["data"]["dataset"] == dataset and "oov_rate" in vectors:
-                return f"{pct(vectors['oov_rate'])} ({escape(vectors['name'])})"
+                trained = vectors.get("origin", "").startswith("trained")
+                name = f"word2vec stand-in for {vectors['name']}" if trained else vectors["name"]
+                return f"{pct(vectors['oov_rate'])} ({escape(name)})"
         return "–"
 
     def sweep(experiment_id: str) -> list[Run]:
@@ -344,7 +355,8 @@ def make_environment(
         if missing:
             warn(f"not run yet: {', '.join(missing)}")
             only = ",".join(missing)
-            return f"\n::: {{.missing}}\n**Not run yet:** `make experiments ONLY={only}`\n:::\n"
+            # The command on a line of its own, so a long list of ids has the box's full width.
+            return f"\n::: {{.missing}}\n**Not run yet.** To make these results, run:\n\n`make experiments ONLY={only}`\n:::\n"
         return caller(*(runs[i] if i in runs else sweep(i) for i in experiment_ids))
 
     env.globals.update({name: globals()[name] for name in HELPERS})
@@ -353,7 +365,7 @@ def make_environment(
         run=run, runs=runs, with_runs=with_runs, sweep=sweep, zip=zip, oov=oov,
         figure=checked_figure, sweep_figure=sweep_figure, lengths_figure=lengths_figure,
         summary_rows=lambda dataset, reference: summary.summary_rows(runs, dataset, reference),
-        below_tfidf=lambda dataset, tfidf: summary.below_tfidf(runs, dataset, tfidf),
+        not_above=lambda dataset, reference: summary.not_above(runs, dataset, reference),
     )
     env.filters.update(
         fmt=fmt, pct=pct, count=count, escape=escape, score_row=score_row, sweep_row=sweep_row, point_value=point_value

@@ -66,7 +66,7 @@ def _spread(run, metric: str) -> str:
 
 
 def summary_rows(runs: dict, dataset: str, reference: str) -> list[list[str]]:
-    """Rows: model, accuracy and macro-F1 (mean ± sd over seeds, 95 % bootstrap interval), McNemar against the reference."""
+    """Rows: model, accuracy and macro-F1 (mean ± sd over seeds, 95 % bootstrap interval), McNemar's p against the reference and its verdict."""
     rows = []
     for run in dataset_runs(runs, dataset):
         m = run.metrics
@@ -74,26 +74,26 @@ def summary_rows(runs: dict, dataset: str, reference: str) -> list[list[str]]:
         ci_f1 = bootstrap_interval(m["labels"], m["predictions"], "macro_f1")
         ref = reference_for(run, runs, reference)
         if ref is None or ref.id == run.id:
-            test = "reference" if ref is not None else "–"
+            test = ["–", "reference" if ref is not None else "–"]
         else:
             _, _, p = mcnemar(m["labels"], m["predictions"], ref.metrics["predictions"])
-            test = f"{'p < 0.001' if p < 0.001 else f'p = {p:.3f}'}, {verdict(p)}"
+            test = ["< 0.001" if p < 0.001 else f"{p:.3f}", verdict(p)]
         rows.append([
             _label(run),
             f"{_spread(run, 'accuracy')} [{ci.low:.3f}, {ci.high:.3f}]",
             f"{_spread(run, 'macro_f1')} [{ci_f1.low:.3f}, {ci_f1.high:.3f}]",
-            test,
+            *test,
         ])
     return rows
 
 
-def below_tfidf(runs: dict, dataset: str, tfidf: str) -> list[str]:
-    """Neural models whose mean test accuracy does not exceed TF-IDF's on the same test rows."""
+def not_above(runs: dict, dataset: str, reference: str) -> list[str]:
+    """Neural models whose mean test accuracy does not exceed ``reference``'s on the same test rows."""
     behind = []
     for run in dataset_runs(runs, dataset):
         if run.spec["model"]["architecture"] in NEURAL_FREE:
             continue
-        ref = reference_for(run, runs, tfidf)
+        ref = reference_for(run, runs, reference)
         if ref is None:
             continue
         mean = np.mean([s["metrics"]["accuracy"] for s in run.seeds])

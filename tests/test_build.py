@@ -87,3 +87,14 @@ def test_a_missing_result_is_a_framed_box_in_latex_and_html(to, expected):
     markdown = "::: {.missing}\n**Not run yet:** `make experiments ONLY=bbc-dense`\n:::\n"
     out = pypandoc.convert_text(markdown, to, format="markdown", filters=[str(build.BOXES_LUA)])
     assert expected in out and "Not run yet" in out
+
+
+def test_a_short_table_is_kept_on_one_page_and_a_long_one_may_break():
+    def longtable(rows: int) -> str:
+        body = "".join(f"a{i} & b{i} \\\\\n" for i in range(rows))
+        return "\\begin{longtable}[]{ll}\n\\endlastfoot\n" + body + "\\end{longtable}\n"
+
+    short = build.keep_short_tables_together(longtable(5))
+    assert short.count("\\\\*\n") == 5 and "b4 \\\\*" in short
+    long = longtable(build.SHORT_TABLE_ROWS + 1)
+    assert build.keep_short_tables_together(long) == long

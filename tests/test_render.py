@@ -42,7 +42,9 @@ def test_a_missing_result_renders_a_visible_box_and_a_warning(tmp_path, template
     out = tmp_path / "report.md"
     warnings = write_markdown(templates, tmp_path / "results", tmp_path / "images", out)
     assert warnings == ["not run yet: bbc-dense"]
-    assert "**Not run yet:** `make experiments ONLY=bbc-dense`" in out.read_text()
+    text = out.read_text()
+    assert "::: {.missing}" in text and "**Not run yet.**" in text
+    assert "\n`make experiments ONLY=bbc-dense`\n" in text  # the command on a line of its own
 
 
 def test_an_undefined_variable_is_an_error_naming_the_template_and_line(tmp_path, template_project):

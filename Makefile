@@ -55,15 +55,16 @@ experiments: $(INSTALLED) ## Train and evaluate every experiment whose results a
 # unchanged report is not re-rendered.
 results/.updated: experiments ;
 
-build/report.md: $(TEMPLATES) results/.updated | $(INSTALLED)
+# The renderer's own code is a dependency too: a new helper or layout rule re-renders.
+build/report.md: $(TEMPLATES) report/render.py report/summary.py report/stats.py results/.updated | $(INSTALLED)
 	$(PY) -m report markdown
 
 markdown: build/report.md ## Run missing experiments, render the chapters to build/report.md (no PDF)
 
-build/report.pdf: build/report.md report/crossref/crossref.lua report/boxes.lua | tex
+build/report.pdf: build/report.md report/build.py report/crossref/crossref.lua report/layout.lua | tex
 	$(PY) -m report pdf $(if $(PDF_ENGINE),--engine $(PDF_ENGINE))
 
-build/report.html: build/report.md report/crossref/crossref.lua report/boxes.lua
+build/report.html: build/report.md report/build.py report/crossref/crossref.lua report/layout.lua
 	$(PY) -m report html
 
 report: build/report.pdf build/report.html ## Run missing experiments, render the chapters, build build/report.pdf and .html

@@ -18,7 +18,7 @@ from pathlib import Path
 import pypandoc
 
 CROSSREF_LUA = Path(__file__).parent / "crossref" / "crossref.lua"
-BOXES_LUA = Path(__file__).parent / "boxes.lua"
+LAYOUT_LUA = Path(__file__).parent / "layout.lua"
 #: TeX engines in order of preference; the first two handle Unicode from data.
 TEX_ENGINES = ("xelatex", "lualatex", "pdflatex")
 #: Typst's template reads colours as hex strings, not LaTeX's xcolor expressions.
@@ -63,7 +63,7 @@ def pandoc(markdown: Path, out: Path, *, root: Path, bibliography: Path, extra: 
         "--number-sections",
         "--toc",
         *crossref_args(),
-        "--lua-filter", str(BOXES_LUA),
+        "--lua-filter", str(LAYOUT_LUA),
         # After the crossref filter, so that only real citations reach citeproc.
         "--citeproc", "--bibliography", str(bibliography),
         *extra,

@@ -206,39 +206,57 @@ def figure(path: str, caption: str, label: str, width: str = "90%") -> str:
     return f"![{caption}]({path}){{#{label} width={width}}}"
 
 
+#: Characters of body text across the page beside ``n`` columns: the A4 text width of
+#: templates/metadata.yaml (465 pt) less 12 pt of padding per column, over 5.2 pt per
+#: character at 11 pt. Tables wider than this are set small.
+def _budget(columns: int, small: bool = False) -> float:
+    return (465 - 12 * columns) / (5.2 * (0.82 if small else 1.0))
+
+
 def table(header: list[str], rows: list[list], caption: str, label: str, align: str | None = None) -> str:
     """A Markdown pipe table with a caption and a pandoc-crossref label (``tbl:…``).
 
     ``align`` has one letter per column: ``l``eft, ``r``ight or ``c``entre. The
-    rule's dashes set each column's share of the page when the table is wide
-    (pandoc's relative widths): a column gets its longest cell, since a short
-    cell such as an id or a number cannot wrap, while a header may wrap between
-    words. Prose cells are capped, and wrap.
+    rule's dashes set each column's share of the page (pandoc's relative
+    widths). Short cells, numbers and ids cannot wrap, so their columns get
+    all they need; columns of prose share the rest and wrap. A table whose
+    unbreakable columns do not fit the page is set in a smaller font.
     """
     if not label.startswith("tbl:"):
         raise ValueError(f"table label {label!r} must start with 'tbl:'")
     align = align or "l" * len(header)
     cells = [[str(cell) for cell in row] for row in rows]
-    widths = [
-        2 + max(max(map(len, str(h).split())), *(_cell_width(row[i]) for row in cells))
-        for i, h in enumerate(header)
-    ]
+    columns = [[row[i] for row in cells] for i in range(len(header))]
+    words = [max(len(w) for cell in [str(h), *col] for w in cell.split() or [""]) for h, col in zip(header, columns)]
+    prose = [any(len(cell) > SHORT_CELL and " " in cell and not cell.startswith("`") for cell in col) for col in columns]
+    needs = [max(words[i], *(_cell_width(cell) for cell in col)) for i, col in enumerate(columns)]
+    # A prose column narrower than this would wrap a title over four or five lines.
+    least = [max(w, min(n, SHORT_CELL)) for w, n in zip(words, needs)]
+    fixed = sum(n for n, p in zip(needs, prose) if not p)
+    small = fixed + sum(m for m, p in zip(least, prose) if p) > _budget(len(header))
+    share = (_budget(len(header), small) - fixed) / max(1, sum(prose))
+    widths = [max(m, min(n, int(share))) if p else n for m, n, p in zip(least, needs, prose)]
     rule = {"l": ":{}", "r": "{}:", "c": ":{}:"}
     lines = [
         "| " + " | ".join(header) + " |",
         "| " + " | ".join(rule[a].format("-" * max(3, w)) for a, w in zip(align, widths)) + " |",
     ]
     lines += ["| " + " | ".join(row) + " |" for row in cells]
-    return "\n".join(lines) + f"\n\n: {caption} {{#{label}}}\n"
+    body = "\n".join(lines) + f"\n\n: {caption} {{#{label}}}\n"
+    return f"::: {{.small}}\n{body}:::\n" if small else body
+
+
+#: Cells up to this many characters are set on one line.
+SHORT_CELL = 24
 
 
 def _cell_width(cell: str) -> int:
-    """Characters a cell needs on one line: all of a short or code cell, at most 40 of prose (which wraps)."""
+    """Characters a cell needs on one line (monospace code is wider); prose needs at most 40."""
     if cell.startswith("`"):
-        return round(1.25 * (len(cell) - 2))  # monospace letters are wider, and an id cannot break
-    if len(cell) <= 24:
+        return round(1.12 * (len(cell.strip("`")) + 1))
+    if len(cell) <= SHORT_CELL or " " not in cell:
         return len(cell)
-    return max(40, *(len(word) for word in cell.split()))
+    return 40
 
 
 def code(text: str) -> str:

@@ -85,7 +85,7 @@ def test_a_missing_result_is_a_framed_box_in_latex_and_html(to, expected):
     import pypandoc
 
     markdown = "::: {.missing}\n**Not run yet:** `make experiments ONLY=bbc-dense`\n:::\n"
-    out = pypandoc.convert_text(markdown, to, format="markdown", filters=[str(build.BOXES_LUA)])
+    out = pypandoc.convert_text(markdown, to, format="markdown", filters=[str(build.LAYOUT_LUA)])
     assert expected in out and "Not run yet" in out
 
 
@@ -98,3 +98,12 @@ def test_a_short_table_is_kept_on_one_page_and_a_long_one_may_break():
     assert short.count("\\\\*\n") == 5 and "b4 \\\\*" in short
     long = longtable(build.SHORT_TABLE_ROWS + 1)
     assert build.keep_short_tables_together(long) == long
+
+
+@pytest.mark.parametrize("to, expected", [("latex", r"\begingroup\footnotesize"), ("html", 'style="font-size: 85%;"')])
+def test_a_table_marked_small_is_set_smaller_in_latex_and_html(to, expected):
+    import pypandoc
+
+    out = pypandoc.convert_text("::: {.small}\n| a | b |\n|---|---|\n| 1 | 2 |\n:::\n", to, format="markdown",
+                                filters=[str(build.LAYOUT_LUA)])
+    assert expected in out

@@ -17,7 +17,7 @@ def test_figure_and_table_carry_crossref_labels():
     md = table(["A", "B"], [[1, 2]], "Cap", "tbl:t", "lr")
     assert md.splitlines()[:3] == ["| A | B |", "| :--- | ---: |", "| 1 | 2 |"] and md.endswith(": Cap {#tbl:t}\n")
     wide = table(["Model", "p"], [["a much longer model name", "0.1"]], "Cap", "tbl:w", "lr")
-    assert wide.splitlines()[1] == "| :" + "-" * 26 + " | -----: |"  # dashes give pandoc relative widths
+    assert wide.splitlines()[1] == "| :" + "-" * 24 + " | ---: |"  # dashes give pandoc relative widths
     with pytest.raises(ValueError, match="must start with 'fig:'"):
         figure("a.png", "Cap", "tbl:a")
 
@@ -26,6 +26,16 @@ def test_a_long_header_wraps_instead_of_taking_the_width_an_unbreakable_cell_nee
     md = table(["Source", "Tokens (median / 99 %)"], [["embedded", "19 / 61"]], "Cap", "tbl:t", "lr")
     source, tokens = (len(cell.strip(" :")) for cell in md.splitlines()[1].strip("|").split("|"))
     assert source >= len("embedded") and tokens < len("Tokens (median / 99 %)")
+
+
+def test_a_table_whose_unbreakable_columns_do_not_fit_is_set_small_and_prose_wraps():
+    rows = [["a model with a long descriptive title", "0.935 [0.917, 0.951]", "0.935 [0.917, 0.951]",
+             "< 0.001", "not significant at 5%"]]
+    md = table(["Model", "Accuracy", "Macro-F1", "p", "Verdict"], rows, "Cap", "tbl:s", "lrrrl")
+    assert md.startswith("::: {.small}\n") and md.endswith(":::\n")
+    model, *fixed = (len(cell.strip(" :")) for cell in md.splitlines()[2].strip("|").split("|"))
+    assert fixed == [20, 20, 7, 21] and len("a model") <= model < len(rows[0][0])
+    assert not table(["A", "B"], [["1", "2"]], "Cap", "tbl:n").startswith(":::")
 
 
 def test_code_keeps_ids_and_file_names_literal_without_backslashes():

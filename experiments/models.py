@@ -175,6 +175,17 @@ def build_dense(inputs: EmbeddedTokens, *, hidden: int = 64, dropout: float = 0.
     return _classifier_head(x, inputs, "dense")
 
 
+def _bilstm_stack(inputs: EmbeddedTokens, units: tuple[int, ...], spatial_dropout: float, dropout: float,
+                  *, keep_time: bool):
+    """Spatial dropout, then a BiLSTM with dropout per entry of ``units``; the last keeps time or collapses it."""
+    x = layers.SpatialDropout1D(spatial_dropout, name="spatial_dropout")(inputs.vectors)
+    for i, n in enumerate(units, start=1):
+        sequences = keep_time or i < len(units)
+        x = layers.Bidirectional(layers.LSTM(n, return_sequences=sequences), name=f"bilstm_{i}")(x)
+        x = layers.Dropout(dropout, name=f"dropout_{i}")(x)
+    return x
+
+
 def build_stacked_bilstm(
     inputs: EmbeddedTokens,
     *,
@@ -183,11 +194,7 @@ def build_stacked_bilstm(
     dropout: float = 0.3,
 ) -> keras.Model:
     """1b: BiLSTMs stacked ``len(units)`` deep; only the last one collapses time."""
-    x = layers.SpatialDropout1D(spatial_dropout, name="spatial_dropout")(inputs.vectors)
-    for i, n in enumerate(units, start=1):
-        last = i == len(units)
-        x = layers.Bidirectional(layers.LSTM(n, return_sequences=not last), name=f"bilstm_{i}")(x)
-        x = layers.Dropout(dropout, name=f"dropout_{i}")(x)
+    x = _bilstm_stack(inputs, units, spatial_dropout, dropout, keep_time=False)
     return _classifier_head(x, inputs, "stacked_bilstm")
 
 
@@ -200,10 +207,7 @@ def build_bilstm_attention(
     dropout: float = 0.3,
 ) -> keras.Model:
     """1c: BiLSTMs keep the sequence, attention pools it, a ReLU funnel classifies."""
-    x = layers.SpatialDropout1D(spatial_dropout, name="spatial_dropout")(inputs.vectors)
-    for i, n in enumerate(units, start=1):
-        x = layers.Bidirectional(layers.LSTM(n, return_sequences=True), name=f"bilstm_{i}")(x)
-        x = layers.Dropout(dropout, name=f"dropout_{i}")(x)
+    x = _bilstm_stack(inputs, units, spatial_dropout, dropout, keep_time=True)
     x = AttentionPooling(name="attention")(x)
     for i, n in enumerate(dense_units, start=1):
         x = layers.Dense(n, activation="relu", name=f"dense_{i}")(x)

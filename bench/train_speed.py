@@ -117,14 +117,10 @@ def plain_keras_fit(model, train_xy, validation, spec) -> list[float]:
 
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=spec.learning_rate),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    starts, seconds = [], []
-    timer = keras.callbacks.LambdaCallback(
-        on_epoch_begin=lambda epoch, logs: starts.append(time.perf_counter()),
-        on_epoch_end=lambda epoch, logs: seconds.append(time.perf_counter() - starts[-1]),
-    )
+    timer = train.EpochTimer()
     model.fit(*train_xy, batch_size=spec.batch_size, epochs=spec.epochs, validation_data=validation,
               callbacks=[timer], verbose=0)
-    return seconds
+    return timer.seconds
 
 
 def _bucketed_positions(x: np.ndarray, batch_size: int) -> int:

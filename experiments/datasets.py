@@ -254,16 +254,22 @@ def load_bbc(*, data_dir: Path, download_if_missing: bool = True) -> Corpus:
             topics.append(PurePosixPath(name).parts[1])
     if not texts:
         raise _format_error(source, "no articles found (expected bbc/<class>/NNN.txt)", BBC_ARCHIVE.url)
-    class_names = tuple(sorted(set(topics)))
+    labels, class_names = _encode_labels(topics)
     return Corpus(
         name="bbc",
         texts=texts,
-        labels=np.array([class_names.index(t) for t in topics]),
+        labels=labels,
         class_names=class_names,
         source="real",
         provenance=_provenance(source, data_dir),
         notes={"documents_read": read, "duplicates_removed": read - len(texts), "latin1_files": latin1},
     )
+
+
+def _encode_labels(names: list[str]) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Integer labels and the sorted class names they index, for loaders whose files name the class."""
+    classes, labels = np.unique(names, return_inverse=True)
+    return labels, tuple(str(c) for c in classes)
 
 
 # --- 20 Newsgroups ("bydate") -----------------------------------------------------------
@@ -361,11 +367,11 @@ def load_20newsgroups(
     removed = [option for option in _STRIPPERS if option in remove]
     for option in removed:
         texts = [getattr(_sk20(), _STRIPPERS[option])(text) for text in texts]
-    class_names = tuple(sorted(set(groups)))
+    labels, class_names = _encode_labels(groups)
     return Corpus(
         name="20newsgroups",
         texts=texts,
-        labels=np.array([class_names.index(g) for g in groups]),
+        labels=labels,
         class_names=class_names,
         source="real",
         predefined=np.array(splits),

@@ -155,7 +155,9 @@ class _Backup(keras.callbacks.BackupAndRestore):
             shutil.rmtree(self.backup_dir, ignore_errors=True)
 
 
-class _EpochTimer(keras.callbacks.Callback):
+class EpochTimer(keras.callbacks.Callback):
+    """Wall time of each epoch (``seconds``), for the results and the benchmark."""
+
     def on_train_begin(self, logs=None):
         self.seconds: list[float] = []
 
@@ -187,7 +189,7 @@ def fit(
         loss="sparse_categorical_crossentropy",
         metrics=["accuracy"],
     )
-    timer = _EpochTimer()
+    timer = EpochTimer()
     callbacks = [timer, _Backup(Path(work_dir) / "backup")]
     if spec.patience is not None:
         callbacks.append(

@@ -262,8 +262,7 @@ def _cell_width(cell: str) -> int:
 def code(text: str) -> str:
     """Text as inline code (ids, file names, shapes): literal, no escaping needed inside backticks."""
     text = " ".join(str(text).split())
-    fence = "``" if "`" in text else "`"
-    return f"{fence} {text} {fence}" if fence == "``" else f"`{text}`"
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
 
 
 def escape(text: str) -> str:

@@ -436,9 +436,11 @@ def _twitter_rows(path: Path) -> Iterator[tuple[int, str, str]]:
 def load_twitter_sentiment(*, data_dir: Path, download_if_missing: bool = True) -> Corpus:
     """Entity sentiment tweets: 3 classes, ``groups`` = tweet id (about 6 paraphrases each).
 
-    Empty and whitespace-only texts and the ``Irrelevant`` class are dropped;
-    ``notes`` counts ``rows_read``, ``empty_dropped``, ``whitespace_only_dropped``,
-    ``irrelevant_dropped`` and the ``duplicate_texts`` that remain (kept).
+    Empty and whitespace-only texts and the ``Irrelevant`` class are dropped,
+    then exact duplicate texts (the first copy is kept), before any split, so
+    that no text is both trained on and tested on. ``notes`` counts
+    ``rows_read``, ``empty_dropped``, ``whitespace_only_dropped``,
+    ``irrelevant_dropped`` and ``duplicates_removed``.
     """
     data_dir = Path(data_dir)
     path = _twitter_source(data_dir, download=download_if_missing)
@@ -447,7 +449,13 @@ def load_twitter_sentiment(*, data_dir: Path, download_if_missing: bool = True) 
         raise _format_error(path, "the file has no rows", TWITTER_CSV.url)
     empty = sum(1 for _, _, text in rows if text == "")
     filled = [r for r in rows if r[2].strip()]
-    kept = [r for r in filled if r[1] != "Irrelevant"]
+    relevant = [r for r in filled if r[1] != "Irrelevant"]
+    seen: set[str] = set()
+    kept = []
+    for row in relevant:
+        if row[2] not in seen:
+            seen.add(row[2])
+            kept.append(row)
     texts = [text for _, _, text in kept]
     return Corpus(
         name="twitter-sentiment",
@@ -461,8 +469,8 @@ def load_twitter_sentiment(*, data_dir: Path, download_if_missing: bool = True) 
             "rows_read": len(rows),
             "empty_dropped": empty,
             "whitespace_only_dropped": len(rows) - len(filled) - empty,
-            "irrelevant_dropped": len(filled) - len(kept),
-            "duplicate_texts": len(texts) - len(set(texts)),
+            "irrelevant_dropped": len(filled) - len(relevant),
+            "duplicates_removed": len(relevant) - len(kept),
         },
     )
 

@@ -107,6 +107,39 @@ def attention_weights(model: keras.Model, x: np.ndarray, *, batch_size: int = 25
 
 
 # --------------------------------------------------------------------------
+# Mean over the real tokens (studies 1a and 4b)
+# --------------------------------------------------------------------------
+
+
+@keras.saving.register_keras_serializable(package="textclf")
+class MaskedMean(layers.Layer):
+    """Mean of the word vectors over the real (unmasked) steps; zeros for a text with none.
+
+    Keras's ``GlobalAveragePooling1D`` divides by the number of real steps, so a
+    text whose tokens are all padding (a tweet of emoji only) yields 0 / 0 = NaN.
+    One such row in a batch makes the gradient NaN and kills every ReLU after
+    it: the model then predicts one class for every text.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs, mask=None):
+        if mask is None:
+            return ops.mean(inputs, axis=1)
+        weights = ops.expand_dims(ops.cast(mask, inputs.dtype), -1)
+        total = ops.sum(inputs * weights, axis=1)
+        return total / ops.maximum(ops.sum(weights, axis=1), 1.0)
+
+    def compute_mask(self, inputs, mask=None):
+        return None
+
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
+        return (input_shape[0], input_shape[-1])
+
+
+# --------------------------------------------------------------------------
 # The shared input: token ids → masked word vectors
 # --------------------------------------------------------------------------
 
@@ -169,7 +202,7 @@ def _classifier_head(x, inputs: EmbeddedTokens, name: str) -> keras.Model:
 
 def build_dense(inputs: EmbeddedTokens, *, hidden: int = 64, dropout: float = 0.5) -> keras.Model:
     """1a: mean of the word vectors (padding excluded) → one ReLU layer → softmax; the chapter's baseline."""
-    x = layers.GlobalAveragePooling1D(name="mean_over_time")(inputs.vectors)
+    x = MaskedMean(name="mean_over_time")(inputs.vectors)
     x = layers.Dense(hidden, activation="relu", name="hidden")(x)
     x = layers.Dropout(dropout, name="dropout")(x)
     return _classifier_head(x, inputs, "dense")

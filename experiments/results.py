@@ -17,7 +17,7 @@ from typing import Any
 import experiments
 
 RESULTS_FILE = "results.json"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Top-level keys every results file has, with the type of their value.
 SCHEMA: dict[str, type | tuple[type, ...]] = {

@@ -72,7 +72,7 @@ def run_experiment(
             "notes": corpus.notes,
             "sizes": {part: len(getattr(splits, part)) for part in ("train", "validation", "test")},
             "split": spec.data.split,
-            **describe_splits(splits),
+            **describe_splits(splits, window=spec.vectorize.seq_len),
         },
         "class_names": list(corpus.class_names),
         **outcome,
@@ -96,8 +96,13 @@ def run_experiment(
     return payload
 
 
-def describe_splits(splits: data.Splits) -> dict:
-    """Class counts per split and the token-length distribution of the training texts."""
+#: Tokens kept of the example window, so that a long window does not bloat every results file.
+EXAMPLE_TOKENS = 60
+
+
+def describe_splits(splits: data.Splits, *, window: int) -> dict:
+    """Class counts per split, the token-length distribution of the training texts, and
+    the first ``window`` tokens of the first training text: what a model reads of it."""
     from experiments.vectorize import tokenize
 
     n_classes = len(splits.train.class_names)
@@ -112,6 +117,7 @@ def describe_splits(splits: data.Splits) -> dict:
     histogram, edges = np.histogram(np.minimum(lengths, clipped_at), bins=30)
     return {
         "class_counts": counts,
+        "window_example": tokenize(splits.train.texts[0])[: min(window, EXAMPLE_TOKENS)],
         "train_lengths": {**quantiles, "max": int(lengths.max()), "mean": float(lengths.mean()),
                           "histogram": histogram.tolist(), "edges": edges.tolist(), "clipped_at": clipped_at},
     }
@@ -149,21 +155,23 @@ def _run_network(
     vectorizer.fit(splits.train.texts)  # training rows only: nothing from validation or test
     x = {part: vectorizer.transform(getattr(splits, part).texts) for part in ("train", "validation", "test")}
 
-    embedding_weights, vectors_info = None, {"name": None, "origin": "random", "description": "randomly initialised"}
+    embedding_weights, embedding_dim = None, spec.vectors.dim
+    vectors_info = {"requested": None, "kind": "learned", "name": f"embedding learned from scratch ({spec.vectors.dim}-d)",
+                    "dim": spec.vectors.dim, "corpus": None, "file": None, "coverage": None, "substitute": False}
     if spec.vectors.name:
-        # Stand-in vectors learn from training texts and any unlabelled text of the same source.
+        # Trained vectors learn from training texts and any unlabelled text of the same source.
         vectors = wordvectors.load_word_vectors(
             spec.vectors.name, dim=spec.vectors.dim, train_texts=splits.train.texts,
             unlabelled_texts=corpus.unlabelled or [],
             data_dir=paths.data_dir, cache_dir=paths.cache_dir, seed=0,
         )
-        embedding_weights, oov_rate = wordvectors.embedding_matrix(vectorizer, vectors, seed=seed)
-        vectors_info = {"name": spec.vectors.name, "origin": vectors.origin, "description": vectors.description, "oov_rate": oov_rate}
+        embedding_weights, coverage = wordvectors.embedding_matrix(vectorizer, vectors, seed=seed)
+        embedding_dim, vectors_info = vectors.dim, vectors.record(coverage)
 
     model = models.build_model(
         spec.model.architecture,
         vocab_size=vectorizer.vocab_size,
-        embedding_dim=spec.vectors.dim,
+        embedding_dim=embedding_dim,
         num_classes=len(corpus.class_names),
         # Length-bucketed batches vary in width; rows never exceed seq_len either way.
         seq_len=None if spec.train.bucket_by_length else spec.vectorize.seq_len,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from experiments import data, results
+from experiments import data, results, wordvectors
 from experiments.corpus import SplitError
 from experiments.datasets import DataFormatError, DataNotFoundError
 from experiments.results import ResultsError
@@ -25,7 +25,7 @@ from experiments.run import RunPaths, run_experiment
 from experiments.specs import ExperimentSpec, SpecError, expand
 
 #: Errors about the user's data or specs: their message says what to do, a traceback would only distract.
-USER_ERRORS = (DataNotFoundError, DataFormatError, SplitError, SpecError, ResultsError)
+USER_ERRORS = (DataNotFoundError, DataFormatError, SplitError, SpecError, ResultsError, wordvectors.VectorsError)
 #: Touched whenever the set of results changes, so make knows to re-render the report.
 STAMP = ".updated"
 LOCK = ".lock"
@@ -46,6 +46,7 @@ def plan(
     code = results.code_version()
     sources: dict[str, str] = {}
     prints: dict[tuple, str] = {}
+    vector_sources: dict[tuple, str | None] = {}
     todo, fresh = [], []
     for declared in specs:
         for spec in expand(declared, profile=profile):
@@ -56,8 +57,14 @@ def plan(
             print_key = (dataset, source, repr(sorted(spec.data.options.items())))
             if print_key not in prints:
                 prints[print_key] = data.fingerprint(spec.data, source=source, profile=profile, data_dir=paths.data_dir)
+            # Which vectors a run would get is part of its key: `make vectors` makes runs stale.
+            wanted = (spec.vectors.name, spec.vectors.dim)
+            if wanted not in vector_sources:
+                vector_sources[wanted] = spec.vectors.name and wordvectors.locate(
+                    spec.vectors.name, dim=spec.vectors.dim, data_dir=paths.data_dir).identity()
+            vectors = vector_sources[wanted] if not spec.model.is_reference else None
             for seed in range(seeds):
-                key = results.cache_key(spec.to_dict(), seed, profile, prints[print_key], code)
+                key = results.cache_key(spec.to_dict(), seed, profile, f"{prints[print_key]}|{vectors}", code)
                 job = Job(spec, seed, source, key)
                 stored = results.stored_key(paths.run_folder(spec, seed))
                 (fresh if stored == key else todo).append(job)

@@ -96,7 +96,7 @@ def class_rows(run: Run) -> list[list[str]]:
 def score_row(run: Run) -> list[str]:
     """One row of a comparison table: model, study, accuracy, macro-F1, training time."""
     m = run.metrics
-    return [escape(run.spec["title"]), run.spec["study"], fmt(m["accuracy"]), fmt(m["macro_f1"]),
+    return [escape(summary.model_title(run)), run.spec["study"], fmt(m["accuracy"]), fmt(m["macro_f1"]),
             f"{run.timings['train_seconds']:.0f} s"]
 
 
@@ -332,15 +332,13 @@ def make_environment(
             raise ValueError(f"figure file {path} does not exist (for {label}); run `make experiments` to draw it")
         return figure(path, caption, label, width)
 
-    def oov(dataset: str) -> str:
-        """Share of a dataset's vocabulary without a pre-trained vector (from its first run that used vectors)."""
+    def coverage(dataset: str) -> str:
+        """Share of a dataset's vocabulary with a pre-trained vector, and whose (its first run that used any)."""
         # In study order, so each dataset's base run (2a before the 2e variant) names the vectors.
         for r in sorted(runs.values(), key=lambda r: (r.spec["study"], summary.natural_key(r.id))):
-            vectors = r.first["model"].get("vectors", {})
-            if r.first["data"]["dataset"] == dataset and "oov_rate" in vectors:
-                trained = vectors.get("origin", "").startswith("trained")
-                name = f"word2vec stand-in for {vectors['name']}" if trained else vectors["name"]
-                return f"{pct(vectors['oov_rate'])} ({escape(name)})"
+            vectors = r.first["model"].get("vectors") or {}
+            if r.first["data"]["dataset"] == dataset and vectors.get("coverage") is not None:
+                return f"{pct(vectors['coverage'])} ({escape(vectors['name'])})"
         return "–"
 
     def sweep(experiment_id: str) -> list[Run]:
@@ -379,7 +377,7 @@ def make_environment(
     env.globals.update({name: globals()[name] for name in HELPERS})
     # Helpers that need the results or the figure folder.
     env.globals.update(
-        run=run, runs=runs, with_runs=with_runs, sweep=sweep, zip=zip, oov=oov,
+        run=run, runs=runs, with_runs=with_runs, sweep=sweep, zip=zip, coverage=coverage,
         figure=checked_figure, sweep_figure=sweep_figure, lengths_figure=lengths_figure,
         summary_rows=lambda dataset, reference: summary.summary_rows(runs, dataset, reference),
         not_above=lambda dataset, reference: summary.not_above(runs, dataset, reference),

@@ -24,9 +24,17 @@ def _point(run_id: str) -> str:
 SETTING_NAMES = {"seq_len": "sequence length", "interval": "interval", "split": "split", "padding": "padding"}
 
 
+def model_title(run) -> str:
+    """The spec's title and, for a network, the vectors it really used (from the run's record)."""
+    vectors = run.first.get("model", {}).get("vectors") or {}
+    if not vectors.get("requested"):
+        return run.spec["title"]
+    return f"{run.spec['title']}; {vectors['name']}"
+
+
 def _label(run) -> str:
     """The run's title, its point of a sweep in words, and its seeds when there are several."""
-    label = run.spec["title"]
+    label = model_title(run)
     point = _point(run.id)
     if point:
         settings = (part.partition("=") for part in point.split(","))

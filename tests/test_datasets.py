@@ -257,7 +257,7 @@ def test_20newsgroups_rejects_unknown_remove_option_naming_the_allowed_ones(tmp_
 # --- Twitter entity sentiment ---------------------------------------------------------------
 
 
-def test_twitter_handles_crlf_quoted_newlines_empty_texts_and_irrelevant(tmp_path):
+def test_twitter_handles_crlf_quoted_newlines_empty_texts_irrelevant_and_duplicates(tmp_path):
     path = write_twitter_csv(tmp_path)
 
     corpus = load_twitter_sentiment(data_dir=tmp_path, download_if_missing=False)
@@ -267,16 +267,15 @@ def test_twitter_handles_crlf_quoted_newlines_empty_texts_and_irrelevant(tmp_pat
         "im getting on borderlands and i will murder you all ,",
         "I am coming to the borders\nand I will kill you all,",
         "café chat about #RTX",
-        "im getting on borderlands and i will murder you all ,",
     ]
-    assert corpus.labels.tolist() == [2, 2, 1, 0]
-    assert corpus.groups.tolist() == [2401, 2401, 2405, 2406]
+    assert corpus.labels.tolist() == [2, 2, 1]
+    assert corpus.groups.tolist() == [2401, 2401, 2405]
     assert corpus.notes == {
         "rows_read": 7,
         "empty_dropped": 1,
         "whitespace_only_dropped": 1,
         "irrelevant_dropped": 1,
-        "duplicate_texts": 1,
+        "duplicates_removed": 1,
     }
     assert corpus.provenance == {"twitter_entity_sentiment/twitter_training.csv": sha256(path)}
 

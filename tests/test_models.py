@@ -53,11 +53,22 @@ def test_dense_baseline_is_mean_pooled_embedding_with_one_hidden_layer():
     model = build("dense", hidden=64)
     assert types_and_params(model) == [
         ("Embedding", V * 300),
-        ("GlobalAveragePooling1D", 0),
+        ("MaskedMean", 0),
         ("Dense", 300 * 64 + 64),
         ("Dropout", 0),
         ("Dense", 64 * 5 + 5),
     ]
+
+
+def test_a_text_of_padding_only_gives_finite_scores_and_gradients_so_training_cannot_collapse():
+    # One all-padding row (a tweet of emoji only) once made the mean 0/0, the gradient NaN,
+    # and study 4b's MLP predicted one class for every tweet.
+    model = build("dense", hidden=8)
+    x = post_padded(np.random.default_rng(0), [5, 0, 3], 30)
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    model.fit(x, np.array([0, 1, 2]), epochs=2, verbose=0)
+    assert all(np.isfinite(w).all() for w in model.get_weights())
+    assert np.isfinite(model.predict(x, verbose=0)).all()
 
 
 def test_stacked_bilstm_matches_study_1b():

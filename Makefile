@@ -20,7 +20,7 @@ PDF_ENGINE ?=
 TEMPLATES := $(wildcard templates/*.j2 templates/*.yaml templates/*.bib)
 TEX_PACKAGES := texlive-latex-recommended texlive-fonts-recommended lmodern texlive-xetex poppler-utils
 
-.PHONY: help install tex experiments report markdown test bench bench-report data check-data clean distclean
+.PHONY: help install tex experiments report markdown test bench bench-report data check-data clean distclean vectors tensorboard
 
 help: ## List the targets and the settings they read
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -56,7 +56,7 @@ experiments: $(INSTALLED) ## Train and evaluate every experiment whose results a
 results/.updated: experiments ;
 
 # The renderer's own code is a dependency too: a new helper or layout rule re-renders.
-build/report.md: $(TEMPLATES) report/render.py report/summary.py report/stats.py results/.updated | $(INSTALLED)
+build/report.md: $(TEMPLATES) $(wildcard report/*.py) results/.updated | $(INSTALLED)
 	$(PY) -m report markdown
 
 markdown: build/report.md ## Run missing experiments, render the chapters to build/report.md (no PDF)
@@ -81,6 +81,12 @@ bench-report: $(INSTALLED) ## Time `make report` once results exist: first build
 
 data: $(INSTALLED) ## Download the four real datasets into DATA_DIR (needs internet)
 	$(PY) -c "from pathlib import Path; from experiments.datasets import fetch_all; fetch_all(Path('$(DATA_DIR)'))"
+
+vectors: $(INSTALLED) ## Download the documented word vectors (GloVe 100-d, 200-d, GoogleNews 300-d; needs internet, several GB)
+	$(PY) -m experiments vectors --download --data-dir '$(DATA_DIR)'
+
+tensorboard: $(INSTALLED) ## Serve the TensorBoard event files of every network run (results/<id>/seed-<k>/tensorboard)
+	$(VENV)/bin/tensorboard --logdir results
 
 check-data: $(INSTALLED) ## Check the real data in DATA_DIR against the documented counts
 	$(PY) -m experiments.check_data --data-dir '$(DATA_DIR)'

@@ -31,6 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--images-dir", type=Path, default=paths.IMAGES_DIR, help="where figures go")
     run.add_argument("--quiet", action="store_true", help="no per-epoch lines")
     sub.add_parser("list", help="list the declared experiments")
+    vectors = sub.add_parser("vectors", help="say which word vectors each documented name resolves to; --download fetches them")
+    vectors.add_argument("--download", action="store_true", help="fetch the documented vectors (needs internet, several GB)")
+    vectors.add_argument("--data-dir", type=Path, default=paths.DATA_DIR, help="folder of the raw data files")
     args = parser.parse_args(argv)
 
     try:
@@ -39,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     except SpecError as err:  # a declared spec is invalid: say which, before any data is read
         print(f"error in experiments/studies.py: {err}", file=sys.stderr)
         return 2
+    if args.command == "vectors":
+        return show_vectors(args.data_dir, download=args.download)
     if args.command == "list":
         for spec in studies.STUDIES:
             grid = f"  grid {spec.grid}" if spec.grid else ""
@@ -66,6 +71,25 @@ def main(argv: list[str] | None = None) -> int:
     except (SpecError, FileNotFoundError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+
+
+def show_vectors(data_dir: Path, *, download: bool) -> int:
+    """Print, for each documented vectors name, what a run gets now (after downloading when asked)."""
+    from experiments import wordvectors
+
+    if download:
+        try:
+            fetched = wordvectors.download(list(wordvectors.DOCUMENTED), data_dir=data_dir)
+        except Exception as err:  # noqa: BLE001 - network and disk errors alike: say what failed
+            print(f"error: could not download the vectors ({err}); the files already present are kept", file=sys.stderr)
+            return 1
+        for path in fetched:
+            print(f"fetched {path} ({path.stat().st_size / 1e6:,.0f} MB)")
+    for name, documented in wordvectors.DOCUMENTED.items():
+        source = wordvectors.locate(name, dim=documented.dim, data_dir=data_dir)
+        where = f" from {source.path}" if source.path else ""
+        print(f"{name:<26} → {source.title} ({source.kind}){where}")
+    return 0
 
 
 def load_spec_file(path: Path):

@@ -43,7 +43,9 @@ class ResultsError(ValueError):
 
 
 #: Modules that choose or schedule runs but do not change what a run computes.
-NOT_TRAINING_CODE = {"__init__.py", "__main__.py", "studies.py", "suite.py", "check_data.py", "paths.py"}
+NOT_TRAINING_CODE = {"__init__.py", "__main__.py", "studies.py", "suite.py", "check_data.py", "paths.py", "plots.py"}
+#: Figures are drawn from the results file alone, so a change here redraws them without retraining.
+FIGURE_CODE = "plots.py"
 
 
 def code_version() -> str:
@@ -54,6 +56,11 @@ def code_version() -> str:
         if path.name not in NOT_TRAINING_CODE:
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def figures_version() -> str:
+    """Hash of the figure code: a results file whose figures were drawn by other code gets them redrawn."""
+    return hashlib.sha256((Path(experiments.__file__).parent / FIGURE_CODE).read_bytes()).hexdigest()[:16]
 
 
 def cache_key(spec: dict, seed: int, profile: str, data_fingerprint: str, code: str) -> str:
@@ -101,6 +108,14 @@ def read(path: Path) -> dict:
     except (OSError, json.JSONDecodeError) as err:
         raise ResultsError(f"{path}: cannot read results ({err}); delete it and rerun `make experiments`") from None
     return validate(results, where=str(path))
+
+
+def stored_figures_version(folder: Path) -> str | None:
+    """The figure code's version that drew the figures of the finished run in ``folder``."""
+    try:
+        return json.loads((Path(folder) / RESULTS_FILE).read_text(encoding="utf-8")).get("figures_version")
+    except (OSError, json.JSONDecodeError, AttributeError):
+        return None
 
 
 def stored_key(folder: Path) -> str | None:

@@ -56,7 +56,9 @@ def run_experiment(
     if spec.model.is_reference:
         outcome = _run_reference(spec, splits, seed)
     else:
-        outcome = _run_network(spec, splits, corpus, seed, paths, folder / "work", verbose)
+        if not (folder / "work").exists():  # a fresh start, not a resumed run: old event files would mix in
+            shutil.rmtree(folder / "tensorboard", ignore_errors=True)
+        outcome = _run_network(spec, splits, corpus, seed, paths, folder, verbose)
     trained = time.perf_counter()
 
     payload = {
@@ -84,16 +86,29 @@ def run_experiment(
         },
         "environment": environment(),
     }
-    from experiments import plots  # matplotlib is slow to import; `make experiments` with nothing to do needs none
-
-    payload["figures"] = {
-        name: str((paths.image_folder(spec, seed) / file).relative_to(paths.images_dir.parent))
-        for name, file in plots.draw_all(payload, paths.image_folder(spec, seed)).items()
-    }
+    draw_figures(payload, paths.image_folder(spec, seed), paths.images_dir)
     # Written last and atomically: its presence is what marks the run as finished.
     results.write_json_atomic(folder / results.RESULTS_FILE, results.validate(payload))
     shutil.rmtree(folder / "work", ignore_errors=True)
     return payload
+
+
+def draw_figures(payload: dict, folder: Path, images_dir: Path) -> None:
+    """Draw a run's figures from its results into ``folder``; record their paths and the figure code's version."""
+    from experiments import plots  # matplotlib is slow to import; `make experiments` with nothing to do needs none
+
+    payload["figures"] = {
+        name: str((folder / file).relative_to(images_dir.parent)) for name, file in plots.draw_all(payload, folder).items()
+    }
+    payload["figures_version"] = results.figures_version()
+
+
+def redraw_figures(spec: ExperimentSpec, seed: int, paths: RunPaths) -> None:
+    """Redraw the figures of a finished run after the figure code changed; nothing is retrained."""
+    path = paths.run_folder(spec, seed) / results.RESULTS_FILE
+    payload = results.read(path)
+    draw_figures(payload, paths.image_folder(spec, seed), paths.images_dir)
+    results.write_json_atomic(path, payload)
 
 
 #: Tokens kept of the example window, so that a long window does not bloat every results file.
@@ -144,7 +159,7 @@ def _full_proba(proba: np.ndarray, classes: np.ndarray, n_classes: int) -> np.nd
 
 
 def _run_network(
-    spec: ExperimentSpec, splits: data.Splits, corpus, seed: int, paths: RunPaths, work_dir: Path, verbose: int
+    spec: ExperimentSpec, splits: data.Splits, corpus, seed: int, paths: RunPaths, folder: Path, verbose: int
 ) -> dict:
     from experiments import models, train, wordvectors
     from experiments.evaluate import evaluate
@@ -182,7 +197,7 @@ def _run_network(
     )
     fitted = train.fit(
         model, (x["train"], splits.train.labels), (x["validation"], splits.validation.labels), spec.train,
-        work_dir=work_dir, seed=seed, verbose=verbose,
+        work_dir=folder / "work", log_dir=folder / "tensorboard", seed=seed, verbose=verbose,
     )
     proba = train.predict(model, x["test"], bucket=spec.train.bucket_by_length)
     extra = {}

@@ -21,7 +21,7 @@ from experiments import data, results, wordvectors
 from experiments.corpus import SplitError
 from experiments.datasets import DataFormatError, DataNotFoundError
 from experiments.results import ResultsError
-from experiments.run import RunPaths, run_experiment
+from experiments.run import RunPaths, redraw_figures, run_experiment
 from experiments.specs import ExperimentSpec, SpecError, expand
 
 #: Errors about the user's data or specs: their message says what to do, a traceback would only distract.
@@ -123,6 +123,7 @@ def run_suite(
     rows, failed = [], []
     with suite_lock(paths.results_dir):
         _remove_orphans(paths.results_dir)
+        _redraw_stale_figures(fresh, paths)
         started = time.perf_counter()
         took: dict[bool, list[float]] = {True: [], False: []}  # seconds per finished run, by "is a reference model"
         for index, job in enumerate(todo, start=1):
@@ -154,6 +155,18 @@ def run_suite(
     for job, err in failed:
         print(f"FAILED {job.spec.id} seed {job.seed}: {err}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _redraw_stale_figures(fresh: list[Job], paths: RunPaths) -> None:
+    """Finished runs whose figures older figure code drew get them redrawn from their results file."""
+    version = results.figures_version()
+    stale = [job for job in fresh if results.stored_figures_version(paths.run_folder(job.spec, job.seed)) != version]
+    if not stale:
+        return
+    print(f"redrawing the figures of {len(stale)} finished run(s); nothing is retrained")
+    for job in stale:
+        redraw_figures(job.spec, job.seed, paths)
+    (paths.results_dir / STAMP).touch()
 
 
 def _estimate(remaining: list[Job], took: dict[bool, list[float]]) -> str:

@@ -175,13 +175,15 @@ def fit(
     spec: TrainSpec,
     *,
     work_dir: Path,
+    log_dir: Path | None = None,
     seed: int = 0,
     verbose: int = 2,
 ) -> dict:
     """Train ``model`` in place; return its history, epoch times and the epoch kept.
 
     ``work_dir`` holds a per-epoch backup, so an interrupted fit resumes from its
-    last finished epoch when called again with the same arguments.
+    last finished epoch when called again with the same arguments. ``log_dir``
+    receives TensorBoard event files (``make tensorboard`` serves them).
     """
     model.compile(
         optimizer=FusedAdam(learning_rate=spec.learning_rate),
@@ -191,6 +193,8 @@ def fit(
     )
     timer = EpochTimer()
     callbacks = [timer, _Backup(Path(work_dir) / "backup")]
+    if log_dir is not None:
+        callbacks.append(keras.callbacks.TensorBoard(str(log_dir), write_graph=False, profile_batch=0))
     if spec.patience is not None:
         callbacks.append(
             keras.callbacks.EarlyStopping(

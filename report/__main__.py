@@ -20,6 +20,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("html", help="build/report.md → build/report.html (self-contained)")
     listing = sub.add_parser("runs", help="print a Markdown table of every finished run (for the README)")
     listing.add_argument("--results-dir", type=Path, default=paths.RESULTS_DIR)
+    reproduced = sub.add_parser("reproduction", help="print the published-against-reproduced table (for the README)")
+    reproduced.add_argument("--results-dir", type=Path, default=paths.RESULTS_DIR)
     pdf = sub.add_parser("pdf", help="build/report.md → build/report.pdf with pandoc")
     pdf.add_argument("--engine", default=os.environ.get("PDF_ENGINE") or None, help="TeX engine (default: first found)")
     args = parser.parse_args(argv)
@@ -28,6 +30,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "runs":
             print(runs_table(load_runs(args.results_dir)))
+        elif args.command == "reproduction":
+            from report import reproduction
+
+            print(reproduction.markdown(load_runs(args.results_dir)))
         elif args.command == "markdown":
             write_markdown(paths.TEMPLATES_DIR, paths.RESULTS_DIR, paths.IMAGES_DIR, markdown)
             print(f"wrote {markdown.relative_to(paths.ROOT)}")

@@ -11,7 +11,8 @@ import re
 
 import numpy as np
 
-from report.stats import bootstrap_interval, mcnemar, verdict
+from report import claims
+from report.stats import bootstrap_interval
 
 NEURAL_FREE = ("majority", "tfidf-logreg", "bow-logreg")
 
@@ -73,19 +74,34 @@ def _spread(run, metric: str) -> str:
     return f"{values.mean():.3f} ± {values.std(ddof=1):.3f}" if len(values) > 1 else f"{values[0]:.3f}"
 
 
+def same_rows(run, runs: dict, architecture: str):
+    """The run of ``architecture`` (e.g. "majority") on the same dataset and the same test rows as ``run``, or None."""
+    prefix = run.id.split("@")[0].split("-")[0]
+    candidates = sorted((r for r in runs.values() if r.spec["model"]["architecture"] == architecture
+                         and r.id.startswith(prefix + "-")), key=lambda r: natural_key(r.id))
+    return reference_for(run, runs, candidates[0].id.split("@")[0]) if candidates else None
+
+
+def networks(runs: dict, dataset: str) -> list:
+    return [r for r in dataset_runs(runs, dataset) if r.spec["model"]["architecture"] not in NEURAL_FREE]
+
+
 def summary_rows(runs: dict, dataset: str, reference: str) -> list[list[str]]:
-    """Rows: model, accuracy and macro-F1 (mean ± sd over seeds, 95 % bootstrap interval), McNemar's p against the reference and its verdict."""
+    """Rows: model, accuracy and macro-F1 (mean ± sd over seeds, 95 % bootstrap interval), the paired
+    test's Holm-adjusted p against the reference and its direction in words."""
+    chosen = dataset_runs(runs, dataset)
+    refs = {run.id: reference_for(run, runs, reference) for run in chosen}
+    tested = [run for run in chosen if refs[run.id] is not None and refs[run.id].id != run.id]
+    found = dict(zip((r.id for r in tested), claims.compare([(r, refs[r.id]) for r in tested], [("", "")] * len(tested))))
     rows = []
-    for run in dataset_runs(runs, dataset):
+    for run in chosen:
         m = run.metrics
-        ci = bootstrap_interval(m["labels"], m["predictions"], "accuracy")
-        ci_f1 = bootstrap_interval(m["labels"], m["predictions"], "macro_f1")
-        ref = reference_for(run, runs, reference)
-        if ref is None or ref.id == run.id:
-            test = ["–", "reference" if ref is not None else "–"]
+        ci = bootstrap_interval([s["metrics"]["labels"] for s in run.seeds], [s["metrics"]["predictions"] for s in run.seeds], "accuracy")
+        ci_f1 = bootstrap_interval([s["metrics"]["labels"] for s in run.seeds], [s["metrics"]["predictions"] for s in run.seeds], "macro_f1")
+        if run.id in found:
+            test = [claims.format_p(found[run.id].p_adjusted), found[run.id].verdict]
         else:
-            _, _, p = mcnemar(m["labels"], m["predictions"], ref.metrics["predictions"])
-            test = ["< 0.001" if p < 0.001 else f"{p:.3f}", verdict(p)]
+            test = ["–", "reference" if refs[run.id] is not None else "–"]
         rows.append([
             _label(run),
             f"{_spread(run, 'accuracy')} [{ci.low:.3f}, {ci.high:.3f}]",
@@ -95,16 +111,19 @@ def summary_rows(runs: dict, dataset: str, reference: str) -> list[list[str]]:
     return rows
 
 
-def not_above(runs: dict, dataset: str, reference: str) -> list[str]:
-    """Neural models whose mean test accuracy does not exceed ``reference``'s on the same test rows."""
-    behind = []
-    for run in dataset_runs(runs, dataset):
-        if run.spec["model"]["architecture"] in NEURAL_FREE:
-            continue
-        ref = reference_for(run, runs, reference)
-        if ref is None:
-            continue
-        mean = np.mean([s["metrics"]["accuracy"] for s in run.seeds])
-        if mean <= np.mean([s["metrics"]["accuracy"] for s in ref.seeds]):
-            behind.append(_label(run))
-    return behind
+def versus(runs: dict, dataset: str, architecture: str, other: str) -> str:
+    """Every network of ``dataset`` against the ``architecture`` reference on its own test rows, as one sentence."""
+    pairs = [(r, same_rows(r, runs, architecture)) for r in networks(runs, dataset)]
+    pairs = [(r, ref) for r, ref in pairs if ref is not None]
+    if not pairs:
+        return ""
+    return claims.against([r for r, _ in pairs], [_label(r) for r, _ in pairs], [ref for _, ref in pairs], other)
+
+
+def learned_nothing(runs: dict, dataset: str) -> list[str]:
+    """Flags for the networks of ``dataset`` that learned nothing (one class, or no better than the majority class)."""
+    pairs = [(r, same_rows(r, runs, "majority")) for r in networks(runs, dataset)]
+    pairs = [(r, ref) for r, ref in pairs if ref is not None]
+    if not pairs:
+        return []
+    return claims.learned_nothing([r for r, _ in pairs], [ref for _, ref in pairs], [_label(r) for r, _ in pairs])

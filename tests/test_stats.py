@@ -2,25 +2,10 @@
 
 import pytest
 
-from report.stats import bootstrap_interval, mcnemar, verdict
+import numpy as np
 
-
-def test_mcnemar_counts_the_discordant_pairs_and_uses_the_exact_test_when_few():
-    labels = [1] * 12
-    a = [1] * 10 + [0, 0]  # A right on 10
-    b = [0] * 2 + [1] * 10  # B right on the last 10
-    only_a, only_b, p = mcnemar(labels, a, b)
-    assert (only_a, only_b) == (2, 2)
-    assert p == pytest.approx(1.0)
-
-
-def test_mcnemar_finds_a_lopsided_disagreement_significant():
-    labels = [1] * 100
-    a = [1] * 100
-    b = [0] * 30 + [1] * 70
-    only_a, only_b, p = mcnemar(labels, a, b)
-    assert (only_a, only_b) == (30, 0)
-    assert p < 1e-6 and verdict(p) == "significant at 5%"
+from report.claims import paired_p
+from report.stats import bootstrap_interval
 
 
 @pytest.mark.parametrize("only_a, only_b", [(0, 3), (4, 9), (11, 12), (20, 40), (100, 130)])
@@ -28,17 +13,25 @@ def test_mcnemar_p_values_match_scipys_binomial_and_chi_square(only_a, only_b):
     from scipy.stats import binom, chi2
 
     n = only_a + only_b
-    labels, a, b = [1] * n, [1] * only_a + [0] * only_b, [0] * only_a + [1] * only_b
+    a = np.array([[True] * only_a + [False] * only_b])
     expected = (
         min(1.0, 2 * binom.cdf(min(only_a, only_b), n, 0.5)) if n < 25
         else chi2.sf((abs(only_a - only_b) - 1) ** 2 / n, df=1)
     )
-    assert mcnemar(labels, a, b)[2] == pytest.approx(expected, rel=1e-9)
+    assert paired_p(a, ~a)[0] == pytest.approx(expected, rel=1e-9)
 
 
-def test_mcnemar_refuses_predictions_on_different_rows():
+def test_a_paired_test_refuses_predictions_on_different_rows():
     with pytest.raises(ValueError, match="same test rows"):
-        mcnemar([0, 1], [0, 1], [0])
+        paired_p(np.ones((1, 2), bool), np.ones((1, 3), bool))
+
+
+def test_with_several_seeds_the_interval_is_centred_on_their_mean_accuracy():
+    labels = [1] * 1000
+    seeds = [[1] * k + [0] * (1000 - k) for k in (600, 700, 800)]
+    interval = bootstrap_interval([labels] * 3, seeds, "accuracy")
+    assert interval.low < 0.7 < interval.high
+    assert interval.high - interval.low < 0.1
 
 
 def test_the_bootstrap_interval_contains_the_observed_accuracy_and_narrows_with_more_rows():

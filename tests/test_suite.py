@@ -74,3 +74,22 @@ def test_a_spec_file_runs_and_a_bad_one_is_refused_before_any_training(tmp_path,
     out, _ = proc.communicate(timeout=300)
     assert proc.returncode == 2
     assert f"{bad}: train.epochs must be a positive integer, got 0" in out
+
+
+def test_figures_drawn_by_older_figure_code_are_redrawn_without_retraining(tmp_path, start_suite, finished_runs):
+    done = start_suite("bbc-majority")
+    assert done.communicate(timeout=300)[0] and done.returncode == 0
+    (path,) = finished_runs()
+    stored = results.read(path)
+    figure = tmp_path / stored["figures"]["confusion-matrix"]
+    figure.unlink()
+    results.write_json_atomic(path, {**stored, "figures_version": "drawn-by-older-code"})
+
+    again = start_suite("bbc-majority")
+    out, _ = again.communicate(timeout=300)
+    assert again.returncode == 0, out
+    assert "0 run(s) to do, 1 up to date" in out and "redrawing the figures of 1 finished run(s)" in out
+    assert figure.is_file()
+    redrawn = results.read(path)
+    assert redrawn["figures_version"] == results.figures_version()
+    assert redrawn["timings"] == stored["timings"]  # the same run, not a new one

@@ -1,14 +1,14 @@
 """The summary chapter's rows: readable labels, intervals around the score, and the paired test in words."""
 
 from report.render import Run
-from report.summary import not_above, summary_rows
+from report.summary import summary_rows, versus
 
 
 def run(run_id: str, title: str, architecture: str, predictions: list[int], labels: list[int]) -> Run:
     accuracy = sum(p == y for p, y in zip(predictions, labels)) / len(labels)
     return Run(run_id, [{
         "spec": {"id": run_id, "title": title, "study": "4a", "model": {"architecture": architecture}},
-        "data": {"dataset": "twitter-sentiment"},
+        "data": {"dataset": "twitter-sentiment"}, "model": {},
         "metrics": {"accuracy": accuracy, "macro_f1": accuracy, "labels": labels, "predictions": predictions},
     }])
 
@@ -28,9 +28,10 @@ def test_a_sweep_point_reads_as_words_and_is_tested_against_the_reference_on_the
     score, interval = lstm[1].split(" ", 1)
     low, high = map(float, interval.strip("[]").split(", "))
     assert score == "0.500" and low < 0.5 < high
-    assert lstm[3:] == ["< 0.001", "significant at 5%"]
+    assert lstm[3:] == ["< 0.001", "less accurate"]  # a significant loss says which side is ahead
     assert rows["TF-IDF (split grouped)"][3:] == ["–", "reference"]
-    assert not_above(runs, "twitter-sentiment", "twitter-tfidf-logreg") == ["LSTM (split grouped)"]
+    sentence = versus(runs, "twitter-sentiment", "tfidf-logreg", "TF-IDF")
+    assert sentence.startswith("Against TF-IDF: LSTM (split grouped) is less accurate (0.500 against 0.900")
 
 
 def test_the_same_predictions_are_not_significantly_different():
@@ -40,4 +41,4 @@ def test_the_same_predictions_are_not_significantly_different():
         "a-lstm": run("a-lstm", "LSTM", "lstm", same, LABELS),
     }
     (lstm,) = [row for row in summary_rows(runs, "twitter-sentiment", "a-tfidf-logreg") if row[0] == "LSTM"]
-    assert lstm[3:] == ["1.000", "not significant at 5%"]
+    assert lstm[3:] == ["1.000", "no evidence of a difference"]

@@ -1,0 +1,66 @@
+"""The reproduction tables: each published figure beside the figure reproduced here, and why they may differ.
+
+The published figures and their known flaws are data (``experiments.studies.PUBLISHED``,
+from docs/STUDIES.md); the reproduced side comes from the results files. The
+interval is the bootstrap interval of :mod:`report.stats` over test rows and
+every seed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from experiments.studies import PUBLISHED
+from report.stats import bootstrap_interval
+from report.summary import model_title, natural_key
+
+HEADER = ["Study", "Model", "Published", "Reproduced", "95 % CI", "Published inside?", "Known reasons for a difference"]
+
+
+def published(run_id: str) -> tuple[float | None, str] | None:
+    """The published figure and known reasons for a run (a sweep point may inherit its sweep's entry)."""
+    return PUBLISHED.get(run_id) or PUBLISHED.get(run_id.split("@")[0])
+
+
+def reasons(run, reason: str) -> str:
+    """The study's known reasons, plus what this run did differently (vectors, profile)."""
+    said = [reason]
+    vectors = run.first.get("model", {}).get("vectors") or {}
+    if vectors.get("substitute"):
+        said.append(f"vectors: {vectors['name']} instead of the documented {vectors['requested']}")
+    if run.first["profile"] != "full":
+        said.append(f"{run.first['profile']} profile: fewer epochs and capped training rows")
+    if run.first["data"]["source"] != "real":
+        said.append("embedded stand-in data, not the real dataset")
+    return "; ".join(said)
+
+
+def rows(runs: dict, study_prefix: str = "") -> list[list[str]]:
+    """One row per run of the studies starting with ``study_prefix`` that the published record covers."""
+    out = []
+    chosen = [r for r in runs.values() if r.spec["study"].startswith(study_prefix) and published(r.id)]
+    for run in sorted(chosen, key=lambda r: (r.spec["study"], natural_key(r.id))):
+        figure, reason = published(run.id)
+        seeds = [s["metrics"]["accuracy"] for s in run.seeds]
+        interval = bootstrap_interval([s["metrics"]["labels"] for s in run.seeds],
+                                      [s["metrics"]["predictions"] for s in run.seeds], "accuracy")
+        spread = f"{np.mean(seeds):.3f} ± {np.std(seeds, ddof=1):.3f}" if len(seeds) > 1 else f"{seeds[0]:.3f}"
+        inside = "–" if figure is None else ("yes" if interval.low <= figure <= interval.high else "no")
+        point = run.id.partition("@")[2].replace("=", " ").replace("_", " ")
+        out.append([
+            run.spec["study"],
+            model_title(run) + (f" ({point})" if point else ""),
+            "–" if figure is None else f"{figure:.3f}",
+            f"{spread} ({len(seeds)} seed{'s' if len(seeds) > 1 else ''})",
+            f"[{interval.low:.3f}, {interval.high:.3f}]",
+            inside,
+            reasons(run, reason),
+        ])
+    return out
+
+
+def markdown(runs: dict) -> str:
+    """The README's table: every study, as a plain pipe table."""
+    lines = ["| " + " | ".join(HEADER) + " |", "| " + " | ".join(["---"] * len(HEADER)) + " |"]
+    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows(runs)]
+    return "\n".join(lines)

@@ -12,7 +12,7 @@ INSTALLED := $(VENV)/.installed
 PROFILE ?= quick
 DATA ?= auto
 DATA_DIR ?= data/raw
-SEEDS ?= 1
+SEEDS ?=
 ONLY ?=
 FORCE ?=
 PDF_ENGINE ?=
@@ -20,12 +20,12 @@ PDF_ENGINE ?=
 TEMPLATES := $(wildcard templates/*.j2 templates/*.yaml templates/*.bib)
 TEX_PACKAGES := texlive-latex-recommended texlive-fonts-recommended lmodern texlive-xetex poppler-utils
 
-.PHONY: help install tex experiments report markdown test bench bench-report data check-data clean distclean vectors tensorboard
+.PHONY: help install tex experiments report markdown test bench bench-report data check-data clean distclean vectors tensorboard bench-vectors
 
 help: ## List the targets and the settings they read
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo
-	@echo "Settings: PROFILE=quick|full  DATA=auto|real|embedded  DATA_DIR=$(DATA_DIR)  SEEDS=$(SEEDS)"
+	@echo "Settings: PROFILE=quick|full  DATA=auto|real|embedded  DATA_DIR=$(DATA_DIR)  SEEDS=N (default 1 quick, 3 full)"
 	@echo "          ONLY='bbc-*,20ng-lstm'  FORCE=1  PDF_ENGINE=xelatex|lualatex|pdflatex|typst"
 
 $(INSTALLED): pyproject.toml
@@ -48,7 +48,7 @@ tex: ## Install a TeX engine for the PDF (as root); without root the PDF is buil
 	fi
 
 experiments: $(INSTALLED) ## Train and evaluate every experiment whose results are missing or stale
-	$(PY) -m experiments run --profile $(PROFILE) --data $(DATA) --seeds $(SEEDS) --data-dir '$(DATA_DIR)' \
+	$(PY) -m experiments run --profile $(PROFILE) --data $(DATA) $(if $(SEEDS),--seeds $(SEEDS)) --data-dir '$(DATA_DIR)' \
 	  $(if $(ONLY),--only '$(ONLY)') $(if $(FORCE),--force)
 
 # The suite touches results/.updated only when a result changed, so an
@@ -75,6 +75,9 @@ test: $(INSTALLED) tex ## Run the test suite (offline, a few minutes)
 
 bench: $(INSTALLED) ## Time training the plain way against length-bucketed batches (4a and 1b)
 	$(PY) bench/train_speed.py --data $(DATA) --data-dir '$(DATA_DIR)' $(if $(BENCH_ARGS),$(BENCH_ARGS))
+
+bench-vectors: $(INSTALLED) ## Offline vectors for the GoogleNews studies: GloVe 6B 50-d against word2vec trained on the task (real data, full profile)
+	$(PY) bench/vectors.py --data-dir '$(DATA_DIR)'
 
 bench-report: $(INSTALLED) ## Time `make report` once results exist: first build, nothing changed, one template edited
 	$(PY) bench/report_speed.py

@@ -16,9 +16,6 @@ import numpy as np  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
-FIGURES = ("learning-curve", "confusion-matrix", "roc")
-
-
 def _save(fig: plt.Figure, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp.png")
@@ -44,52 +41,113 @@ def learning_curve(history: dict, path: Path) -> Path:
     return _save(fig, path)
 
 
-def confusion(matrix: list[list[int]], class_names: list[str], path: Path) -> Path:
-    """Counts of true (rows) against predicted (columns) classes."""
-    many = len(class_names) > 12
-    size = max(4.0, 0.45 * len(class_names) + 2)
-    fig, ax = plt.subplots(figsize=(size, size * 0.85))
+def _confusion(ax: plt.Axes, matrix: list[list[int]], class_names: list[str], fontsize: float) -> None:
+    """Counts of true (rows) against predicted (columns) classes, every cell annotated."""
     sns.heatmap(
-        np.asarray(matrix), annot=True, fmt="d", cmap="Blues", cbar=False, annot_kws={"fontsize": 8 if many else 9},
-        xticklabels=class_names, yticklabels=class_names, ax=ax,
+        np.asarray(matrix), annot=True, fmt="d", cmap="Blues", cbar=False, annot_kws={"fontsize": fontsize},
+        xticklabels=class_names, yticklabels=class_names, ax=ax, square=True,
     )
     ax.set_xlabel("predicted")
     ax.set_ylabel("true")
+    ax.tick_params(labelsize=fontsize + 1)
     plt.setp(ax.get_xticklabels(), rotation=45, ha="right")
     plt.setp(ax.get_yticklabels(), rotation=0)
-    return _save(fig, path)
 
 
-def roc(curves: dict, path: Path) -> Path:
-    """One-vs-rest ROC curve of each class with its AUC in the legend."""
-    many = len(curves) > 8
-    fig, ax = plt.subplots(figsize=(8.5 if many else 5.5, 4.5))
-    for index, (name, curve) in enumerate(curves.items()):
-        # Matplotlib has ten colours; beyond them the line style tells the curves apart.
-        ax.plot(curve["fpr"], curve["tpr"], linestyle=("-", "--", ":")[index // 10 % 3],
-                label=f"{name} (AUC {curve['auc']:.3f})")
-    ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1)
-    ax.set_xlabel("false positive rate")
-    ax.set_ylabel("true positive rate")
-    if many:  # beside the axes: inside, twenty entries would hide the curves
-        ax.legend(fontsize="x-small", loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
-    else:
-        ax.legend(fontsize="small", loc="lower right")
+def _roc_axes(ax: plt.Axes) -> None:
+    ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=0.8)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1.02)
     ax.grid(alpha=0.3)
+
+
+#: Up to this many classes the ROC curves share one plot; beyond, each class gets a small panel.
+SHARED_ROC_CLASSES = 8
+
+
+def errors(matrix: list[list[int]], curves: dict, class_names: list[str], path: Path) -> Path:
+    """The confusion matrix beside the one-vs-rest ROC curves, sized to be read at the page's width.
+
+    With few classes the two sit side by side and the curves share one plot.
+    With many, the matrix fills the width and the ROC curves follow as small
+    multiples, one panel per class with its AUC, instead of twenty tangled lines.
+    """
+    n = len(class_names)
+    if n <= SHARED_ROC_CLASSES:
+        fig, (left, right) = plt.subplots(1, 2, figsize=(9.5, 4.2), layout="constrained", width_ratios=(1, 1.1))
+        _confusion(left, matrix, class_names, fontsize=10)
+        for name, curve in curves.items():
+            right.plot(curve["fpr"], curve["tpr"], label=f"{name} (AUC {curve['auc']:.3f})")
+        _roc_axes(right)
+        right.set_xlabel("false positive rate")
+        right.set_ylabel("true positive rate")
+        if curves:
+            right.legend(fontsize="small", loc="lower right")
+        return _save(fig, path)
+    columns = 5
+    rows = -(-len(curves) // columns)
+    fig = plt.figure(figsize=(6.5, 5.4 + 1.05 * rows), layout="constrained")
+    top, bottom = fig.subfigures(2, 1, height_ratios=(5.4, 1.05 * rows))
+    _confusion(top.subplots(), matrix, class_names, fontsize=6.5)
+    panels = bottom.subplots(rows, columns, sharex=True, sharey=True, squeeze=False)
+    for ax, (name, curve) in zip(panels.flat, curves.items()):
+        ax.plot(curve["fpr"], curve["tpr"], linewidth=1)
+        _roc_axes(ax)
+        ax.set_title(f"{name}\nAUC {curve['auc']:.3f}", fontsize=6)
+        ax.tick_params(labelsize=5)
+    for ax in panels.flat[len(curves):]:
+        ax.set_visible(False)
+    bottom.supxlabel("false positive rate", fontsize=7)
+    bottom.supylabel("true positive rate", fontsize=7)
     return _save(fig, path)
 
 
-def sweep(xs: list, series: dict[str, list[float]], xlabel: str, path: Path) -> Path:
-    """Test accuracy of each series against the swept setting (sequence length, interval, …)."""
-    fig, ax = plt.subplots(figsize=(6, 3.6))
-    for name, ys in series.items():
-        ax.plot(xs, ys, marker="o", label=name)
+def sweep(xs: list, series: dict[str, list[tuple[float, float, float]]], references: dict[str, list[float]],
+          xlabel: str, path: Path) -> Path:
+    """Test accuracy against the swept setting: each series with its 95 % interval, references as dashed lines.
+
+    The accuracy axis runs from 0 to 1, so that a gap of two points looks like two points.
+    """
+    fig, ax = plt.subplots(figsize=(6, 3.4), layout="constrained")
+    for name, points in series.items():
+        accuracy, low, high = (np.array(v) for v in zip(*points))
+        ax.errorbar(xs, accuracy, yerr=[accuracy - low, high - accuracy], marker="o", capsize=3, label=f"{name} (95 % CI)")
+    for (name, values), style in zip(references.items(), ("--", ":", "-.")):
+        ax.plot(xs, values, linestyle=style, color="grey", label=name)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("test accuracy")
     ax.set_xticks(xs)
+    ax.set_ylim(0, 1)
     ax.grid(alpha=0.3)
-    if len(series) > 1:
-        ax.legend(fontsize="small")
+    ax.legend(fontsize="small", loc="best")
+    return _save(fig, path)
+
+
+def overview(panels: dict[str, list[tuple[str, str, float, float, float]]], path: Path) -> Path:
+    """Every model of every dataset: test accuracy with its 95 % interval, references in grey.
+
+    ``panels`` maps a dataset's title to rows of (label, kind, accuracy, low, high),
+    kind being "network" or "reference".
+    """
+    names = list(panels)
+    tallest = max(names, key=lambda n: len(panels[n]))
+    left = [n for n in names if n != tallest]
+    heights = [len(panels[n]) + 1.5 for n in left]
+    fig = plt.figure(figsize=(10, max(0.17 * sum(heights), 0.17 * (len(panels[tallest]) + 1.5)) + 0.6), layout="constrained")
+    grid = fig.add_gridspec(len(left), 2, height_ratios=heights or [1])
+    axes = [fig.add_subplot(grid[i, 0]) for i in range(len(left))] + [fig.add_subplot(grid[:, 1])]
+    for ax, name in zip(axes, [*left, tallest]):
+        rows = panels[name]
+        y = np.arange(len(rows))[::-1]
+        for yi, (label, kind, accuracy, low, high) in zip(y, rows):
+            colour = "#4C72B0" if kind == "network" else "grey"
+            ax.errorbar([accuracy], [yi], xerr=[[accuracy - low], [high - accuracy]], fmt="o", color=colour, ms=3, capsize=2)
+        ax.set_yticks(y, [row[0] for row in rows], fontsize=6.5)
+        ax.set_xlim(0, 1)
+        ax.set_title(name, fontsize="small")
+        ax.grid(axis="x", alpha=0.3)
+        ax.tick_params(axis="x", labelsize=7)
+    axes[-1].set_xlabel("test accuracy (95 % CI); grey: majority class and TF-IDF references", fontsize=7)
     return _save(fig, path)
 
 
@@ -112,28 +170,28 @@ def length_histograms(histograms: dict[str, dict], path: Path) -> Path:
     return _save(fig, path)
 
 
-def attention(examples: list[dict], path: Path, *, labelled: int = 6) -> Path:
+def attention(examples: list[dict], path: Path, *, labelled: int = 4) -> Path:
     """Where the attention pooling looks in a few test documents, one panel per document.
 
     Each panel plots weight × length along the document (1, dashed, is uniform
-    attention), marks the ``labelled`` most weighted positions and names their words.
+    attention) and marks the ``labelled`` most weighted positions, whose words
+    its title names. Drawn at the page's width, so its text is read at 7 pt.
     """
     columns = 2
     rows = -(-len(examples) // columns)
-    fig, axes = plt.subplots(rows, columns, figsize=(10, 3.0 * rows), squeeze=False, layout="constrained")
+    fig, axes = plt.subplots(rows, columns, figsize=(6.5, 2.3 * rows), squeeze=False, layout="constrained")
     for ax, example in zip(axes.flat, examples):
         profile = np.asarray(example["profile"])
-        ax.plot(np.arange(len(profile)), profile, color="#DD8452", linewidth=1)
-        ax.axhline(1.0, color="grey", linestyle="--", linewidth=1)
-        ax.scatter(example["positions"][:labelled], profile[example["positions"][:labelled]], s=12, color="black", zorder=3)
-        top = ", ".join(example["words"][:labelled])
-        ax.text(0.98, 0.95, f"most weighted (dots): {top}", transform=ax.transAxes, ha="right", va="top",
-                fontsize="x-small", bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8})
-        ax.set_ylim(0, profile.max() * 1.3)
+        ax.plot(np.arange(len(profile)), profile, color="#DD8452", linewidth=0.8)
+        ax.axhline(1.0, color="grey", linestyle="--", linewidth=0.8)
+        ax.scatter(example["positions"][:labelled], profile[example["positions"][:labelled]], s=10, color="black", zorder=3)
+        ax.set_ylim(0, profile.max() * 1.15)
         mark = "" if example["true"] == example["predicted"] else " (wrong)"
-        ax.set_title(f"true {example['true']}, predicted {example['predicted']}{mark}", fontsize="small")
-        ax.set_xlabel("position in the document (tokens)")
-        ax.set_ylabel("weight × length")
+        ax.set_title(f"true {example['true']}, predicted {example['predicted']}{mark}\n"
+                     f"dots: {', '.join(example['words'][:labelled])}", fontsize=7)
+        ax.set_xlabel("position in the article (tokens)", fontsize=7)
+        ax.set_ylabel("weight × length", fontsize=7)
+        ax.tick_params(labelsize=6.5)
     for ax in axes.flat[len(examples):]:
         ax.set_visible(False)
     return _save(fig, path)
@@ -144,9 +202,8 @@ def draw_all(results: dict, folder: Path) -> dict[str, str]:
     drawn = {}
     if "history" in results.get("training", {}):
         drawn["learning-curve"] = learning_curve(results["training"]["history"], folder / "learning-curve.png")
-    drawn["confusion-matrix"] = confusion(results["metrics"]["confusion_matrix"], results["class_names"], folder / "confusion-matrix.png")
-    if results["metrics"]["roc"]:
-        drawn["roc"] = roc(results["metrics"]["roc"], folder / "roc.png")
+    drawn["errors"] = errors(results["metrics"]["confusion_matrix"], results["metrics"]["roc"], results["class_names"],
+                             folder / "errors.png")
     if results.get("attention"):
         drawn["attention"] = attention(results["attention"], folder / "attention.png")
     return {name: path.name for name, path in drawn.items()}

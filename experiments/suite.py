@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import shutil
 import sys
 import time
 import traceback
@@ -37,6 +38,9 @@ class Job:
     seed: int
     source: str
     key: str
+    #: Another job of this suite that computes exactly the same thing (a grid point equal to a declared
+    #: experiment): this one copies its results instead of training again.
+    same_as: "Job | None" = None
 
 
 def plan(
@@ -47,6 +51,7 @@ def plan(
     sources: dict[str, str] = {}
     prints: dict[tuple, str] = {}
     vector_sources: dict[tuple, str | None] = {}
+    computed: dict[str, Job] = {}
     todo, fresh = [], []
     for declared in specs:
         for spec in expand(declared, profile=profile):
@@ -64,8 +69,12 @@ def plan(
                     spec.vectors.name, dim=spec.vectors.dim, data_dir=paths.data_dir).identity()
             vectors = vector_sources[wanted] if not spec.model.is_reference else None
             for seed in range(seeds):
-                key = results.cache_key(spec.to_dict(), seed, profile, f"{prints[print_key]}|{vectors}", code)
-                job = Job(spec, seed, source, key)
+                fingerprint = f"{prints[print_key]}|{vectors}"
+                key = results.cache_key(spec.to_dict(), seed, profile, fingerprint, code)
+                # What is computed, whatever the experiment is called: equal for a grid point equal to another experiment.
+                content = results.cache_key({**spec.to_dict(), "id": "", "title": "", "study": ""}, seed, profile, fingerprint, code)
+                job = Job(spec, seed, source, key, same_as=computed.get(content))
+                computed.setdefault(content, job)
                 stored = results.stored_key(paths.run_folder(spec, seed))
                 (fresh if stored == key else todo).append(job)
     return todo, fresh
@@ -132,9 +141,13 @@ def run_suite(
                   f"elapsed {_clock(elapsed)}{_estimate(todo[index - 1:], took)}", flush=True)
             run_started = time.perf_counter()
             try:
-                outcome = run_experiment(
-                    job.spec, seed=job.seed, profile=profile, source=job.source, key=job.key, paths=paths, verbose=verbose
-                )
+                if job.same_as is not None and results.stored_key(paths.run_folder(job.same_as.spec, job.seed)) == job.same_as.key:
+                    outcome = _reuse(job, paths)
+                else:
+                    outcome = run_experiment(
+                        job.spec, seed=job.seed, profile=profile, source=job.source, key=job.key, paths=paths,
+                        verbose=verbose,
+                    )
             except KeyboardInterrupt:
                 print(f"\ninterrupted during {job.spec.id}; finished runs are kept, rerun to resume")
                 return 130
@@ -155,6 +168,20 @@ def run_suite(
     for job, err in failed:
         print(f"FAILED {job.spec.id} seed {job.seed}: {err}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _reuse(job: Job, paths: RunPaths) -> dict:
+    """The results of ``job.same_as``, filed under ``job``'s id and key: the same computation, not run twice."""
+    original = paths.run_folder(job.same_as.spec, job.seed)
+    folder = paths.run_folder(job.spec, job.seed)
+    payload = {**results.read(original / results.RESULTS_FILE), "spec": job.spec.to_dict(), "key": job.key,
+               "same_as": job.same_as.spec.id}
+    print(f"{job.spec.id} is the same computation as {job.same_as.spec.id}: its results are reused")
+    if (original / "tensorboard").is_dir():
+        shutil.copytree(original / "tensorboard", folder / "tensorboard", dirs_exist_ok=True)
+    results.write_json_atomic(folder / "spec.json", job.spec.to_dict())
+    results.write_json_atomic(folder / results.RESULTS_FILE, payload)
+    return payload
 
 
 def _redraw_stale_figures(fresh: list[Job], paths: RunPaths) -> None:

@@ -92,24 +92,49 @@ def build_pdf(markdown: Path, out: Path, *, root: Path, bibliography: Path, engi
     return out
 
 
-#: Tables with at most this many rows are never split across pages.
-SHORT_TABLE_ROWS = 20
+#: Rows held together at each end of a table, so that a break never strands its caption
+#: with a row or two at the foot of a page, nor leaves one row alone on the next.
+HELD_ROWS = 3
 _LONGTABLE_BODY = re.compile(r"(\\endlastfoot\n)(.*?)(\\end\{longtable\})", re.DOTALL)
 
 
 def keep_short_tables_together(tex: str) -> str:
-    """End every row of a short table with ``\\*``, so that longtable does not break it across pages.
+    """End the first and last rows of every table with ``\\*``, so longtable breaks it only in the middle.
 
     pandoc writes every table as a ``longtable``, which may break after any row:
     a five-row table could leave its caption and two rows at the foot of a page.
+    Holding a whole table together instead would push a table taller than the
+    rest of the page past the bottom margin, where its last rows are lost.
     """
     def together(match: re.Match) -> str:
         head, body, end = match.groups()
-        if body.count("\\\\\n") > SHORT_TABLE_ROWS:
-            return match.group(0)
-        return head + body.replace("\\\\\n", "\\\\*\n") + end
+        rows = body.split("\\\\\n")
+        n = len(rows) - 1  # the text after the last row end is not a row
+        ends = ["\\\\*\n" if i < HELD_ROWS - 1 or i >= n - HELD_ROWS else "\\\\\n" for i in range(n)]
+        return head + "".join(row + sep for row, sep in zip(rows, ends)) + rows[-1] + end
 
     return _LONGTABLE_BODY.sub(together, tex)
+
+
+#: TeX's words when a page's content did not fit and was pushed past the bottom margin.
+_LOST_OFF_PAGE = re.compile(r"Overfull \\vbox \(([\d.]+)pt too high\) has occurred while \\output is active")
+#: Overflows up to this size are rounding in TeX's page builder, not lost text.
+OVERFLOW_TOLERANCE_PT = 2.0
+
+
+def check_pages(log: str) -> None:
+    """Refuse a PDF in which TeX pushed content off a page; name the pages and how much."""
+    lost = []
+    for match in _LOST_OFF_PAGE.finditer(log):
+        if float(match.group(1)) > OVERFLOW_TOLERANCE_PT:
+            # TeX prints [n] when it ships out page n; the overflowing page is the next one shipped.
+            page = re.search(r"\[(\d+)", log[match.end():])
+            lost.append(f"page {page.group(1) if page else '?'}: {match.group(1)} pt past the bottom margin")
+    if lost:
+        raise BuildError(
+            "content falls off the page in the PDF (" + "; ".join(lost) + "). A table or figure is taller than the "
+            "space left on its page; shorten it, or move it to the appendix in its template."
+        )
 
 
 #: Files through which one LaTeX pass hands cross-references, contents and bookmarks to the next.
@@ -146,6 +171,7 @@ def run_latex(tex: Path, engine: str, *, root: Path) -> Path:
             raise BuildError(f"{engine} failed on {tex}:\n{tex_errors(done.stdout)}")
         if snapshot() == before:
             break
+    check_pages(tex.with_suffix(".log").read_text(encoding="utf-8", errors="replace"))
     return tex.with_suffix(".pdf")
 
 

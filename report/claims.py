@@ -206,3 +206,28 @@ def weakest_by_auc(run) -> tuple[str, float] | None:
         return None
     name = min(aucs, key=aucs.get)
     return name, aucs[name]
+
+
+#: Below this mean |Spearman ρ| between position and weight, attention is said not to follow position.
+POSITION_RHO = 0.3
+
+
+def attention_reading(run) -> str:
+    """Whether the attention pooling's weights follow positions or words, from the stored examples."""
+    from scipy.stats import spearmanr
+
+    examples = run.first.get("attention") or []
+    profiles = [np.asarray(e["profile"]) for e in examples if len(e["profile"]) > 2]
+    if not profiles:
+        return ""
+    rho = float(np.mean([spearmanr(np.arange(len(p)), p).statistic for p in profiles]))
+    where = np.concatenate([np.asarray(e["positions"]) / max(1, e["length"] - 1) for e in examples])
+    low, median, high = np.percentile(100 * where, [25, 50, 75])
+    spread = (f"the most weighted words sit at {median:.0f} % of an article's length in the median "
+              f"(quartiles {low:.0f} % and {high:.0f} %)")
+    if abs(rho) < POSITION_RHO:
+        return (f"Across these {len(profiles)} articles the weight hardly depends on position (mean Spearman "
+                f"correlation with position {rho:+.2f}) and {spread}: the pooling picks words, not places.")
+    side = "later" if rho > 0 else "earlier"
+    return (f"Across these {len(profiles)} articles the weight grows towards {side} positions (mean Spearman "
+            f"correlation with position {rho:+.2f}) and {spread}: the pooling follows position as much as words.")

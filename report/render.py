@@ -19,7 +19,7 @@ from typing import Callable
 import jinja2
 
 from experiments import results as results_io
-from report import claims, reproduction, summary
+from report import claims, reproduction, stats, summary
 
 CHAPTER_GLOB = "*.md.j2"
 
@@ -324,6 +324,13 @@ def draw_if_changed(path: Path, inputs: object, draw: Callable[[ModuleType], Pat
     stamp.write_text(key, encoding="utf-8")
 
 
+def _with_interval(run: Run) -> tuple[float, float, float]:
+    """Mean test accuracy over seeds and its 95 % bootstrap interval over rows and seeds."""
+    interval = stats.bootstrap_interval([s["metrics"]["labels"] for s in run.seeds],
+                                        [s["metrics"]["predictions"] for s in run.seeds], "accuracy")
+    return claims.accuracy(run), interval.low, interval.high
+
+
 class Missing(LookupError):
     """A template asked for an experiment that has no results yet."""
 
@@ -368,15 +375,33 @@ def make_environment(
         points = [r for key, r in runs.items() if key.startswith(prefix)]
         return sorted(points, key=lambda r: summary.natural_key(r.id.removeprefix(prefix)))
 
-    def sweep_figure(series: dict[str, list[Run]], xlabel: str, caption: str, label: str, width: str = "70%") -> str:
-        """Draw test accuracy against the swept value for each named list of points, and place it."""
+    def sweep_figure(series: dict[str, list[Run]], xlabel: str, caption: str, label: str,
+                     references: dict[str, list[Run]] | None = None, width: str = "70%") -> str:
+        """Draw test accuracy (95 % interval over rows and seeds) against the swept value, references dashed."""
         first = next(iter(series.values()))
         xs = [int(v) if v.isdigit() else v for v in map(point_value, first)]
-        ys = {name: [r.metrics["accuracy"] for r in points] for name, points in series.items()}
+        points = {name: [_with_interval(r) for r in rs] for name, rs in series.items()}
+        # A single reference run (no sweep of its own) is the same at every point.
+        lines = {name: [claims.accuracy(r) for r in (rs if len(rs) == len(xs) else rs * len(xs))]
+                 for name, rs in (references or {}).items()}
         folder = first[0].id.split("@")[0]
         path = images_dir / folder / f"sweep-{label.removeprefix('fig:')}.png"
-        draw_if_changed(path, [xs, ys, xlabel], lambda plots: plots.sweep(xs, ys, xlabel, path))
+        draw_if_changed(path, [xs, points, lines, xlabel], lambda plots: plots.sweep(xs, points, lines, xlabel, path))
         return figure(path.relative_to(images_dir.parent).as_posix(), caption, label, width)
+
+    def overview_figure(datasets: dict[str, str], caption: str, label: str) -> str:
+        """Every run of each dataset (title → dataset name) with its interval, in one figure."""
+        panels = {
+            title: [(summary.short_label(r), "reference" if r.spec["model"]["architecture"] in summary.NEURAL_FREE else "network",
+                     *_with_interval(r)) for r in summary.dataset_runs(runs, dataset)]
+            for title, dataset in datasets.items()
+        }
+        panels = {title: rows for title, rows in panels.items() if rows}
+        if not panels:
+            return ""
+        path = images_dir / "summary" / "overview.png"
+        draw_if_changed(path, panels, lambda plots: plots.overview(panels, path))
+        return figure(path.relative_to(images_dir.parent).as_posix(), caption, label, "100%")
 
     def lengths_figure(datasets: dict[str, Run], caption: str, label: str, width: str = "100%") -> str:
         """Histogram of training-text lengths for one run per dataset."""
@@ -398,8 +423,10 @@ def make_environment(
     env.globals.update({name: globals()[name] for name in HELPERS})
     # Helpers that need the results or the figure folder.
     env.globals.update(
+        # Chapters add their networks' layer tables here; the appendix, rendered last, sets them.
+        appendix_tables=[],
         run=run, runs=runs, with_runs=with_runs, sweep=sweep, zip=zip, coverage=coverage,
-        figure=checked_figure, sweep_figure=sweep_figure, lengths_figure=lengths_figure,
+        figure=checked_figure, sweep_figure=sweep_figure, lengths_figure=lengths_figure, overview_figure=overview_figure,
         summary_rows=lambda dataset, reference: summary.summary_rows(runs, dataset, reference),
         # Comparative statements: every one is a paired test with its direction and Holm's correction.
         ranking=lambda rs, names: escape(claims.ranking(rs, names)),
@@ -408,8 +435,10 @@ def make_environment(
         versus=lambda dataset, architecture, other: escape(summary.versus(runs, dataset, architecture, other)),
         learned_nothing=lambda dataset: [escape(flag) for flag in summary.learned_nothing(runs, dataset)],
         weakest_auc=claims.weakest_by_auc,
+        attention_reading=lambda r: escape(claims.attention_reading(r)),
         statistical_method=escape(claims.METHOD),
         conditions=lambda dataset: conditions(runs, dataset),
+        agreement=lambda prefix: escape(reproduction.agreement(runs, prefix)),
         reproduction_rows=lambda prefix: [[escape(cell) for cell in row] for row in reproduction.rows(runs, prefix)],
     )
     env.filters.update(

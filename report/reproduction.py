@@ -64,3 +64,13 @@ def markdown(runs: dict) -> str:
     lines = ["| " + " | ".join(HEADER) + " |", "| " + " | ".join(["---"] * len(HEADER)) + " |"]
     lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows(runs)]
     return "\n".join(lines)
+
+
+def agreement(runs: dict, study_prefix: str = "") -> str:
+    """How many published figures lie inside the reproduced 95 % interval, in words."""
+    marks = [row[5] for row in rows(runs, study_prefix) if row[5] != "–"]
+    if not marks:
+        return ""
+    inside = marks.count("yes")
+    return (f"{inside} of the {len(marks)} published test accuracies lie inside the 95 % interval "
+            f"of the figure reproduced here")

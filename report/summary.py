@@ -33,6 +33,12 @@ def model_title(run) -> str:
     return f"{run.spec['title']}; {vectors['name']}"
 
 
+def short_label(run) -> str:
+    """The spec's title and its sweep point, without the vectors: for a figure's axis."""
+    point = _point(run.id)
+    return run.spec["title"] + (f" ({point.replace('=', ' ').replace('_', ' ')})" if point else "")
+
+
 def _label(run) -> str:
     """The run's title, its point of a sweep in words, and its seeds when there are several."""
     label = model_title(run)
@@ -49,8 +55,8 @@ def natural_key(text: str) -> list:
 
 
 def dataset_runs(runs: dict, dataset: str) -> list:
-    """Every run on ``dataset``, ordered by study then id."""
-    chosen = [r for r in runs.values() if r.first["data"]["dataset"] == dataset]
+    """Every run on ``dataset``, ordered by study then id; a run that reused another's results is listed once."""
+    chosen = [r for r in runs.values() if r.first["data"]["dataset"] == dataset and not r.first.get("same_as")]
     return sorted(chosen, key=lambda r: (r.spec["study"], natural_key(r.id)))
 
 

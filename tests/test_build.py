@@ -89,15 +89,40 @@ def test_a_missing_result_is_a_framed_box_in_latex_and_html(to, expected):
     assert expected in out and "Not run yet" in out
 
 
-def test_a_short_table_is_kept_on_one_page_and_a_long_one_may_break():
-    def longtable(rows: int) -> str:
-        body = "".join(f"a{i} & b{i} \\\\\n" for i in range(rows))
-        return "\\begin{longtable}[]{ll}\n\\endlastfoot\n" + body + "\\end{longtable}\n"
+def longtable(rows: int, cell: str = "b") -> str:
+    body = "".join(f"a{i} & {cell}{i} \\\\\n" for i in range(rows))
+    return "\\begin{longtable}[]{lp{10cm}}\n\\endlastfoot\n" + body + "\\end{longtable}\n"
 
+
+def test_a_table_breaks_only_in_its_middle_never_stranding_rows_at_either_end():
     short = build.keep_short_tables_together(longtable(5))
-    assert short.count("\\\\*\n") == 5 and "b4 \\\\*" in short
-    long = longtable(build.SHORT_TABLE_ROWS + 1)
-    assert build.keep_short_tables_together(long) == long
+    assert short.count("\\\\*\n") == 5  # too short to break at all
+    long = build.keep_short_tables_together(longtable(30))
+    held = [line for line in long.splitlines() if line.endswith("\\\\*")]
+    assert [line.split(" ")[0] for line in held] == ["a0", "a1", "a27", "a28", "a29"]
+
+
+def test_a_table_taller_than_a_page_breaks_instead_of_running_off_it(tmp_path):
+    # The old rule held every table of up to 20 rows together: 18 rows of wrapped
+    # prose then ran past the bottom margin and the text after it was lost.
+    prose = "words " * 60
+    tex = tmp_path / "latex" / "doc.tex"
+    tex.parent.mkdir()
+    body = build.keep_short_tables_together(longtable(18, prose))
+    tex.write_text("\\documentclass{article}\\usepackage{longtable}\\begin{document}\n" + body
+                   + "\\section{After the table}\nThe last words.\n\\end{document}\n")
+    pdf = run_latex(tex, "xelatex", root=tmp_path)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "a17" in text and "After the table" in text and "The last words." in text
+
+
+def test_content_pushed_off_a_page_fails_the_build_naming_the_page(tmp_path):
+    tex = tmp_path / "latex" / "doc.tex"
+    tex.parent.mkdir()
+    tex.write_text("\\documentclass{article}\\begin{document}\nFirst page.\\newpage\n"
+                   "\\vbox to 1.5\\textheight{\\hbox{A box taller than the page.}\\vfil}\n\\end{document}\n")
+    with pytest.raises(BuildError, match=r"content falls off the page in the PDF \(page 2: [\d.]+ pt past the bottom"):
+        run_latex(tex, "xelatex", root=tmp_path)
 
 
 @pytest.mark.parametrize("to, expected", [("latex", r"\begingroup\footnotesize"), ("html", 'style="font-size: 85%;"')])

@@ -106,3 +106,21 @@ def test_models_that_learned_nothing_are_flagged_by_test_not_by_point_estimate()
 def test_the_weakest_class_is_the_one_with_the_lowest_auc():
     r = Run("m", [{"metrics": {"roc": {"tech": {"auc": 0.994}, "sport": {"auc": 0.97}, "none": {"auc": None}}}}])
     assert claims.weakest_by_auc(r) == ("sport", 0.97)
+
+
+def attention_run(profiles, positions):
+    examples = [{"profile": list(p), "positions": list(q), "length": len(p)} for p, q in zip(profiles, positions)]
+    return Run("m", [{"attention": examples}])
+
+
+def test_attention_that_peaks_on_scattered_words_is_read_as_words_not_positions():
+    rng = np.random.default_rng(0)
+    profiles = [rng.random(200) for _ in range(4)]
+    reading = claims.attention_reading(attention_run(profiles, [np.argsort(-p)[:12] for p in profiles]))
+    assert "picks words, not places" in reading
+
+
+def test_attention_that_rises_along_the_article_is_read_as_following_position():
+    profiles = [np.linspace(0.1, 2.0, 200)] * 4
+    reading = claims.attention_reading(attention_run(profiles, [np.arange(188, 200)] * 4))
+    assert "grows towards later positions (mean Spearman correlation with position +1.00)" in reading

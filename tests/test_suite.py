@@ -81,7 +81,7 @@ def test_figures_drawn_by_older_figure_code_are_redrawn_without_retraining(tmp_p
     assert done.communicate(timeout=300)[0] and done.returncode == 0
     (path,) = finished_runs()
     stored = results.read(path)
-    figure = tmp_path / stored["figures"]["confusion-matrix"]
+    figure = tmp_path / stored["figures"]["errors"]
     figure.unlink()
     results.write_json_atomic(path, {**stored, "figures_version": "drawn-by-older-code"})
 
@@ -93,3 +93,25 @@ def test_figures_drawn_by_older_figure_code_are_redrawn_without_retraining(tmp_p
     redrawn = results.read(path)
     assert redrawn["figures_version"] == results.figures_version()
     assert redrawn["timings"] == stored["timings"]  # the same run, not a new one
+
+
+def test_a_grid_point_equal_to_a_declared_experiment_is_planned_as_a_reuse(tmp_path):
+    paths = RunPaths(tmp_path / "raw", tmp_path / "interim", tmp_path / "results", tmp_path / "images")
+    todo, _ = suite.plan(studies.find("20ng-lstm,20ng-seq-len"), profile="quick", data_choice="embedded", seeds=1, paths=paths)
+    reused = {job.spec.id: job.same_as.spec.id for job in todo if job.same_as}
+    assert reused == {"20ng-seq-len@seq_len=30": "20ng-lstm"}
+
+
+def test_the_same_computation_under_two_names_runs_once_and_both_have_results(tmp_path, start_suite, finished_runs):
+    (declared,) = studies.find("bbc-majority")
+    files = []
+    for name in ("first-majority", "second-majority"):
+        files += ["--spec", str(tmp_path / f"{name}.json")]
+        (tmp_path / f"{name}.json").write_text(declared.replace({}, id=name).to_json())
+    done = start_suite("unused", *files)
+    out, _ = done.communicate(timeout=300)
+    assert done.returncode == 0, out
+    assert "second-majority is the same computation as first-majority: its results are reused" in out
+    first, second = (results.read(path) for path in finished_runs())
+    assert second["metrics"] == first["metrics"] and second["same_as"] == "first-majority"
+    assert second["spec"]["id"] == "second-majority"

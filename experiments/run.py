@@ -73,6 +73,8 @@ def run_experiment(
             "provenance": corpus.provenance,
             "notes": corpus.notes,
             "sizes": {part: len(getattr(splits, part)) for part in ("train", "validation", "test")},
+            # Rows outside the test split before any cap (the quick profile's max_train).
+            "available_train": len(corpus) - len(splits.test),
             "split": spec.data.split,
             **describe_splits(splits, window=spec.vectorize.seq_len),
         },
@@ -178,7 +180,7 @@ def _run_network(
         vectors = wordvectors.load_word_vectors(
             spec.vectors.name, dim=spec.vectors.dim, train_texts=splits.train.texts,
             unlabelled_texts=corpus.unlabelled or [],
-            data_dir=paths.data_dir, cache_dir=paths.cache_dir, seed=0,
+            data_dir=paths.data_dir, cache_dir=paths.cache_dir, seed=0, generated=corpus.source == "embedded",
         )
         embedding_weights, coverage = wordvectors.embedding_matrix(vectorizer, vectors, seed=seed)
         embedding_dim, vectors_info = vectors.dim, vectors.record(coverage)
@@ -268,6 +270,26 @@ def _attention_examples(model, x: np.ndarray, vectorizer, test, proba: np.ndarra
     return examples
 
 
+def _accelerators() -> list[str]:
+    """The GPUs the backend sees (empty on a CPU-only machine), for the provenance appendix."""
+    import keras
+
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        return [device.name for device in tf.config.list_physical_devices("GPU")]
+    if backend == "jax":
+        import jax
+
+        return [str(device) for device in jax.devices() if device.platform == "gpu"]
+    if backend == "torch":
+        import torch
+
+        return [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]
+    return []
+
+
 #: Read once, when the code is loaded: a commit made while a long suite runs is not the code it runs.
 CODE_COMMIT = _git_commit()
 
@@ -283,6 +305,7 @@ def environment() -> dict:
     import keras
 
     return {
+        "devices": _accelerators(),
         "git_commit": CODE_COMMIT,
         "python": platform.python_version(),
         "platform": platform.platform(),

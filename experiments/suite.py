@@ -63,10 +63,11 @@ def plan(
             if print_key not in prints:
                 prints[print_key] = data.fingerprint(spec.data, source=source, profile=profile, data_dir=paths.data_dir)
             # Which vectors a run would get is part of its key: `make vectors` makes runs stale.
-            wanted = (spec.vectors.name, spec.vectors.dim)
+            wanted = (spec.vectors.name, spec.vectors.dim, source)
             if wanted not in vector_sources:
                 vector_sources[wanted] = spec.vectors.name and wordvectors.locate(
-                    spec.vectors.name, dim=spec.vectors.dim, data_dir=paths.data_dir).identity()
+                    spec.vectors.name, dim=spec.vectors.dim, data_dir=paths.data_dir, generated=source == "embedded",
+                ).identity()
             vectors = vector_sources[wanted] if not spec.model.is_reference else None
             for seed in range(seeds):
                 fingerprint = f"{prints[print_key]}|{vectors}"

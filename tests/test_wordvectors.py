@@ -82,6 +82,12 @@ def test_last_word2vec_is_trained_on_the_given_texts_named_as_such_and_cached(tm
     assert "zebra" not in first.vectors  # only words of the given (training) texts
 
 
+def test_a_generated_corpus_always_gets_vectors_trained_on_it_even_beside_real_ones(tmp_path, offline_glove):
+    write_glove(tmp_path / "vectors")
+    source = locate("glove-wiki-gigaword-100", dim=100, data_dir=tmp_path, offline=offline_glove, generated=True)
+    assert (source.kind, source.dim) == ("trained", 100)
+
+
 def test_locate_decides_without_loading_and_its_identity_changes_when_a_file_arrives(tmp_path, offline_glove):
     before = locate("glove-wiki-gigaword-100", dim=100, data_dir=tmp_path, offline=offline_glove)
     write_glove(tmp_path / "vectors")

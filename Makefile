@@ -16,6 +16,7 @@ SEEDS ?=
 ONLY ?=
 FORCE ?=
 PDF_ENGINE ?=
+EXECUTOR ?=
 
 TEMPLATES := $(wildcard templates/*.j2 templates/*.yaml templates/*.bib)
 TEX_PACKAGES := texlive-latex-recommended texlive-fonts-recommended lmodern texlive-xetex poppler-utils
@@ -27,6 +28,7 @@ help: ## List the targets and the settings they read
 	@echo
 	@echo "Settings: PROFILE=quick|full  DATA=auto|real|embedded  DATA_DIR=$(DATA_DIR)  SEEDS=N (default 1 quick, 3 full)"
 	@echo "          ONLY='bbc-*,20ng-lstm'  FORCE=1  PDF_ENGINE=xelatex|lualatex|pdflatex|typst"
+	@echo "          EXECUTOR=local|ray  RAY_ADDRESS=host:port (an existing Ray cluster)"
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,7 +51,7 @@ tex: ## Install a TeX engine for the PDF (as root); without root the PDF is buil
 
 experiments: $(INSTALLED) ## Train and evaluate every experiment whose results are missing or stale
 	$(PY) -m experiments run --profile $(PROFILE) --data $(DATA) $(if $(SEEDS),--seeds $(SEEDS)) --data-dir '$(DATA_DIR)' \
-	  $(if $(ONLY),--only '$(ONLY)') $(if $(FORCE),--force)
+	  $(if $(ONLY),--only '$(ONLY)') $(if $(FORCE),--force) $(if $(EXECUTOR),--executor $(EXECUTOR))
 
 # The suite touches results/.updated only when a result changed, so an
 # unchanged report is not re-rendered.

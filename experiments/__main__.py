@@ -36,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--results-dir", type=Path, default=paths.RESULTS_DIR, help="where results folders go")
     run.add_argument("--images-dir", type=Path, default=paths.IMAGES_DIR, help="where figures go")
     run.add_argument("--quiet", action="store_true", help="no per-epoch lines")
+    run.add_argument("--executor", choices=("local", "ray"), default=os.environ.get("EXECUTOR") or "local",
+                     help="local: one run after another here; ray: each run a Ray task (RAY_ADDRESS names a cluster)")
     sub.add_parser("list", help="list the declared experiments")
     vectors = sub.add_parser("vectors", help="say which word vectors each documented name resolves to; --download fetches them")
     vectors.add_argument("--download", action="store_true", help="fetch the documented vectors (needs internet, several GB)")
@@ -74,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return suite.run_suite(
             specs, profile=args.profile, data_choice=args.data, seeds=args.seeds, force=args.force,
-            paths=run_paths, verbose=0 if args.quiet else 2,
+            paths=run_paths, verbose=0 if args.quiet else 2, executor=args.executor,
         )
     except (SpecError, FileNotFoundError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)

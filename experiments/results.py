@@ -43,7 +43,7 @@ class ResultsError(ValueError):
 
 
 #: Modules that choose or schedule runs but do not change what a run computes.
-NOT_TRAINING_CODE = {"__init__.py", "__main__.py", "studies.py", "suite.py", "check_data.py", "paths.py", "plots.py"}
+NOT_TRAINING_CODE = {"__init__.py", "__main__.py", "studies.py", "suite.py", "check_data.py", "paths.py", "plots.py", "cluster.py"}
 #: Figures are drawn from the results file alone, so a change here redraws them without retraining.
 FIGURE_CODE = "plots.py"
 

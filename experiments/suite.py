@@ -16,7 +16,7 @@ import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from experiments import data, results, wordvectors
 from experiments.corpus import SplitError
@@ -118,11 +118,25 @@ def _clock(seconds: float) -> str:
     return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
 
 
+EXECUTORS = ("local", "ray")
+
+
 def run_suite(
     specs: list[ExperimentSpec], *, profile: str, data_choice: str, seeds: int, force: bool, paths: RunPaths,
-    verbose: int = 2,
+    verbose: int = 2, executor: str = "local",
 ) -> int:
-    """Run what is missing or stale; print progress and a summary; return a process exit code."""
+    """Run what is missing or stale; print progress and a summary; return a process exit code.
+
+    ``executor`` is "local" (one run after another in this process) or "ray"
+    (each run a Ray task; see :mod:`experiments.cluster`). Both write the same
+    results folders under the same keys, under the same lock.
+    """
+    if executor not in EXECUTORS:
+        raise SpecError(f"EXECUTOR={executor!r}; allowed: {', '.join(EXECUTORS)}")
+    if executor == "ray":
+        from experiments import cluster
+
+        cluster.require_ray()  # before any planning: say how to install it
     todo, fresh = plan(specs, profile=profile, data_choice=data_choice, seeds=seeds, paths=paths)
     if force:
         todo, fresh = todo + fresh, []
@@ -131,44 +145,92 @@ def run_suite(
         spec.check_model()
     stamp = paths.results_dir / STAMP
     rows, failed = [], []
+    started = time.perf_counter()
+
+    def finished(job: Job, outcome: dict | None, err: Exception | None) -> None:
+        """Bookkeeping shared by the executors: the stamp, the summary row or the failure."""
+        stamp.touch()
+        if err is not None:
+            failed.append((job, err))
+            if not isinstance(err, USER_ERRORS):  # a bug: keep the traceback for the report
+                traceback.print_exception(err, file=sys.stderr)
+            print(f"error: {job.spec.id} seed {job.seed} failed: {err}", file=sys.stderr)
+            return
+        metrics = outcome["metrics"]
+        rows.append((job.spec.id, job.seed, metrics["accuracy"], metrics["macro_f1"], outcome["timings"]["total_seconds"]))
+
     with suite_lock(paths.results_dir):
         _remove_orphans(paths.results_dir)
         _redraw_stale_figures(fresh, paths)
-        started = time.perf_counter()
-        took: dict[bool, list[float]] = {True: [], False: []}  # seconds per finished run, by "is a reference model"
-        for index, job in enumerate(todo, start=1):
-            elapsed = time.perf_counter() - started
-            print(f"\n[{index}/{len(todo)}] {job.spec.id} seed {job.seed} ({job.source} data) · "
-                  f"elapsed {_clock(elapsed)}{_estimate(todo[index - 1:], took)}", flush=True)
-            run_started = time.perf_counter()
-            try:
-                if job.same_as is not None and results.stored_key(paths.run_folder(job.same_as.spec, job.seed)) == job.same_as.key:
-                    outcome = _reuse(job, paths)
-                else:
-                    outcome = run_experiment(
-                        job.spec, seed=job.seed, profile=profile, source=job.source, key=job.key, paths=paths,
-                        verbose=verbose,
-                    )
-            except KeyboardInterrupt:
-                print(f"\ninterrupted during {job.spec.id}; finished runs are kept, rerun to resume")
-                return 130
-            except Exception as err:  # noqa: BLE001 - one broken experiment must not lose the others
-                failed.append((job, err))
-                if not isinstance(err, USER_ERRORS):  # a bug: keep the traceback for the report
-                    traceback.print_exc(file=sys.stderr)
-                print(f"error: {job.spec.id} seed {job.seed} failed: {err}", file=sys.stderr)
-                continue
-            finally:
-                stamp.touch()
-                took[job.spec.model.is_reference].append(time.perf_counter() - run_started)
-            metrics = outcome["metrics"]
-            rows.append((job.spec.id, job.seed, metrics["accuracy"], metrics["macro_f1"], outcome["timings"]["total_seconds"]))
+        if executor == "ray":
+            code = _run_on_ray(todo, profile=profile, paths=paths, finished=finished, started=started)
+        else:
+            code = _run_here(todo, profile=profile, paths=paths, finished=finished, started=started, verbose=verbose)
+        if code:
+            return code
         if not stamp.exists():
             stamp.touch()
     _summary(rows, time.perf_counter() - started)
     for job, err in failed:
         print(f"FAILED {job.spec.id} seed {job.seed}: {err}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _run_here(todo: list[Job], *, profile: str, paths: RunPaths, finished: Callable, started: float, verbose: int) -> int:
+    """The local executor: one run after another in this process."""
+    took: dict[bool, list[float]] = {True: [], False: []}  # seconds per finished run, by "is a reference model"
+    for index, job in enumerate(todo, start=1):
+        print(f"\n[{index}/{len(todo)}] {job.spec.id} seed {job.seed} ({job.source} data) · "
+              f"elapsed {_clock(time.perf_counter() - started)}{_estimate(todo[index - 1:], took)}", flush=True)
+        run_started = time.perf_counter()
+        try:
+            if job.same_as is not None and results.stored_key(paths.run_folder(job.same_as.spec, job.seed)) == job.same_as.key:
+                outcome = _reuse(job, paths)
+            else:
+                outcome = run_experiment(
+                    job.spec, seed=job.seed, profile=profile, source=job.source, key=job.key, paths=paths, verbose=verbose,
+                )
+        except KeyboardInterrupt:
+            print(f"\ninterrupted during {job.spec.id}; finished runs are kept, rerun to resume")
+            return 130
+        except Exception as err:  # noqa: BLE001 - one broken experiment must not lose the others
+            finished(job, None, err)
+        else:
+            finished(job, outcome, None)
+        took[job.spec.model.is_reference].append(time.perf_counter() - run_started)
+    return 0
+
+
+def _run_on_ray(todo: list[Job], *, profile: str, paths: RunPaths, finished: Callable, started: float) -> int:
+    """The Ray executor: every run that is not a reuse becomes a task; reuses follow their originals."""
+    from experiments import cluster
+
+    tasks = [job for job in todo if job.same_as is None or job.same_as not in todo]
+    durations: list[float] = []
+    ended = []
+
+    def report(job: Job, outcome: dict | None, err: Exception | None) -> None:
+        finished(job, outcome, err)
+        ended.append(job)
+        if outcome is not None:
+            durations.append(outcome["timings"]["total_seconds"])
+        left = len(tasks) - len(ended)
+        print(f"[{len(ended)}/{len(tasks)} done] {job.spec.id} seed {job.seed}"
+              f"{' FAILED' if err else ''} · elapsed {_clock(time.perf_counter() - started)}"
+              f"{cluster.estimate(durations, left, cluster.slots())}", flush=True)
+
+    try:
+        cluster.run_on_ray(tasks, profile=profile, paths=paths, report=report)
+    except KeyboardInterrupt:
+        print("\ninterrupted; finished runs are kept, rerun to resume")
+        return 130
+    for job in todo:
+        if job not in tasks:
+            try:
+                finished(job, _reuse(job, paths), None)
+            except Exception as err:  # noqa: BLE001 - its original failed: say so, keep the others
+                finished(job, None, err)
+    return 0
 
 
 def _reuse(job: Job, paths: RunPaths) -> dict:

@@ -93,7 +93,7 @@ class Comparison:
         """The numbers behind the statement, in parentheses-ready form."""
         correction = f"Holm-adjusted over {self.family}" if self.family > 1 else "one comparison"
         return (f"{self.accuracy:.3f} against {self.other_accuracy:.3f}; {self.test}, "
-                f"p = {format_p(self.p_adjusted)}, {correction}")
+                f"{p_text(self.p_adjusted)}, {correction}")
 
     @property
     def verdict(self) -> str:
@@ -110,7 +110,13 @@ class Comparison:
 
 
 def format_p(p: float) -> str:
+    """A p-value for a table cell."""
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def p_text(p: float) -> str:
+    """A p-value in a sentence: "p < 0.001" or "p = 0.012"."""
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
 def _capital(text: str) -> str:
@@ -149,10 +155,10 @@ def against(runs: Sequence, names: Sequence[str], other_runs, other: str) -> str
     parts = []
     for c in found:
         if c.direction == "no evidence":
-            parts.append(f"the test shows no difference for {c.model} (p = {format_p(c.p_adjusted)})")
+            parts.append(f"the test shows no difference for {c.model} ({p_text(c.p_adjusted)})")
         else:
             relation = "more" if c.direction == "better" else "less"
-            parts.append(f"{c.model} is {relation} accurate ({c.accuracy:.3f} against {c.other_accuracy:.3f}, p = {format_p(c.p_adjusted)})")
+            parts.append(f"{c.model} is {relation} accurate ({c.accuracy:.3f} against {c.other_accuracy:.3f}, {p_text(c.p_adjusted)})")
     how = f"{found[0].test}, Holm-adjusted over {len(found)}" if len(found) > 1 else found[0].test
     return f"Against {other}: {_join(parts)} ({how})."
 
@@ -174,7 +180,7 @@ def ranking(runs: Sequence, names: Sequence[str]) -> str:
     level = f"{found[0].test if found else 'paired test'}, Holm over {len(found)} comparisons"
     if len(ahead) == len(found):
         return f"{_capital(names[top])} is the most accurate: more accurate than each of the others ({level})."
-    close = [f"{c.other} (p = {format_p(c.p_adjusted)})" for c in found if c.direction != "better"]
+    close = [f"{c.other} ({p_text(c.p_adjusted)})" for c in found if c.direction != "better"]
     said = f"{_capital(names[top])} has the highest accuracy ({accuracy(runs[top]):.3f}), but the tests do not show it ahead of {_join(close)} ({level})"
     if ahead:
         said += f"; it is ahead of {_join(ahead)}"

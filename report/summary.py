@@ -123,7 +123,7 @@ def versus(runs: dict, dataset: str, architecture: str, other: str) -> str:
     pairs = [(r, ref) for r, ref in pairs if ref is not None]
     if not pairs:
         return ""
-    return claims.against([r for r, _ in pairs], [_label(r) for r, _ in pairs], [ref for _, ref in pairs], other)
+    return claims.against([r for r, _ in pairs], [short_label(r) for r, _ in pairs], [ref for _, ref in pairs], other)
 
 
 def learned_nothing(runs: dict, dataset: str) -> list[str]:
@@ -132,4 +132,4 @@ def learned_nothing(runs: dict, dataset: str) -> list[str]:
     pairs = [(r, ref) for r, ref in pairs if ref is not None]
     if not pairs:
         return []
-    return claims.learned_nothing([r for r, _ in pairs], [ref for _, ref in pairs], [_label(r) for r, _ in pairs])
+    return claims.learned_nothing([r for r, _ in pairs], [ref for _, ref in pairs], [short_label(r) for r, _ in pairs])

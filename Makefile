@@ -21,7 +21,7 @@ EXECUTOR ?=
 TEMPLATES := $(wildcard templates/*.j2 templates/*.yaml templates/*.bib)
 TEX_PACKAGES := texlive-latex-recommended texlive-fonts-recommended lmodern texlive-xetex poppler-utils
 
-.PHONY: help install tex experiments report markdown test bench bench-report data check-data clean distclean vectors tensorboard bench-vectors
+.PHONY: help install gpu tex experiments report markdown test bench bench-report data check-data clean distclean vectors tensorboard bench-vectors bench-suite
 
 help: ## List the targets and the settings they read
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -37,6 +37,11 @@ $(INSTALLED): pyproject.toml
 	@touch $@
 
 install: $(INSTALLED) ## Create .venv and install the project and its test tools
+
+gpu: $(INSTALLED) ## On a machine with an NVIDIA GPU: TensorFlow with CUDA in place of the CPU build
+	$(PY) -m pip uninstall --quiet --yes tensorflow-cpu || true
+	$(PY) -m pip install --quiet 'tensorflow[and-cuda]>=2.16'
+	$(PY) -c "import tensorflow as tf; print('GPUs seen:', tf.config.list_physical_devices('GPU') or 'none')"
 
 tex: ## Install a TeX engine for the PDF (as root); without root the PDF is built with Typst
 	@if ! command -v xelatex >/dev/null || ! command -v pdftotext >/dev/null; then \
@@ -80,6 +85,9 @@ bench: $(INSTALLED) ## Time training the plain way against length-bucketed batch
 
 bench-vectors: $(INSTALLED) ## Offline vectors for the GoogleNews studies: GloVe 6B 50-d against word2vec trained on the task (real data, full profile)
 	$(PY) bench/vectors.py --data-dir '$(DATA_DIR)'
+
+bench-suite: $(INSTALLED) ## Time the full-profile suite on the data at hand, study by study (RUN=1 reruns it first)
+	$(PY) bench/suite_time.py $(if $(RUN),--run --data-dir '$(DATA_DIR)')
 
 bench-report: $(INSTALLED) ## Time `make report` once results exist: first build, nothing changed, one template edited
 	$(PY) bench/report_speed.py

@@ -130,11 +130,12 @@ def overview(panels: dict[str, list[tuple[str, str, float, float, float]]], path
     kind being "network" or "reference".
     """
     names = list(panels)
+    # The dataset with the most rows fills the right column; the others share the left one.
     tallest = max(names, key=lambda n: len(panels[n]))
     left = [n for n in names if n != tallest]
-    heights = [len(panels[n]) + 1.5 for n in left]
+    heights = [len(panels[n]) + 1.5 for n in left] or [1.0]
     fig = plt.figure(figsize=(10, max(0.17 * sum(heights), 0.17 * (len(panels[tallest]) + 1.5)) + 0.6), layout="constrained")
-    grid = fig.add_gridspec(len(left), 2, height_ratios=heights or [1])
+    grid = fig.add_gridspec(len(heights), 2, height_ratios=heights)
     axes = [fig.add_subplot(grid[i, 0]) for i in range(len(left))] + [fig.add_subplot(grid[:, 1])]
     for ax, name in zip(axes, [*left, tallest]):
         rows = panels[name]

@@ -24,9 +24,13 @@ def main(argv: list[str] | None = None) -> int:
     reproduced.add_argument("--results-dir", type=Path, default=paths.RESULTS_DIR)
     pdf = sub.add_parser("pdf", help="build/report.md → build/report.pdf with pandoc")
     pdf.add_argument("--engine", default=os.environ.get("PDF_ENGINE") or None, help="TeX engine (default: first found)")
+    parser.add_argument("--root", type=Path, default=paths.ROOT,
+                        help="folder holding results/, images/ and build/ (default: the project)")
     args = parser.parse_args(argv)
 
-    markdown = paths.BUILD_DIR / "report.md"
+    root = args.root.resolve()
+    results_dir, images_dir, build_dir = root / "results", root / "images", root / "build"
+    markdown = build_dir / "report.md"
     try:
         if args.command == "runs":
             print(runs_table(load_runs(args.results_dir)))
@@ -35,20 +39,24 @@ def main(argv: list[str] | None = None) -> int:
 
             print(reproduction.markdown(load_runs(args.results_dir)))
         elif args.command == "markdown":
-            write_markdown(paths.TEMPLATES_DIR, paths.RESULTS_DIR, paths.IMAGES_DIR, markdown)
-            print(f"wrote {markdown.relative_to(paths.ROOT)}")
+            write_markdown(paths.TEMPLATES_DIR, results_dir, images_dir, markdown)
+            print(f"wrote {markdown}")
+        elif not markdown.is_file():
+            print(f"error: {markdown} does not exist yet; run `make markdown` (or `python -m report markdown`) first",
+                  file=sys.stderr)
+            return 1
         elif args.command == "html":
             out = build_html(
-                markdown, paths.BUILD_DIR / "report.html", root=paths.ROOT,
+                markdown, build_dir / "report.html", root=root,
                 bibliography=paths.TEMPLATES_DIR / "references.bib",
             )
-            print(f"wrote {Path(out).relative_to(paths.ROOT)}")
+            print(f"wrote {out}")
         else:
             out = build_pdf(
-                markdown, paths.BUILD_DIR / "report.pdf", root=paths.ROOT,
+                markdown, build_dir / "report.pdf", root=root,
                 bibliography=paths.TEMPLATES_DIR / "references.bib", engine=args.engine,
             )
-            print(f"wrote {Path(out).relative_to(paths.ROOT)}")
+            print(f"wrote {out}")
     except (TemplateError, ResultsError, BuildError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1

@@ -237,3 +237,28 @@ def attention_reading(run) -> str:
     side = "later" if rho > 0 else "earlier"
     return (f"Across these {len(profiles)} articles the weight grows towards {side} positions (mean Spearman "
             f"correlation with position {rho:+.2f}) and {spread}: the pooling follows position as much as words.")
+
+
+def split_gaps(pairs: Sequence[tuple[object, object]], names: Sequence[str], *, first: str, second: str) -> str:
+    """Each model's accuracy on two different test sets (e.g. a random and a grouped split), as one sentence.
+
+    The test sets share no rows, so the test is unpaired: a two-proportion
+    z-test on the correct counts (all seeds pooled), Holm over the models.
+    """
+    from statsmodels.stats.proportion import proportions_ztest
+
+    tested = []
+    for a, b in pairs:
+        ca, cb = correct(a), correct(b)
+        p = float(proportions_ztest([ca.sum(), cb.sum()], [ca.size, cb.size])[1]) if (ca.mean() != cb.mean()) else 1.0
+        tested.append((accuracy(a), accuracy(b), p))
+    adjusted = holm([p for _, _, p in tested])
+    parts = []
+    for name, (acc_a, acc_b, _), p in zip(names, tested, adjusted):
+        if p >= ALPHA:
+            parts.append(f"{name} shows no difference ({acc_a:.3f} and {acc_b:.3f}, {p_text(p)})")
+        else:
+            relation = "lower" if acc_b < acc_a else "higher"
+            parts.append(f"{name} is {relation} on the {second} split ({acc_a:.3f} against {acc_b:.3f}, {p_text(p)})")
+    how = f"two-proportion z-test, Holm-adjusted over {len(parts)}" if len(parts) > 1 else "two-proportion z-test"
+    return f"From the {first} to the {second} split: {_join(parts)} ({how})."

@@ -436,6 +436,8 @@ def make_environment(
         learned_nothing=lambda dataset: [escape(flag) for flag in summary.learned_nothing(runs, dataset)],
         weakest_auc=claims.weakest_by_auc,
         attention_reading=lambda r: escape(claims.attention_reading(r)),
+        split_gaps=lambda models, names: escape(claims.split_gaps(
+            [(by_point(m)["random"], by_point(m)["grouped"]) for m in models], names, first="random", second="grouped")),
         statistical_method=escape(claims.METHOD),
         conditions=lambda dataset: conditions(runs, dataset),
         agreement=lambda prefix: escape(reproduction.agreement(runs, prefix)),

@@ -124,3 +124,10 @@ def test_attention_that_rises_along_the_article_is_read_as_following_position():
     profiles = [np.linspace(0.1, 2.0, 200)] * 4
     reading = claims.attention_reading(attention_run(profiles, [np.arange(188, 200)] * 4))
     assert "grows towards later positions (mean Spearman correlation with position +1.00)" in reading
+
+
+def test_split_gaps_use_an_unpaired_test_and_give_each_model_its_direction():
+    sentence = claims.split_gaps([(run(360), run(250)), (run(300), run(296))], ["the LSTM", "TF-IDF"],
+                                 first="random", second="grouped")
+    assert "the LSTM is lower on the grouped split (0.900 against 0.625, p < 0.001)" in sentence
+    assert "TF-IDF shows no difference" in sentence and "two-proportion z-test, Holm-adjusted over 2" in sentence

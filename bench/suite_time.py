@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from experiments import paths  # noqa: E402
-from report.render import load_runs  # noqa: E402
+from report.runs import load_runs  # noqa: E402
 
 
 def main() -> int:

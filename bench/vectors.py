@@ -24,7 +24,7 @@ from experiments import paths, studies, suite  # noqa: E402
 from experiments.run import RunPaths  # noqa: E402
 from experiments.specs import expand  # noqa: E402
 from report import claims  # noqa: E402
-from report.render import load_runs  # noqa: E402
+from report.runs import load_runs  # noqa: E402
 
 #: Cheap and representative: the dense baseline, one market interval, the averaged-vector MLP.
 DEFAULT = "bbc-dense,market-lstm@interval=5,twitter-mean-vectors@split=random,twitter-mean-vectors@split=grouped"

@@ -10,7 +10,9 @@ from pathlib import Path
 from experiments import paths
 from experiments.results import ResultsError
 from report.build import BuildError, build_html, build_pdf
-from report.render import TemplateError, load_runs, runs_table, write_markdown
+from report.render import TemplateError, write_markdown
+from report.runs import load_runs
+from report.tables import runs_table
 
 
 def main(argv: list[str] | None = None) -> int:

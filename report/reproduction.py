@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from experiments.studies import PUBLISHED
-from report.stats import bootstrap_interval
+from report.stats import run_interval
 from report.summary import model_title, natural_key
 
 HEADER = ["Study", "Model", "Published", "Reproduced", "95 % CI", "Published inside?", "Known reasons for a difference"]
@@ -42,8 +42,7 @@ def rows(runs: dict, study_prefix: str = "") -> list[list[str]]:
     for run in sorted(chosen, key=lambda r: (r.spec["study"], natural_key(r.id))):
         figure, reason = published(run.id)
         seeds = [s["metrics"]["accuracy"] for s in run.seeds]
-        interval = bootstrap_interval([s["metrics"]["labels"] for s in run.seeds],
-                                      [s["metrics"]["predictions"] for s in run.seeds], "accuracy")
+        interval = run_interval(run)
         spread = f"{np.mean(seeds):.3f} ± {np.std(seeds, ddof=1):.3f}" if len(seeds) > 1 else f"{seeds[0]:.3f}"
         inside = "–" if figure is None else ("yes" if interval.low <= figure <= interval.high else "no")
         point = run.id.partition("@")[2].replace("=", " ").replace("_", " ")

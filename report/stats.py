@@ -55,3 +55,9 @@ def _scores(counts: np.ndarray, truth: np.ndarray, guess: np.ndarray, classes: n
         f1 = np.divide(2 * tp, denominator, out=np.zeros(tp.shape), where=denominator > 0)
         return f1.mean(axis=1)
     raise ValueError(f"unknown metric {metric!r}; allowed: accuracy, macro_f1")
+
+
+def run_interval(run, metric: str = "accuracy") -> Interval:
+    """The bootstrap interval of ``metric`` for a run, over its test rows and every one of its seeds."""
+    return bootstrap_interval([s["metrics"]["labels"] for s in run.seeds],
+                              [s["metrics"]["predictions"] for s in run.seeds], metric)

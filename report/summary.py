@@ -12,7 +12,7 @@ import re
 import numpy as np
 
 from report import claims
-from report.stats import bootstrap_interval
+from report.stats import run_interval
 
 NEURAL_FREE = ("majority", "tfidf-logreg", "bow-logreg")
 
@@ -101,9 +101,7 @@ def summary_rows(runs: dict, dataset: str, reference: str) -> list[list[str]]:
     found = dict(zip((r.id for r in tested), claims.compare([(r, refs[r.id]) for r in tested], [("", "")] * len(tested))))
     rows = []
     for run in chosen:
-        m = run.metrics
-        ci = bootstrap_interval([s["metrics"]["labels"] for s in run.seeds], [s["metrics"]["predictions"] for s in run.seeds], "accuracy")
-        ci_f1 = bootstrap_interval([s["metrics"]["labels"] for s in run.seeds], [s["metrics"]["predictions"] for s in run.seeds], "macro_f1")
+        ci, ci_f1 = run_interval(run, "accuracy"), run_interval(run, "macro_f1")
         if run.id in found:
             test = [claims.format_p(found[run.id].p_adjusted), found[run.id].verdict]
         else:

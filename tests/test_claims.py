@@ -6,7 +6,7 @@ from scipy.stats import binomtest, wilcoxon
 from statsmodels.stats.multitest import multipletests
 
 from report import claims
-from report.render import Run
+from report.runs import Run
 
 N = 400
 LABELS = np.array([0, 1] * (N // 2))

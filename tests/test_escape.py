@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from report.render import escape
+from report.tables import escape
 
 TRICKY = "\\`*_{}[]()<>#+-.!|$%&~^@\"':;=/ \n\t"
 # Characters of the Basic Multilingual Plane come out as themselves; emoji become a placeholder (tested below).

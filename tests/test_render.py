@@ -3,7 +3,9 @@
 import pytest
 
 from report.build import BuildError, pandoc
-from report.render import TemplateError, code, count, escape, figure, fmt, pct, table, write_markdown
+from report.figures import figure
+from report.render import TemplateError, write_markdown
+from report.tables import code, count, escape, fmt, pct, table
 
 
 def test_number_helpers():

@@ -1,6 +1,6 @@
 """The summary chapter's rows: readable labels, intervals around the score, and the paired test in words."""
 
-from report.render import Run
+from report.runs import Run
 from report.summary import summary_rows, versus
 
 

@@ -3,7 +3,7 @@
 import time
 
 from experiments import results
-from report.render import load_runs
+from report.runs import load_runs
 
 
 def test_a_second_suite_is_refused_while_the_first_runs_and_a_reader_sees_only_whole_files(tmp_path, start_suite):

@@ -1,0 +1,216 @@
+"""Markdown for the chapters: numbers, escaped text, pipe tables with captions, and the rows of each table.
+
+Everything here formats what the results hold; nothing computes a statistic
+(that is :mod:`report.stats` and :mod:`report.claims`).
+"""
+
+from __future__ import annotations
+
+
+from report import summary
+from report.runs import Run, by_point, point_value
+
+
+def fmt(value: float, digits: int = 3) -> str:
+    """A number with fixed decimals."""
+    return f"{value:.{digits}f}"
+
+def pct(value: float, digits: int = 1) -> str:
+    """A share as a percentage, escaped for Markdown and LaTeX alike."""
+    return f"{100 * value:.{digits}f}\u00a0%"
+
+def count(value: int) -> str:
+    """An integer with thousands separators (85,248)."""
+    return f"{int(value):,}"
+
+def layer_rows(run: Run) -> list[list[str]]:
+    """Rows of the documented layer table: layer, type, output shape, parameters."""
+    return [
+        [row["layer"], row["type"], code(row["output_shape"]), count(row["params"])]
+        for row in run.model["layers"]
+    ]
+
+def class_rows(run: Run) -> list[list[str]]:
+    """Rows of the per-class table: class, precision, recall, F1, support."""
+    return [
+        [escape(name), fmt(c["precision"]), fmt(c["recall"]), fmt(c["f1"]), count(c["support"])]
+        for name, c in run.metrics["per_class"].items()
+    ]
+
+def score_row(run: Run) -> list[str]:
+    """One row of a comparison table: model, study, accuracy, macro-F1, training time."""
+    m = run.metrics
+    return [escape(summary.model_title(run)), run.spec["study"], fmt(m["accuracy"]), fmt(m["macro_f1"]),
+            f"{run.timings['train_seconds']:.0f} s"]
+
+def sweep_row(run: Run) -> list[str]:
+    """One row of a sweep table: swept value, accuracy, macro-F1, epochs run."""
+    epochs = run.training.get("epochs_run", "–")
+    return [point_value(run), fmt(run.metrics["accuracy"]), fmt(run.metrics["macro_f1"]), str(epochs)]
+
+def market_rows(lstm: list[Run], majority: list[Run], tfidf: list[Run]) -> list[list[str]]:
+    """Rows of the per-interval table: N, LSTM, majority and TF-IDF accuracy, test size."""
+    return [
+        [point_value(a), fmt(a.metrics["accuracy"]), fmt(b.metrics["accuracy"]), fmt(c.metrics["accuracy"]),
+         count(a.data["sizes"]["test"])]
+        for a, b, c in zip(lstm, majority, tfidf)
+    ]
+
+def twitter_rows(models: list[list[Run]]) -> list[list[str]]:
+    """Rows of model × split accuracy; each entry is the list of a model's split points."""
+    rows = []
+    for points in models:
+        by_split = {value: fmt(r.metrics["accuracy"]) for value, r in by_point(points).items()}
+        rows.append([escape(points[0].spec["title"]), by_split.get("random", "–"), by_split.get("grouped", "–")])
+    return rows
+
+def conditions(runs: dict[str, Run], dataset: str) -> str:
+    """What a chapter's numbers rest on: data source, profile, seeds, rows used, epochs and vectors."""
+    chosen = [r for r in runs.values() if r.first["data"]["dataset"] == dataset]
+    if not chosen:
+        return ""
+    first = chosen[0].first
+    seeds = sorted({len(r.seeds) for r in chosen})
+    said = [f"{first['data']['source']} data", f"{first['profile']} profile",
+            f"{' or '.join(map(str, seeds))} seed{'s' if seeds != [1] else ''} per model"]
+    nets = [r for r in chosen if r.first.get("training")]
+    if nets:
+        epochs = sorted({r.spec["train"]["epochs"] for r in nets})
+        said.append(f"at most {' or '.join(map(str, epochs))} epochs")
+        used = sorted({r.first["data"]["sizes"]["train"] for r in nets})
+        said.append(f"{' or '.join(count(u) for u in used)} training rows per network")
+    vectors = sorted({r.first["model"]["vectors"]["name"] for r in nets if (r.first["model"].get("vectors") or {}).get("requested")})
+    if vectors:
+        said.append(f"pre-trained vectors: {', '.join(vectors)}")
+    return escape("; ".join(said))
+
+def dataset_rows(datasets: dict[str, Run]) -> list[list[str]]:
+    """One row per dataset: source, split, sizes, classes, median and 99th-percentile length."""
+    rows = []
+    for name, r in datasets.items():
+        d = r.data
+        rows.append([
+            name, d["source"], d["split"], count(d["sizes"]["train"] + d["sizes"]["validation"]),
+            count(d["sizes"]["test"]), str(len(r.class_names)),
+            f"{count(round(d['train_lengths']['p50']))} / {count(round(d['train_lengths']['p99']))}",
+            str(d["notes"].get("duplicates_removed", "–")),
+        ])
+    return rows
+
+def provenance_rows(runs: dict[str, Run]) -> list[list[str]]:
+    """One row per data file (real data) or per generator setting (embedded data)."""
+    rows: dict[tuple, list[str]] = {}
+    for run in runs.values():
+        data = run.data
+        if data["source"] == "real":
+            for file, digest in sorted(data["provenance"].items()):
+                rows.setdefault((data["dataset"], file), [data["dataset"], "real", code(file), code(digest[:16])])
+        else:
+            p = data["provenance"]
+            made = f"{p.get('generator')} v{p.get('version')}, seed {p.get('seed')}, size {p.get('size')}"
+            rows.setdefault((data["dataset"], made), [data["dataset"], "embedded", escape(made), "–"])
+    return [rows[key] for key in sorted(rows, key=lambda key: [summary.natural_key(part) for part in key])]
+
+def runs_table(runs: dict[str, Run]) -> str:
+    """Every run as a plain Markdown table: study, experiment, data, profile, scores and wall time."""
+    lines = ["| study | experiment | data | profile | test accuracy | macro-F1 | wall time |", "| --- | --- | --- | --- | ---: | ---: | ---: |"]
+    for r in sorted(runs.values(), key=lambda r: (r.spec["study"], summary.natural_key(r.id))):
+        lines.append(
+            f"| {r.spec['study']} | `{r.id}` | {r.data['source']} | {r.profile} | {fmt(r.metrics['accuracy'])} "
+            f"| {fmt(r.metrics['macro_f1'])} | {r.timings['total_seconds']:.0f} s |"
+        )
+    return "\n".join(lines)
+
+def run_rows(runs: dict[str, Run]) -> list[list[str]]:
+    """One row per experiment: id, profile, number of seeds, data source, wall time, when it finished."""
+    return [
+        [code(r.id), r.profile, str(len(r.seeds)), r.data["source"], f"{r.timings['total_seconds']:.0f} s",
+         r.timings["finished"].replace("T", " ")[:16]]
+        for r in sorted(runs.values(), key=lambda r: summary.natural_key(r.id))
+    ]
+
+def weakest_class(run: Run) -> dict:
+    """The class with the lowest recall, the class it is most often mistaken for, and its AUC."""
+    names, matrix = run.class_names, run.metrics["confusion_matrix"]
+    index = min(range(len(names)), key=lambda i: run.metrics["per_class"][names[i]]["recall"])
+    errors = [(n, j) for j, n in enumerate(matrix[index]) if j != index]
+    count_, other = max(errors) if errors else (0, index)
+    return {
+        "name": names[index],
+        "recall": run.metrics["per_class"][names[index]]["recall"],
+        "auc": run.metrics["roc"].get(names[index], {}).get("auc"),
+        "confused_with": names[other],
+        "confused_count": count_,
+        "support": run.metrics["per_class"][names[index]]["support"],
+    }
+
+#: Characters of body text across the page beside ``n`` columns: the A4 text width of
+#: templates/metadata.yaml (465 pt) less 12 pt of padding per column, over 5.2 pt per
+#: character at 11 pt. Tables wider than this are set small.
+def _budget(columns: int, small: bool = False) -> float:
+    return (465 - 12 * columns) / (5.2 * (0.82 if small else 1.0))
+
+def table(header: list[str], rows: list[list], caption: str, label: str, align: str | None = None) -> str:
+    """A Markdown pipe table with a caption and a pandoc-crossref label (``tbl:…``).
+
+    ``align`` has one letter per column: ``l``eft, ``r``ight or ``c``entre. The
+    rule's dashes set each column's share of the page (pandoc's relative
+    widths). Short cells, numbers and ids cannot wrap, so their columns get
+    all they need; columns of prose share the rest and wrap. A table whose
+    unbreakable columns do not fit the page is set in a smaller font.
+    """
+    if not label.startswith("tbl:"):
+        raise ValueError(f"table label {label!r} must start with 'tbl:'")
+    align = align or "l" * len(header)
+    cells = [[str(cell) for cell in row] for row in rows]
+    columns = [[row[i] for row in cells] for i in range(len(header))]
+    words = [max(len(w) for cell in [str(h), *col] for w in cell.split() or [""]) for h, col in zip(header, columns)]
+    prose = [any(len(cell) > SHORT_CELL and " " in cell and not cell.startswith("`") for cell in col) for col in columns]
+    needs = [max(words[i], *(_cell_width(cell) for cell in col)) for i, col in enumerate(columns)]
+    # A prose column narrower than this would wrap a title over four or five lines.
+    least = [max(w, min(n, SHORT_CELL)) for w, n in zip(words, needs)]
+    fixed = sum(n for n, p in zip(needs, prose) if not p)
+    small = fixed + sum(m for m, p in zip(least, prose) if p) > _budget(len(header))
+    share = (_budget(len(header), small) - fixed) / max(1, sum(prose))
+    widths = [max(m, min(n, int(share))) if p else n for m, n, p in zip(least, needs, prose)]
+    rule = {"l": ":{}", "r": "{}:", "c": ":{}:"}
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "| " + " | ".join(rule[a].format("-" * max(3, w)) for a, w in zip(align, widths)) + " |",
+    ]
+    lines += ["| " + " | ".join(row) + " |" for row in cells]
+    body = "\n".join(lines) + f"\n\n: {caption} {{#{label}}}\n"
+    return f"::: {{.small}}\n{body}:::\n" if small else body
+
+#: Cells up to this many characters are set on one line.
+SHORT_CELL = 24
+
+def _cell_width(cell: str) -> int:
+    """Characters a cell needs on one line (monospace code is wider); prose needs at most 40."""
+    if cell.startswith("`"):
+        return round(1.12 * (len(cell.strip("`")) + 1))
+    if len(cell) <= SHORT_CELL or " " not in cell:
+        return len(cell)
+    return 40
+
+def code(text: str) -> str:
+    """Text as inline code (ids, file names, shapes): literal, no escaping needed inside backticks."""
+    text = " ".join(str(text).split())
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
+
+def escape(text: str) -> str:
+    """Text from data (class names, tweets) as literal inline characters in Markdown.
+
+    Every punctuation mark pandoc could read as markup is backslash-escaped, and
+    line breaks become spaces, so a text cannot start a block or break a table.
+    Symbols beyond the Basic Multilingual Plane (emoji), which the PDF fonts do not
+    have, become a visible ``(U+1F600)`` instead of silently disappearing.
+    """
+    specials = "\\`*_{}[]()<>#+-.!|$%&~^@\""
+    out = []
+    for c in " ".join(str(text).split()):
+        if ord(c) > 0xFFFF:
+            out.append(f"\\(U+{ord(c):X}\\)")
+        else:
+            out.append(f"\\{c}" if c in specials else c)
+    return "".join(out)

@@ -10,7 +10,6 @@ import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from experiments.train import WIDTH_STEP, FusedAdam, LengthBatches  # noqa: E402
-from experiments.vectorize import PAD  # noqa: E402
 
 
 def adam_steps(optimizer: keras.optimizers.Optimizer, gradients: list) -> np.ndarray:

@@ -94,26 +94,34 @@ def build_pdf(markdown: Path, out: Path, *, root: Path, bibliography: Path, engi
 
 #: Rows held together at each end of a table, so that a break never strands its caption
 #: with a row or two at the foot of a page, nor leaves one row alone on the next.
-HELD_ROWS = 3
-_LONGTABLE_BODY = re.compile(r"(\\endlastfoot\n)(.*?)(\\end\{longtable\})", re.DOTALL)
+HELD_ROWS = 2
+#: Lines of a table's caption, header and rules, beyond its rows.
+TABLE_FRAME_LINES = 5
+#: A table asks for room for this many of its rows on the current page before it starts.
+ROWS_ASKED = 8
+_LONGTABLE = re.compile(r"(\\begin\{longtable\}.*?\\endlastfoot\n)(.*?)(\\end\{longtable\})", re.DOTALL)
 
 
 def keep_short_tables_together(tex: str) -> str:
-    """End the first and last rows of every table with ``\\*``, so longtable breaks it only in the middle.
+    """Move a table that does not fit to the next page, and let longtable break a long one only in its middle.
 
-    pandoc writes every table as a ``longtable``, which may break after any row:
-    a five-row table could leave its caption and two rows at the foot of a page.
-    Holding a whole table together instead would push a table taller than the
-    rest of the page past the bottom margin, where its last rows are lost.
+    pandoc writes every table as a ``longtable``, which may break after any
+    row: a five-row table could leave its caption and two rows at the foot of a
+    page. Before each table, ``\\needspace`` asks for room for its caption and
+    first rows (a new page starts when they do not fit), and ``\\*`` holds the
+    first and last rows together. A table is never held together whole when it
+    is longer than that, since a table taller than the rest of the page would
+    then run past the bottom margin, where its last rows are lost.
     """
     def together(match: re.Match) -> str:
         head, body, end = match.groups()
         rows = body.split("\\\\\n")
         n = len(rows) - 1  # the text after the last row end is not a row
         ends = ["\\\\*\n" if i < HELD_ROWS - 1 or i >= n - HELD_ROWS else "\\\\\n" for i in range(n)]
-        return head + "".join(row + sep for row, sep in zip(rows, ends)) + rows[-1] + end
+        room = f"\\needspace{{{min(n, ROWS_ASKED) + TABLE_FRAME_LINES}\\baselineskip}}\n"
+        return room + head + "".join(row + sep for row, sep in zip(rows, ends)) + rows[-1] + end
 
-    return _LONGTABLE_BODY.sub(together, tex)
+    return _LONGTABLE.sub(together, tex)
 
 
 #: TeX's words when a page's content did not fit and was pushed past the bottom margin.

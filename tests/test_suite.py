@@ -1,7 +1,10 @@
 """The suite runs what is missing or stale, skips what is fresh, and survives a kill."""
 
 import signal
+import sys
 import time
+
+import pytest
 
 from experiments import results, studies, suite
 from experiments.run import RunPaths
@@ -115,3 +118,11 @@ def test_the_same_computation_under_two_names_runs_once_and_both_have_results(tm
     first, second = (results.read(path) for path in finished_runs())
     assert second["metrics"] == first["metrics"] and second["same_as"] == "first-majority"
     assert second["spec"]["id"] == "second-majority"
+
+
+def test_the_ray_executor_without_ray_installed_says_how_to_install_it(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` now fails as if it were not installed
+    paths = RunPaths(tmp_path / "raw", tmp_path / "interim", tmp_path / "results", tmp_path / "images")
+    with pytest.raises(SystemExit, match=r"EXECUTOR=ray needs Ray, which is not installed: pip install 'ray\[default\]"):
+        suite.run_suite(studies.find("bbc-majority"), profile="quick", data_choice="embedded", seeds=1, force=False,
+                        paths=paths, executor="ray")

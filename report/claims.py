@@ -218,6 +218,17 @@ def weakest_by_auc(run) -> tuple[str, float] | None:
 POSITION_RHO = 0.3
 
 
+def attention_facts(run) -> dict:
+    """Counts behind the attention figure: articles shown, how many misclassified, top words and their share of weight."""
+    examples = run.first["attention"]
+    return {
+        "shown": len(examples),
+        "wrong": sum(e["true"] != e["predicted"] for e in examples),
+        "top": len(examples[0]["weights"]),
+        "mass": float(np.mean([sum(e["weights"]) for e in examples])),
+    }
+
+
 def attention_reading(run) -> str:
     """Whether the attention pooling's weights follow positions or words, from the stored examples."""
     from scipy.stats import spearmanr

@@ -98,6 +98,7 @@ def make_environment(
         learned_nothing=lambda dataset: [escape(flag) for flag in summary.learned_nothing(runs, dataset)],
         weakest_auc=claims.weakest_by_auc,
         attention_reading=lambda r: escape(claims.attention_reading(r)),
+        attention_facts=claims.attention_facts,
         split_gaps=lambda models, names: escape(claims.split_gaps(
             [(by_point(m)["random"], by_point(m)["grouped"]) for m in models], names, first="random", second="grouped")),
         statistical_method=escape(claims.METHOD),

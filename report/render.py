@@ -104,13 +104,17 @@ def make_environment(
         statistical_method=escape(claims.METHOD),
         conditions=lambda dataset: tables.conditions(runs, dataset),
         agreement=lambda prefix: escape(reproduction.agreement(runs, prefix)),
-        reproduction_rows=lambda prefix: [[escape(cell) for cell in row] for row in reproduction.rows(runs, prefix)],
+        published_table=lambda prefix: _escaped_table(*reproduction.table(runs, prefix)),
     )
     env.filters.update(
         fmt=tables.fmt, pct=tables.pct, count=tables.count, escape=escape, score_row=tables.score_row,
         sweep_row=tables.sweep_row, point_value=point_value
     )
     return env
+
+
+def _escaped_table(rows: list[list[str]], notes: list[str]) -> dict:
+    return {"rows": [[escape(cell) for cell in row] for row in rows], "notes": [escape(note) for note in notes]}
 
 
 #: The helpers every template can call (besides ``run``, ``with_runs`` and ``runs``).

@@ -14,17 +14,17 @@ from experiments.studies import PUBLISHED
 from report.stats import run_interval
 from report.summary import model_title, natural_key
 
-HEADER = ["Study", "Model", "Published", "Reproduced", "95 % CI", "Published inside?", "Known reasons for a difference"]
+HEADER = ["Study", "Model", "Published", "Reproduced", "95 % CI", "Published inside?", "Reasons"]
 
 
-def published(run_id: str) -> tuple[float | None, str] | None:
+def published(run_id: str) -> tuple[float | None, tuple[str, ...]] | None:
     """The published figure and known reasons for a run (a sweep point may inherit its sweep's entry)."""
     return PUBLISHED.get(run_id) or PUBLISHED.get(run_id.split("@")[0])
 
 
-def reasons(run, reason: str) -> str:
-    """The study's known reasons, plus what this run did differently (vectors, profile)."""
-    said = [reason]
+def reasons(run, known: tuple[str, ...]) -> list[str]:
+    """The study's known reasons, plus what this run did differently (vectors, profile, data)."""
+    said = list(known)
     vectors = run.first.get("model", {}).get("vectors") or {}
     if vectors.get("substitute"):
         said.append(f"vectors: {vectors['name']} instead of the documented {vectors['requested']}")
@@ -32,12 +32,13 @@ def reasons(run, reason: str) -> str:
         said.append(f"{run.first['profile']} profile: fewer epochs and capped training rows")
     if run.first["data"]["source"] != "real":
         said.append("embedded stand-in data, not the real dataset")
-    return "; ".join(said)
+    return said
 
 
-def rows(runs: dict, study_prefix: str = "") -> list[list[str]]:
-    """One row per run of the studies starting with ``study_prefix`` that the published record covers."""
-    out = []
+def table(runs: dict, study_prefix: str = "") -> tuple[list[list[str]], list[str]]:
+    """Rows for the runs of the studies starting with ``study_prefix`` that the published record covers,
+    and the known reasons they cite by letter (a, b, …), so each reason is written once."""
+    out, notes = [], []
     chosen = [r for r in runs.values() if r.spec["study"].startswith(study_prefix) and published(r.id)]
     for run in sorted(chosen, key=lambda r: (r.spec["study"], natural_key(r.id))):
         figure, reason = published(run.id)
@@ -46,6 +47,11 @@ def rows(runs: dict, study_prefix: str = "") -> list[list[str]]:
         spread = f"{np.mean(seeds):.3f} ± {np.std(seeds, ddof=1):.3f}" if len(seeds) > 1 else f"{seeds[0]:.3f}"
         inside = "–" if figure is None else ("yes" if interval.low <= figure <= interval.high else "no")
         point = run.id.partition("@")[2].replace("=", " ").replace("_", " ")
+        letters = []
+        for said in reasons(run, reason):
+            if said not in notes:
+                notes.append(said)
+            letters.append(chr(ord("a") + notes.index(said)))
         out.append([
             run.spec["study"],
             model_title(run) + (f" ({point})" if point else ""),
@@ -53,21 +59,22 @@ def rows(runs: dict, study_prefix: str = "") -> list[list[str]]:
             f"{spread} ({len(seeds)} seed{'s' if len(seeds) > 1 else ''})",
             f"[{interval.low:.3f}, {interval.high:.3f}]",
             inside,
-            reasons(run, reason),
+            ", ".join(letters),
         ])
-    return out
+    return out, [f"({chr(ord('a') + i)}) {note}" for i, note in enumerate(notes)]
 
 
 def markdown(runs: dict) -> str:
-    """The README's table: every study, as a plain pipe table."""
+    """The README's table: every study, as a plain pipe table with its reasons below."""
+    rows, notes = table(runs)
     lines = ["| " + " | ".join(HEADER) + " |", "| " + " | ".join(["---"] * len(HEADER)) + " |"]
-    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows(runs)]
-    return "\n".join(lines)
+    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n\nKnown reasons for a difference:\n\n" + "\n".join(f"- {note}" for note in notes)
 
 
 def agreement(runs: dict, study_prefix: str = "") -> str:
     """How many published figures lie inside the reproduced 95 % interval, in words."""
-    marks = [row[5] for row in rows(runs, study_prefix) if row[5] != "–"]
+    marks = [row[5] for row in table(runs, study_prefix)[0] if row[5] != "–"]
     if not marks:
         return ""
     inside = marks.count("yes")

@@ -92,34 +92,26 @@ def build_pdf(markdown: Path, out: Path, *, root: Path, bibliography: Path, engi
     return out
 
 
-#: Rows held together at each end of a table, so that a break never strands its caption
-#: with a row or two at the foot of a page, nor leaves one row alone on the next.
+#: Rows held together at the end of a table, so that a break never leaves its last row alone on a page.
 HELD_ROWS = 2
-#: Lines of a table's caption, header and rules, beyond its rows.
-TABLE_FRAME_LINES = 5
-#: A table asks for room for this many of its rows on the current page before it starts.
-ROWS_ASKED = 8
 _LONGTABLE = re.compile(r"(\\begin\{longtable\}.*?\\endlastfoot\n)(.*?)(\\end\{longtable\})", re.DOTALL)
 
 
 def keep_short_tables_together(tex: str) -> str:
-    """Move a table that does not fit to the next page, and let longtable break a long one only in its middle.
+    """End a table's last rows with ``\\\\*``, so longtable never leaves its last row alone on a new page.
 
-    pandoc writes every table as a ``longtable``, which may break after any
-    row: a five-row table could leave its caption and two rows at the foot of a
-    page. Before each table, ``\\needspace`` asks for room for its caption and
-    first rows (a new page starts when they do not fit), and ``\\*`` holds the
-    first and last rows together. A table is never held together whole when it
-    is longer than that, since a table taller than the rest of the page would
-    then run past the bottom margin, where its last rows are lost.
+    Every other row may end a page. Holding more of a table together, a
+    whole short table or its caption with its first rows, let TeX push the
+    table and the text after it past the bottom margin whenever figures were
+    waiting to be placed: the rows and the next section were lost from the PDF
+    (:func:`check_pages` now refuses such a PDF).
     """
     def together(match: re.Match) -> str:
         head, body, end = match.groups()
         rows = body.split("\\\\\n")
         n = len(rows) - 1  # the text after the last row end is not a row
-        ends = ["\\\\*\n" if i < HELD_ROWS - 1 or i >= n - HELD_ROWS else "\\\\\n" for i in range(n)]
-        room = f"\\needspace{{{min(n, ROWS_ASKED) + TABLE_FRAME_LINES}\\baselineskip}}\n"
-        return room + head + "".join(row + sep for row, sep in zip(rows, ends)) + rows[-1] + end
+        ends = ["\\\\*\n" if i >= n - HELD_ROWS else "\\\\\n" for i in range(n)]
+        return head + "".join(row + sep for row, sep in zip(rows, ends)) + rows[-1] + end
 
     return _LONGTABLE.sub(together, tex)
 

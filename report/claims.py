@@ -149,18 +149,25 @@ def tally(runs: Sequence, others: Sequence, *, subject: str, other: str, points:
 
 
 def against(runs: Sequence, names: Sequence[str], other_runs, other: str) -> str:
-    """One sentence on several models, each against its reference run (one run, or one per model), as one Holm family."""
+    """One sentence on several models, each against its reference run (one run, or one per model), as one Holm family.
+
+    Models are grouped by direction, so that a family of twenty reads as three lists.
+    """
     others = other_runs if isinstance(other_runs, (list, tuple)) else [other_runs] * len(runs)
     found = compare(list(zip(runs, others)), [(n, other) for n in names])
+    ahead = [f"{c.model} ({c.accuracy:.3f} against {c.other_accuracy:.3f}, {p_text(c.p_adjusted)})" for c in found if c.direction == "better"]
+    behind = [f"{c.model} ({c.accuracy:.3f} against {c.other_accuracy:.3f}, {p_text(c.p_adjusted)})" for c in found if c.direction == "worse"]
+    level = [c for c in found if c.direction == "no evidence"]
     parts = []
-    for c in found:
-        if c.direction == "no evidence":
-            parts.append(f"the test shows no difference for {c.model} ({p_text(c.p_adjusted)})")
-        else:
-            relation = "more" if c.direction == "better" else "less"
-            parts.append(f"{c.model} is {relation} accurate ({c.accuracy:.3f} against {c.other_accuracy:.3f}, {p_text(c.p_adjusted)})")
+    if ahead:
+        parts.append(f"{_join(ahead)} {'is' if len(ahead) == 1 else 'are'} more accurate")
+    if behind:
+        parts.append(f"{_join(behind)} {'is' if len(behind) == 1 else 'are'} less accurate")
+    if level:
+        ps = f"{p_text(level[0].p_adjusted)}" if len(level) == 1 else f"p ≥ {min(c.p_adjusted for c in level):.3f}"
+        parts.append(f"the test shows no difference for {_join([c.model for c in level])} ({ps})")
     how = f"{found[0].test}, Holm-adjusted over {len(found)}" if len(found) > 1 else found[0].test
-    return f"Against {other}: {_join(parts)} ({how})."
+    return f"Against {other}: {'; '.join(parts)} ({how})."
 
 
 def _join(parts: list[str]) -> str:
@@ -191,17 +198,22 @@ def learned_nothing(runs: Sequence, majority: Sequence, names: Sequence[str]) ->
     """Flags for the runs that learned nothing: one predicted class, or not more accurate than the majority class.
 
     ``majority[i]`` is the majority-class run on the same test rows as ``runs[i]``;
-    the tests of all the runs form one family.
+    the tests of all the runs form one family, and the runs not ahead of it share one flag.
     """
     found = compare(list(zip(runs, majority)), [(n, "the majority class") for n in names])
-    flags = []
+    flags, level = [], []
     for run, name, comparison in zip(runs, names, found):
         predicted = {int(p) for s in run.seeds for p in s["metrics"]["predictions"]}
         if len(predicted) == 1:
             label = run.first["class_names"][predicted.pop()]
             flags.append(f"{_capital(name)} predicts \"{label}\" for every test text: it learned nothing from the words.")
         elif comparison.direction != "better":
-            flags.append(f"{_capital(name)} is not significantly more accurate than always predicting the majority class ({comparison.evidence}).")
+            level.append(comparison)
+    if level:
+        who = _join([f"{c.model} ({c.accuracy:.3f} against {c.other_accuracy:.3f}, {p_text(c.p_adjusted)})" for c in level])
+        verb = "is" if len(level) == 1 else "are"
+        flags.append(f"{_capital(who)} {verb} not significantly more accurate than always predicting the majority "
+                     f"class ({level[0].test}, Holm-adjusted over {len(found)}).")
     return flags
 
 

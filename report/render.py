@@ -61,7 +61,7 @@ def make_environment(
         for r in sorted(runs.values(), key=lambda r: (r.spec["study"], summary.natural_key(r.id))):
             vectors = r.first["model"].get("vectors") or {}
             if r.first["data"]["dataset"] == dataset and vectors.get("coverage") is not None:
-                return f"{tables.pct(vectors['coverage'])} ({tables.escape(vectors['name'])})"
+                return f"{tables.pct(vectors['coverage'])} ({tables.escape(summary.vectors_label(vectors))})"
         return "–"
 
     def sweep(experiment_id: str) -> list[Run]:
@@ -182,8 +182,8 @@ def _data_metadata(runs: dict[str, Run]) -> str:
     seeds = sorted({len(r.seeds) for r in runs.values()})
     if seeds:
         subtitle += f"; seeds per model: {', '.join(map(str, seeds))}"
-    vectors = sorted({(r.first.get("model") or {}).get("vectors", {}).get("name") for r in runs.values()} - {None})
-    pretrained = [v for v in vectors if not v.startswith("embedding learned")]
-    if pretrained:
-        subtitle += f"; word vectors: {', '.join(pretrained)}"
+    records = [(r.first.get("model") or {}).get("vectors") or {} for r in runs.values()]
+    vectors = sorted({summary.vectors_label(v).replace(f"{v['dim']}-d ", "") for v in records if v.get("requested")})
+    if vectors:
+        subtitle += f"; word vectors: {', '.join(vectors)}"
     return f"subtitle: {json.dumps(subtitle)}\n"

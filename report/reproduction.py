@@ -12,7 +12,7 @@ import numpy as np
 
 from experiments.studies import PUBLISHED
 from report.stats import run_interval
-from report.summary import model_title, natural_key
+from report.summary import model_title, natural_key, vectors_label
 
 HEADER = ["Study", "Model", "Published", "Reproduced", "95 % CI", "Published inside?", "Reasons"]
 
@@ -27,7 +27,7 @@ def reasons(run, known: tuple[str, ...]) -> list[str]:
     said = list(known)
     vectors = run.first.get("model", {}).get("vectors") or {}
     if vectors.get("substitute"):
-        said.append(f"vectors: {vectors['name']} instead of the documented {vectors['requested']}")
+        said.append(f"vectors: {vectors_label(vectors)} instead of the documented {vectors['requested']}")
     if run.first["profile"] != "full":
         said.append(f"{run.first['profile']} profile: fewer epochs and capped training rows")
     if run.first["data"]["source"] != "real":

@@ -25,27 +25,35 @@ def _point(run_id: str) -> str:
 SETTING_NAMES = {"seq_len": "sequence length", "interval": "interval", "split": "split", "padding": "padding"}
 
 
+def vectors_label(vectors: dict) -> str:
+    """A run's vectors in a few words, for titles: the name, or "word2vec 300-d trained here"."""
+    return f"word2vec {vectors['dim']}-d trained here" if vectors.get("kind") == "trained" else vectors["name"]
+
+
 def model_title(run) -> str:
     """The spec's title and, for a network, the vectors it really used (from the run's record)."""
     vectors = run.first.get("model", {}).get("vectors") or {}
     if not vectors.get("requested"):
         return run.spec["title"]
-    return f"{run.spec['title']}; {vectors['name']}"
+    return f"{run.spec['title']}; {vectors_label(vectors)}"
+
+
+def _point_words(run) -> str:
+    """A sweep point in words: "interval 10", "sequence length 50", "split grouped"."""
+    settings = (part.partition("=") for part in _point(run.id).split(",") if part)
+    return ", ".join(f"{SETTING_NAMES.get(k, k.replace('_', ' '))} {v}" for k, _, v in settings)
 
 
 def short_label(run) -> str:
-    """The spec's title and its sweep point, without the vectors: for a figure's axis."""
-    point = _point(run.id)
-    return run.spec["title"] + (f" ({point.replace('=', ' ').replace('_', ' ')})" if point else "")
+    """The spec's title and its sweep point, without the vectors: for sentences and a figure's axis."""
+    point = _point_words(run)
+    return run.spec["title"] + (f", {point}" if point else "")
 
 
 def _label(run) -> str:
     """The run's title, its point of a sweep in words, and its seeds when there are several."""
-    label = model_title(run)
-    point = _point(run.id)
-    if point:
-        settings = (part.partition("=") for part in point.split(","))
-        label += " (" + ", ".join(f"{SETTING_NAMES.get(k, k.replace('_', ' '))} {v}" for k, _, v in settings) + ")"
+    point = _point_words(run)
+    label = model_title(run) + (f" ({point})" if point else "")
     return label + (f", {len(run.seeds)} seeds" if len(run.seeds) > 1 else "")
 
 

@@ -79,9 +79,10 @@ def conditions(runs: dict[str, Run], dataset: str) -> str:
         said.append(f"at most {' or '.join(map(str, epochs))} epochs")
         used = sorted({r.first["data"]["sizes"]["train"] for r in nets})
         said.append(f"{' or '.join(count(u) for u in used)} training rows per network")
-    vectors = sorted({r.first["model"]["vectors"]["name"] for r in nets if (r.first["model"].get("vectors") or {}).get("requested")})
+    vectors = sorted({summary.vectors_label(r.first["model"]["vectors"]) for r in nets
+                      if (r.first["model"].get("vectors") or {}).get("requested")})
     if vectors:
-        said.append(f"pre-trained vectors: {', '.join(vectors)}")
+        said.append(f"word vectors: {', '.join(vectors)}")
     return escape("; ".join(said))
 
 def dataset_rows(datasets: dict[str, Run]) -> list[list[str]]:

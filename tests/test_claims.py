@@ -88,7 +88,7 @@ def test_most_accurate_is_said_only_when_the_leader_beats_every_other_model_sign
 
 def test_against_one_reference_gives_each_model_its_own_direction():
     sentence = claims.against([run(150), run(201)], ["the dense model", "the LSTM"], run(200), "TF-IDF")
-    assert "the dense model is less accurate (0.375 against 0.500" in sentence
+    assert "the dense model (0.375 against 0.500, p < 0.001) is less accurate" in sentence
     assert "the test shows no difference for the LSTM" in sentence
 
 
@@ -99,7 +99,8 @@ def test_models_that_learned_nothing_are_flagged_by_test_not_by_point_estimate()
     flags = claims.learned_nothing([one_class, slightly_ahead, clearly_ahead], [majority()] * 3,
                                    ["the MLP", "the LSTM", "the BiLSTM"])
     assert flags[0] == 'The MLP predicts "down" for every test text: it learned nothing from the words.'
-    assert flags[1].startswith("The LSTM is not significantly more accurate than always predicting the majority class")
+    assert flags[1].startswith("The LSTM (0.512 against 0.500, p = ")
+    assert "is not significantly more accurate than always predicting the majority class" in flags[1]
     assert len(flags) == 2
 
 

@@ -31,7 +31,7 @@ def test_a_sweep_point_reads_as_words_and_is_tested_against_the_reference_on_the
     assert lstm[3:] == ["< 0.001", "less accurate"]  # a significant loss says which side is ahead
     assert rows["TF-IDF (split grouped)"][3:] == ["–", "reference"]
     sentence = versus(runs, "twitter-sentiment", "tfidf-logreg", "TF-IDF")
-    assert sentence.startswith("Against TF-IDF: LSTM (split grouped) is less accurate (0.500 against 0.900")
+    assert sentence.startswith("Against TF-IDF: LSTM, split grouped (0.500 against 0.900, p < 0.001) is less accurate")
 
 
 def test_the_same_predictions_are_not_significantly_different():

@@ -86,8 +86,9 @@ def errors(matrix: list[list[int]], curves: dict, class_names: list[str], path: 
         return _save(fig, path)
     columns = 5
     rows = -(-len(curves) // columns)
-    fig = plt.figure(figsize=(6.5, 5.4 + 1.05 * rows), layout="constrained")
-    top, bottom = fig.subfigures(2, 1, height_ratios=(5.4, 1.05 * rows))
+    # At the page's width the whole figure, with its caption, stays shorter than the page.
+    fig = plt.figure(figsize=(6.5, 4.8 + 0.9 * rows), layout="constrained")
+    top, bottom = fig.subfigures(2, 1, height_ratios=(4.8, 0.9 * rows))
     _confusion(top.subplots(), matrix, class_names, fontsize=6.5)
     panels = bottom.subplots(rows, columns, sharex=True, sharey=True, squeeze=False)
     for ax, (name, curve) in zip(panels.flat, curves.items()):

@@ -92,28 +92,36 @@ def build_pdf(markdown: Path, out: Path, *, root: Path, bibliography: Path, engi
     return out
 
 
-#: Rows held together at the end of a table, so that a break never leaves its last row alone on a page.
-HELD_ROWS = 2
-_LONGTABLE = re.compile(r"(\\begin\{longtable\}.*?\\endlastfoot\n)(.*?)(\\end\{longtable\})", re.DOTALL)
+#: Tables whose rows take up to this many source lines float like figures (pandoc wraps a row's
+#: source at about the width of a printed line); longer ones stay longtables that break across pages.
+FLOAT_LINES = 36
+_LONGTABLE = re.compile(
+    r"\\begin\{longtable\}\[\]\{(?P<spec>.*?)\}\n(?P<caption>\\caption.*?)\\tabularnewline\n"
+    r"(?P<head>.*?)\\endfirsthead\n.*?\\endlastfoot\n(?P<rows>.*?)\\end\{longtable\}",
+    re.DOTALL,
+)
 
 
 def keep_short_tables_together(tex: str) -> str:
-    """End a table's last rows with ``\\\\*``, so longtable never leaves its last row alone on a new page.
+    """Set every table shorter than a page (:data:`FLOAT_LINES`) as a float (``table`` with a ``tabular``).
 
-    Every other row may end a page. Holding more of a table together, a
-    whole short table or its caption with its first rows, let TeX push the
-    table and the text after it past the bottom margin whenever figures were
-    waiting to be placed: the rows and the next section were lost from the PDF
-    (:func:`check_pages` now refuses such a PDF).
+    pandoc writes every table as a ``longtable``, which may break after any row
+    and is typeset in the running text. Next to figures waiting to be placed,
+    TeX then pushed such tables past the bottom margin, under the page number,
+    and the text after them off the page. A floating table is never split and
+    never overfills a page: LaTeX places it as it places figures.
     """
-    def together(match: re.Match) -> str:
-        head, body, end = match.groups()
-        rows = body.split("\\\\\n")
-        n = len(rows) - 1  # the text after the last row end is not a row
-        ends = ["\\\\*\n" if i >= n - HELD_ROWS else "\\\\\n" for i in range(n)]
-        return head + "".join(row + sep for row, sep in zip(rows, ends)) + rows[-1] + end
+    def floating(match: re.Match) -> str:
+        rows = match["rows"]
+        if rows.count("\n") > FLOAT_LINES:
+            return match.group(0)
+        return (
+            "\\begin{table}[htbp]\n\\centering\n" + match["caption"].rstrip() + "\n"
+            + "\\begin{tabular}{" + match["spec"] + "}\n" + match["head"] + rows
+            + "\\bottomrule\\noalign{}\n\\end{tabular}\n\\end{table}"
+        )
 
-    return _LONGTABLE.sub(together, tex)
+    return _LONGTABLE.sub(floating, tex)
 
 
 #: TeX's words when a page's content did not fit and was pushed past the bottom margin.
@@ -122,9 +130,14 @@ _LOST_OFF_PAGE = re.compile(r"Overfull \\vbox \(([\d.]+)pt too high\) has occurr
 OVERFLOW_TOLERANCE_PT = 2.0
 
 
+#: LaTeX's words for a figure or table taller than a page, which then runs past the bottom margin.
+_FLOAT_TOO_LARGE = re.compile(r"Float too large for page by ([\d.]+)pt on input line (\d+)")
+
+
 def check_pages(log: str) -> None:
     """Refuse a PDF in which TeX pushed content off a page; name the pages and how much."""
-    lost = []
+    lost = [f"a float at line {line} of the LaTeX source: {size} pt taller than the page"
+            for size, line in _FLOAT_TOO_LARGE.findall(log) if float(size) > OVERFLOW_TOLERANCE_PT]
     for match in _LOST_OFF_PAGE.finditer(log):
         if float(match.group(1)) > OVERFLOW_TOLERANCE_PT:
             # TeX prints [n] when it ships out page n; the overflowing page is the next one shipped.

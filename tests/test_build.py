@@ -94,10 +94,29 @@ def longtable(rows: int, cell: str = "b") -> str:
     return "\\begin{longtable}[]{lp{10cm}}\n\\endlastfoot\n" + body + "\\end{longtable}\n"
 
 
-def test_only_a_tables_last_rows_are_held_together():
-    held = lambda tex: [line.split(" ")[0] for line in tex.splitlines() if line.endswith("\\\\*")]
-    assert held(build.keep_short_tables_together(longtable(5))) == ["a3", "a4"]
-    assert held(build.keep_short_tables_together(longtable(30))) == ["a28", "a29"]
+def pandoc_table(rows: int, cell: str = "b") -> str:
+    """A table as pandoc writes it in LaTeX: a longtable with a caption and a repeated head."""
+    import pypandoc
+
+    markdown = "| a | b |\n|---|---|\n" + "".join(f"| a{i} | {cell}{i} |\n" for i in range(rows)) + "\n: Caption {#tbl:x}\n"
+    return pypandoc.convert_text(markdown, "latex", format="markdown")
+
+
+def test_a_table_shorter_than_a_page_floats_like_a_figure_and_a_longer_one_may_break():
+    short = build.keep_short_tables_together(pandoc_table(5))
+    assert "\\begin{table}[htbp]" in short and "\\begin{tabular}" in short and "longtable" not in short
+    assert "\\caption{Caption}" in short and "a4 & b4" in short and short.count("\\bottomrule") == 1
+    long = pandoc_table(60)
+    assert build.keep_short_tables_together(long) == long
+
+
+def test_a_figure_taller_than_the_page_fails_the_build(tmp_path):
+    tex = tmp_path / "latex" / "doc.tex"
+    tex.parent.mkdir()
+    tex.write_text("\\documentclass{article}\\begin{document}\nText.\n\\begin{figure}\\rule{1cm}{1.2\\textheight}"
+                   "\\caption{Too tall.}\\end{figure}\n\\end{document}\n")
+    with pytest.raises(BuildError, match=r"a float at line \d+ of the LaTeX source: [\d.]+ pt taller than the page"):
+        run_latex(tex, "xelatex", root=tmp_path)
 
 
 def test_a_table_taller_than_a_page_breaks_instead_of_running_off_it(tmp_path):

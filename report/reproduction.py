@@ -59,7 +59,7 @@ def table(runs: dict, study_prefix: str = "") -> tuple[list[list[str]], list[str
             f"{spread} ({len(seeds)} seed{'s' if len(seeds) > 1 else ''})",
             f"[{interval.low:.3f}, {interval.high:.3f}]",
             inside,
-            ", ".join(letters),
+            ",".join(letters),
         ])
     return out, [f"({chr(ord('a') + i)}) {note}" for i, note in enumerate(notes)]
 

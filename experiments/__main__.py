@@ -39,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--executor", choices=("local", "ray"), default=os.environ.get("EXECUTOR") or "local",
                      help="local: one run after another here; ray: each run a Ray task (RAY_ADDRESS names a cluster)")
     sub.add_parser("list", help="list the declared experiments")
+    figures = sub.add_parser("figures", help="redraw the figures of every finished run from its results (no training)")
+    figures.add_argument("--results-dir", type=Path, default=paths.RESULTS_DIR, help="where results folders are")
+    figures.add_argument("--images-dir", type=Path, default=paths.IMAGES_DIR, help="where figures go")
     vectors = sub.add_parser("vectors", help="say which word vectors each documented name resolves to; --download fetches them")
     vectors.add_argument("--download", action="store_true", help="fetch the documented vectors (needs internet, several GB)")
     vectors.add_argument("--data-dir", type=Path, default=paths.DATA_DIR, help="folder of the raw data files")
@@ -50,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     except SpecError as err:  # a declared spec is invalid: say which, before any data is read
         print(f"error in experiments/studies.py: {err}", file=sys.stderr)
         return 2
+    if args.command == "figures":
+        return redraw_all(args.results_dir, args.images_dir)
     if args.command == "vectors":
         return show_vectors(args.data_dir, download=args.download)
     if args.command == "list":
@@ -81,6 +86,21 @@ def main(argv: list[str] | None = None) -> int:
     except (SpecError, FileNotFoundError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+
+
+def redraw_all(results_dir: Path, images_dir: Path) -> int:
+    """Redraw every finished run's figures from its results file, whatever code trained it."""
+    from experiments import results
+    from experiments.run import RunPaths, redraw_figures
+    from experiments.specs import ExperimentSpec
+
+    run_paths = RunPaths(paths.DATA_DIR, paths.CACHE_DIR, results_dir, images_dir)
+    finished = sorted(results_dir.glob(f"*/seed-*/{results.RESULTS_FILE}"))
+    for path in finished:
+        stored = results.read(path)
+        redraw_figures(ExperimentSpec.from_dict(stored["spec"]), stored["seed"], run_paths)
+    print(f"redrew the figures of {len(finished)} run(s)")
+    return 0
 
 
 def show_vectors(data_dir: Path, *, download: bool) -> int:

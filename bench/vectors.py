@@ -6,7 +6,7 @@ Without the documented GoogleNews file, a run can have two kinds of vectors
 offline: the real pre-trained GloVe 6B 50-d (what the suite resolves to) or
 300-d word2vec trained on the run's own training texts. For each chosen
 experiment this runs the second kind as a variant (``<id>--trained-w2v``) beside
-the declared run, in the same results folder, and prints both accuracies with
+the declared run (in ``build/bench/vectors/``, so never in the report), and prints both accuracies with
 the paired test of :mod:`report.claims` (Holm over the rows of the table).
 """
 
@@ -48,11 +48,16 @@ def main() -> int:
         parser.error(f"not a network with pre-trained vectors: {', '.join(unknown)}")
     declared = [points[w] for w in wanted]
     variants = [spec.replace({"vectors.name": "word2vec"}, id=spec.id + SUFFIX) for spec in declared]
-    run_paths = RunPaths(args.data_dir, paths.CACHE_DIR, args.results_dir, args.images_dir)
-    # Grid points are run as plain specs: their overrides are already applied.
-    code = suite.run_suite([*declared, *variants], profile=args.profile, data_choice=args.data, seeds=1, force=False,
-                           paths=run_paths, verbose=0)
-    runs = load_runs(args.results_dir)
+    # The declared runs live with the suite's results; the variants in a folder of their own, so that
+    # they never appear in the report. Grid points run as plain specs: their overrides are already applied.
+    bench_dir = paths.BUILD_DIR / "bench" / "vectors"
+    code = 0
+    for specs, results_dir, images_dir in ((declared, args.results_dir, args.images_dir),
+                                           (variants, bench_dir / "results", bench_dir / "images")):
+        run_paths = RunPaths(args.data_dir, paths.CACHE_DIR, results_dir, images_dir)
+        code |= suite.run_suite(specs, profile=args.profile, data_choice=args.data, seeds=1, force=False,
+                                paths=run_paths, verbose=0)
+    runs = {**load_runs(args.results_dir), **load_runs(bench_dir / "results")}
     pairs = [(runs[v.id], runs[d.id]) for d, v in zip(declared, variants) if v.id in runs and d.id in runs]
     found = claims.compare(pairs, [(v.id.removesuffix(SUFFIX), "") for v, _ in pairs])
     print(f"\n{'experiment':<38} {'GloVe 6B 50-d':>14} {'word2vec 300-d, own texts':>26}  Holm p    verdict for trained word2vec")

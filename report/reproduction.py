@@ -80,5 +80,5 @@ def agreement(runs: dict, study_prefix: str = "") -> str:
     inside = marks.count("yes")
     if len(marks) == 1:
         return f"the published test accuracy lies {'inside' if inside else 'outside'} the 95 % interval of the figure reproduced here"
-    return (f"{inside} of the {len(marks)} published test accuracies lie inside the 95 % interval "
-            f"of the figures reproduced here")
+    return (f"{inside} of the {len(marks)} published test accuracies {'lies' if inside == 1 else 'lie'} inside "
+            f"the 95 % interval of the figures reproduced here")

@@ -74,15 +74,17 @@ def errors(matrix: list[list[int]], curves: dict, class_names: list[str], path: 
     """
     n = len(class_names)
     if n <= SHARED_ROC_CLASSES:
-        fig, (left, right) = plt.subplots(1, 2, figsize=(9.5, 4.2), layout="constrained", width_ratios=(1, 1.1))
-        _confusion(left, matrix, class_names, fontsize=10)
+        # Drawn near the page's width, so that 8-9 pt here is 8-9 pt on paper.
+        fig, (left, right) = plt.subplots(1, 2, figsize=(7.2, 3.3), layout="constrained", width_ratios=(1, 1.1))
+        _confusion(left, matrix, class_names, fontsize=9)
         for name, curve in curves.items():
             right.plot(curve["fpr"], curve["tpr"], label=f"{name} (AUC {curve['auc']:.3f})")
         _roc_axes(right)
-        right.set_xlabel("false positive rate")
-        right.set_ylabel("true positive rate")
+        right.set_xlabel("false positive rate", fontsize=9)
+        right.set_ylabel("true positive rate", fontsize=9)
+        right.tick_params(labelsize=8)
         if curves:
-            right.legend(fontsize="small", loc="lower right")
+            right.legend(fontsize=7.5, loc="lower right")
         return _save(fig, path)
     columns = 5
     rows = -(-len(curves) // columns)
@@ -94,13 +96,17 @@ def errors(matrix: list[list[int]], curves: dict, class_names: list[str], path: 
     for ax, (name, curve) in zip(panels.flat, curves.items()):
         ax.plot(curve["fpr"], curve["tpr"], linewidth=1)
         _roc_axes(ax)
-        ax.set_title(f"{name}\nAUC {curve['auc']:.3f}", fontsize=6)
-        ax.tick_params(labelsize=5)
+        ax.set_title(f"{name}\nAUC {curve['auc']:.3f}", fontsize=6.5)
+        ax.tick_params(labelsize=6)
     for ax in panels.flat[len(curves):]:
         ax.set_visible(False)
     bottom.supxlabel("false positive rate", fontsize=7)
     bottom.supylabel("true positive rate", fontsize=7)
     return _save(fig, path)
+
+
+#: One line style per reference, the same in every figure (the captions name them).
+REFERENCE_STYLES = {"TF-IDF": "--", "majority class": ":"}
 
 
 def sweep(xs: list, series: dict[str, list[tuple[float, float, float]]], references: dict[str, list[float]],
@@ -109,18 +115,19 @@ def sweep(xs: list, series: dict[str, list[tuple[float, float, float]]], referen
 
     The accuracy axis runs from 0 to 1, so that a gap of two points looks like two points.
     """
-    fig, ax = plt.subplots(figsize=(6, 3.4), layout="constrained")
+    fig, ax = plt.subplots(figsize=(5.2, 3.0), layout="constrained")
     for name, points in series.items():
         accuracy, low, high = (np.array(v) for v in zip(*points))
         ax.errorbar(xs, accuracy, yerr=[accuracy - low, high - accuracy], marker="o", capsize=3, label=f"{name} (95 % CI)")
-    for (name, values), style in zip(references.items(), ("--", ":", "-.")):
-        ax.plot(xs, values, linestyle=style, color="grey", label=name)
+    for name, values in references.items():
+        ax.plot(xs, values, linestyle=REFERENCE_STYLES.get(name, "-."), color="grey", label=name)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("test accuracy")
     ax.set_xticks(xs)
     ax.set_ylim(0, 1)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize="small", loc="best")
+    # Beside the axes, so that it hides no line.
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
     return _save(fig, path)
 
 
@@ -135,7 +142,8 @@ def overview(panels: dict[str, list[tuple[str, str, float, float, float]]], path
     tallest = max(names, key=lambda n: len(panels[n]))
     left = [n for n in names if n != tallest]
     heights = [len(panels[n]) + 1.5 for n in left] or [1.0]
-    fig = plt.figure(figsize=(10, max(0.17 * sum(heights), 0.17 * (len(panels[tallest]) + 1.5)) + 0.6), layout="constrained")
+    # At the page's width: 6.5 pt labels are 6.5 pt on paper.
+    fig = plt.figure(figsize=(6.5, max(0.13 * sum(heights), 0.13 * (len(panels[tallest]) + 1.5)) + 0.6), layout="constrained")
     grid = fig.add_gridspec(len(heights), 2, height_ratios=heights)
     axes = [fig.add_subplot(grid[i, 0]) for i in range(len(left))] + [fig.add_subplot(grid[:, 1])]
     for ax, name in zip(axes, [*left, tallest]):
@@ -145,10 +153,10 @@ def overview(panels: dict[str, list[tuple[str, str, float, float, float]]], path
             colour = "#4C72B0" if kind == "network" else "grey"
             ax.errorbar([accuracy], [yi], xerr=[[accuracy - low], [high - accuracy]], fmt="o", color=colour, ms=3, capsize=2)
         ax.set_yticks(y, [row[0] for row in rows], fontsize=6.5)
+        ax.tick_params(axis="x", labelsize=6.5)
         ax.set_xlim(0, 1)
-        ax.set_title(name, fontsize="small")
+        ax.set_title(name, fontsize=8)
         ax.grid(axis="x", alpha=0.3)
-        ax.tick_params(axis="x", labelsize=7)
     axes[-1].set_xlabel("test accuracy (95 % CI); grey: majority class and TF-IDF references", fontsize=7)
     return _save(fig, path)
 

@@ -113,7 +113,7 @@ class Comparison:
 
 def format_p(p: float) -> str:
     """A p-value for a table cell."""
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+    return "<\u00a00.001" if p < 0.001 else f"{p:.3f}"
 
 
 def p_text(p: float) -> str:
@@ -166,7 +166,7 @@ def against(runs: Sequence, names: Sequence[str], other_runs, other: str) -> str
     if behind:
         parts.append(f"{_join(behind)} {'is' if len(behind) == 1 else 'are'} less accurate")
     if level:
-        ps = f"{p_text(level[0].p_adjusted)}" if len(level) == 1 else f"p ≥ {min(c.p_adjusted for c in level):.3f}"
+        ps = p_text(level[0].p_adjusted) if len(level) == 1 else f"every p at least {min(c.p_adjusted for c in level):.3f}"
         parts.append(f"the test shows no difference for {_join([c.model for c in level])} ({ps})")
     how = f"{found[0].test}, Holm-adjusted over {len(found)}" if len(found) > 1 else found[0].test
     return f"Against {other}: {'; '.join(parts)} ({how})."
@@ -188,7 +188,8 @@ def ranking(runs: Sequence, names: Sequence[str]) -> str:
     ahead = [c.other for c in found if c.direction == "better"]
     level = f"{found[0].test if found else 'paired test'}, Holm over {len(found)} comparisons"
     if len(ahead) == len(found):
-        return f"{_capital(names[top])} is the most accurate: more accurate than each of the others ({level})."
+        each = ", ".join(f"{c.other} {p_text(c.p_adjusted)}" for c in found)
+        return f"{_capital(names[top])} is the most accurate of these: more accurate than each of the others ({each}; {level})."
     close = [f"{c.other} ({p_text(c.p_adjusted)})" for c in found if c.direction != "better"]
     said = f"{_capital(names[top])} has the highest accuracy ({accuracy(runs[top]):.3f}), but the tests do not show it ahead of {_join(close)} ({level})"
     if ahead:

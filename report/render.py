@@ -99,6 +99,7 @@ def make_environment(
         weakest_auc=claims.weakest_by_auc,
         attention_reading=lambda r: escape(claims.attention_reading(r)),
         attention_facts=claims.attention_facts,
+        accuracy=claims.accuracy, spread=summary.spread,
         split_gaps=lambda models, names: escape(claims.split_gaps(
             [(by_point(m)["random"], by_point(m)["grouped"]) for m in models], names, first="random", second="grouped")),
         statistical_method=escape(claims.METHOD),

@@ -83,7 +83,8 @@ def reference_for(run, runs: dict, reference: str):
     return None
 
 
-def _spread(run, metric: str) -> str:
+def spread(run, metric: str) -> str:
+    """Mean ± standard deviation over the run's seeds, or the one seed's value."""
     values = np.array([seed["metrics"][metric] for seed in run.seeds])
     return f"{values.mean():.3f} ± {values.std(ddof=1):.3f}" if len(values) > 1 else f"{values[0]:.3f}"
 
@@ -116,8 +117,8 @@ def summary_rows(runs: dict, dataset: str, reference: str) -> list[list[str]]:
             test = ["–", "reference" if refs[run.id] is not None else "–"]
         rows.append([
             _label(run),
-            f"{_spread(run, 'accuracy')} [{ci.low:.3f}, {ci.high:.3f}]",
-            f"{_spread(run, 'macro_f1')} [{ci_f1.low:.3f}, {ci_f1.high:.3f}]",
+            f"{spread(run, 'accuracy')} [{ci.low:.3f}, {ci.high:.3f}]",
+            f"{spread(run, 'macro_f1')} [{ci_f1.low:.3f}, {ci_f1.high:.3f}]",
             *test,
         ])
     return rows

@@ -15,13 +15,16 @@ def fmt(value: float, digits: int = 3) -> str:
     """A number with fixed decimals."""
     return f"{value:.{digits}f}"
 
+
 def pct(value: float, digits: int = 1) -> str:
     """A share as a percentage, escaped for Markdown and LaTeX alike."""
     return f"{100 * value:.{digits}f}\u00a0%"
 
+
 def count(value: int) -> str:
     """An integer with thousands separators (85,248)."""
     return f"{int(value):,}"
+
 
 def layer_rows(run: Run) -> list[list[str]]:
     """Rows of the documented layer table: layer, type, output shape, parameters."""
@@ -30,6 +33,7 @@ def layer_rows(run: Run) -> list[list[str]]:
         for row in run.model["layers"]
     ]
 
+
 def class_rows(run: Run) -> list[list[str]]:
     """Rows of the per-class table: class, precision, recall, F1, support."""
     return [
@@ -37,32 +41,35 @@ def class_rows(run: Run) -> list[list[str]]:
         for name, c in run.metrics["per_class"].items()
     ]
 
+
 def score_row(run: Run) -> list[str]:
     """One row of a comparison table: model, study, accuracy, macro-F1, training time."""
-    m = run.metrics
-    return [escape(summary.model_title(run)), run.spec["study"], fmt(m["accuracy"]), fmt(m["macro_f1"]),
-            f"{run.timings['train_seconds']:.0f} s"]
+    return [escape(summary.model_title(run)), run.spec["study"], summary.spread(run, "accuracy"),
+            summary.spread(run, "macro_f1"), f"{run.timings['train_seconds']:.0f} s"]
+
 
 def sweep_row(run: Run) -> list[str]:
     """One row of a sweep table: swept value, accuracy, macro-F1, epochs run."""
     epochs = run.training.get("epochs_run", "–")
-    return [point_value(run), fmt(run.metrics["accuracy"]), fmt(run.metrics["macro_f1"]), str(epochs)]
+    return [point_value(run), summary.spread(run, "accuracy"), summary.spread(run, "macro_f1"), str(epochs)]
+
 
 def market_rows(lstm: list[Run], majority: list[Run], tfidf: list[Run]) -> list[list[str]]:
     """Rows of the per-interval table: N, LSTM, majority and TF-IDF accuracy, test size."""
     return [
-        [point_value(a), fmt(a.metrics["accuracy"]), fmt(b.metrics["accuracy"]), fmt(c.metrics["accuracy"]),
-         count(a.data["sizes"]["test"])]
+        [point_value(a), *(summary.spread(r, "accuracy") for r in (a, b, c)), count(a.data["sizes"]["test"])]
         for a, b, c in zip(lstm, majority, tfidf)
     ]
+
 
 def twitter_rows(models: list[list[Run]]) -> list[list[str]]:
     """Rows of model × split accuracy; each entry is the list of a model's split points."""
     rows = []
     for points in models:
-        by_split = {value: fmt(r.metrics["accuracy"]) for value, r in by_point(points).items()}
+        by_split = {value: summary.spread(r, "accuracy") for value, r in by_point(points).items()}
         rows.append([escape(points[0].spec["title"]), by_split.get("random", "–"), by_split.get("grouped", "–")])
     return rows
+
 
 def conditions(runs: dict[str, Run], dataset: str) -> str:
     """What a chapter's numbers rest on: data source, profile, seeds, rows used, epochs and vectors."""
@@ -85,6 +92,7 @@ def conditions(runs: dict[str, Run], dataset: str) -> str:
         said.append(f"word vectors: {', '.join(vectors)}")
     return escape("; ".join(said))
 
+
 def dataset_rows(datasets: dict[str, Run]) -> list[list[str]]:
     """One row per dataset: source, split, sizes, classes, median and 99th-percentile length."""
     rows = []
@@ -94,9 +102,10 @@ def dataset_rows(datasets: dict[str, Run]) -> list[list[str]]:
             name, d["source"], d["split"], count(d["sizes"]["train"] + d["sizes"]["validation"]),
             count(d["sizes"]["test"]), str(len(r.class_names)),
             f"{count(round(d['train_lengths']['p50']))} / {count(round(d['train_lengths']['p99']))}",
-            str(d["notes"].get("duplicates_removed", "–")),
+            count(d["notes"]["duplicates_removed"]) if "duplicates_removed" in d["notes"] else "–",
         ])
     return rows
+
 
 def provenance_rows(runs: dict[str, Run]) -> list[list[str]]:
     """One row per data file (real data) or per generator setting (embedded data)."""
@@ -112,6 +121,7 @@ def provenance_rows(runs: dict[str, Run]) -> list[list[str]]:
             rows.setdefault((data["dataset"], made), [data["dataset"], "embedded", escape(made), "–"])
     return [rows[key] for key in sorted(rows, key=lambda key: [summary.natural_key(part) for part in key])]
 
+
 def runs_table(runs: dict[str, Run]) -> str:
     """Every run as a plain Markdown table: study, experiment, data, profile, scores and wall time."""
     lines = ["| study | experiment | data | profile | test accuracy | macro-F1 | wall time |", "| --- | --- | --- | --- | ---: | ---: | ---: |"]
@@ -122,6 +132,7 @@ def runs_table(runs: dict[str, Run]) -> str:
         )
     return "\n".join(lines)
 
+
 def run_rows(runs: dict[str, Run]) -> list[list[str]]:
     """One row per experiment: id, profile, number of seeds, data source, wall time, when it finished."""
     return [
@@ -129,6 +140,7 @@ def run_rows(runs: dict[str, Run]) -> list[list[str]]:
          r.timings["finished"].replace("T", " ")[:16]]
         for r in sorted(runs.values(), key=lambda r: summary.natural_key(r.id))
     ]
+
 
 def weakest_class(run: Run) -> dict:
     """The class with the lowest recall, the class it is most often mistaken for, and its AUC."""
@@ -145,11 +157,19 @@ def weakest_class(run: Run) -> dict:
         "support": run.metrics["per_class"][names[index]]["support"],
     }
 
+
 #: Characters of body text across the page beside ``n`` columns: the A4 text width of
+
+
 #: templates/metadata.yaml (465 pt) less 12 pt of padding per column, over 5.2 pt per
+
+
 #: character at 11 pt. Tables wider than this are set small.
+
+
 def _budget(columns: int, small: bool = False) -> float:
     return (465 - 12 * columns) / (5.2 * (0.82 if small else 1.0))
+
 
 def table(header: list[str], rows: list[list], caption: str, label: str, align: str | None = None) -> str:
     """A Markdown pipe table with a caption and a pandoc-crossref label (``tbl:…``).
@@ -183,8 +203,12 @@ def table(header: list[str], rows: list[list], caption: str, label: str, align: 
     body = "\n".join(lines) + f"\n\n: {caption} {{#{label}}}\n"
     return f"::: {{.small}}\n{body}:::\n" if small else body
 
+
 #: Cells up to this many characters are set on one line.
+
+
 SHORT_CELL = 24
+
 
 def _cell_width(cell: str) -> int:
     """Characters a cell needs on one line (monospace code is wider); prose needs at most 40."""
@@ -194,10 +218,12 @@ def _cell_width(cell: str) -> int:
         return len(cell)
     return 40
 
+
 def code(text: str) -> str:
     """Text as inline code (ids, file names, shapes): literal, no escaping needed inside backticks."""
     text = " ".join(str(text).split())
     return f"`` {text} ``" if "`" in text else f"`{text}`"
+
 
 def escape(text: str) -> str:
     """Text from data (class names, tweets) as literal inline characters in Markdown.

@@ -92,7 +92,7 @@ def test_most_accurate_is_said_only_when_the_leader_beats_every_other_model_sign
     assert "A has the highest accuracy (0.750), but the tests do not show it ahead of B" in close
     assert "it is ahead of C" in close
     clear = claims.ranking([run(300), run(250), run(200)], ["A", "B", "C"])
-    assert clear.startswith("A is the most accurate: more accurate than each of the others")
+    assert clear.startswith("A is the most accurate of these: more accurate than each of the others (B p < 0.001, C p")
 
 
 def test_against_one_reference_gives_each_model_its_own_direction():

@@ -32,7 +32,7 @@ def test_a_published_figure_inside_the_reproduced_interval_is_marked_yes_and_one
     # Both rows share both reasons, each written once and cited by letter.
     assert lstm[6] == rnn[6] == "a,b" and len(notes) == 2
     assert notes[1] == "(b) vectors: GloVe 6B 50-d instead of the documented glove-wiki-gigaword-100"
-    assert "1 of the 2 published test accuracies lie inside" in reproduction.agreement(runs, "2")
+    assert "1 of the 2 published test accuracies lies inside" in reproduction.agreement(runs, "2")
 
 
 def test_several_seeds_read_as_mean_and_standard_deviation():

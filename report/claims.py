@@ -31,8 +31,11 @@ METHOD = (
 
 
 def correct(run) -> np.ndarray:
-    """(seeds, test rows): whether each seed of ``run`` got each test row right."""
-    return np.array([np.asarray(s["metrics"]["predictions"]) == np.asarray(s["metrics"]["labels"]) for s in run.seeds])
+    """(seeds, test rows): whether each seed of ``run`` got each test row right (kept on the run)."""
+    if "_correct" not in run.__dict__:
+        run.__dict__["_correct"] = np.array(
+            [np.asarray(s["metrics"]["predictions"]) == np.asarray(s["metrics"]["labels"]) for s in run.seeds])
+    return run.__dict__["_correct"]
 
 
 def accuracy(run) -> float:

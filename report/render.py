@@ -8,6 +8,7 @@ as a visible "not run yet" box instead of stopping the report.
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from functools import partial
@@ -162,6 +163,9 @@ def write_markdown(templates_dir: Path, results_dir: Path, images_dir: Path, out
     Figure paths are relative to the parent of ``images_dir``, where pandoc runs.
     """
     runs = load_runs(results_dir)
+    # The results hold millions of small objects that live until the end, and statsmodels'
+    # Holm correction runs gc.collect() on each call: frozen, the collector skips them.
+    gc.freeze()
     body, warnings = render_chapters(templates_dir, runs, images_dir)
     metadata = (Path(templates_dir) / "metadata.yaml").read_text(encoding="utf-8")
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -58,6 +58,12 @@ def _scores(counts: np.ndarray, truth: np.ndarray, guess: np.ndarray, classes: n
 
 
 def run_interval(run, metric: str = "accuracy") -> Interval:
-    """The bootstrap interval of ``metric`` for a run, over its test rows and every one of its seeds."""
-    return bootstrap_interval([s["metrics"]["labels"] for s in run.seeds],
-                              [s["metrics"]["predictions"] for s in run.seeds], metric)
+    """The bootstrap interval of ``metric`` for a run, over its test rows and every one of its seeds.
+
+    Kept on the run: tables, figures and sentences ask for the same interval many times.
+    """
+    cache = run.__dict__.setdefault("_intervals", {})
+    if metric not in cache:
+        cache[metric] = bootstrap_interval([s["metrics"]["labels"] for s in run.seeds],
+                                           [s["metrics"]["predictions"] for s in run.seeds], metric)
+    return cache[metric]

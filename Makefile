@@ -80,7 +80,7 @@ test: $(INSTALLED) tex ## Run the test suite (offline, a few minutes)
 	$(PY) -m pytest -q
 	$(MAKE) -s -C report/crossref test PANDOC="$$($(PY) -c 'import pypandoc; print(pypandoc.get_pandoc_path())')"
 
-bench: $(INSTALLED) ## Time training the plain way against length-bucketed batches (4a and 1b)
+bench: $(INSTALLED) ## Time training the plain way against the suite, for every recurrent study (1b, 1c, 2a, 2b, 3a, 4a)
 	$(PY) bench/train_speed.py --data $(DATA) --data-dir '$(DATA_DIR)' $(if $(BENCH_ARGS),$(BENCH_ARGS))
 
 bench-vectors: $(INSTALLED) ## Offline vectors for the GoogleNews studies: GloVe 6B 50-d against word2vec trained on the task (real data, full profile)

@@ -233,7 +233,7 @@ def escape(text: str) -> str:
     Symbols beyond the Basic Multilingual Plane (emoji), which the PDF fonts do not
     have, become a visible ``(U+1F600)`` instead of silently disappearing.
     """
-    specials = "\\`*_{}[]()<>#+-.!|$%&~^@\""
+    specials = "\\`*_{}[]()<>#+-.!|$%&~^@\":"
     out = []
     for c in " ".join(str(text).split()):
         if ord(c) > 0xFFFF:

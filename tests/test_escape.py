@@ -39,6 +39,11 @@ def test_escaped_text_comes_out_of_pandoc_as_the_same_characters(paragraphs):
     assert [normal(p) for p in through_pandoc(paragraphs, "plain")] == [normal(p) for p in paragraphs]
 
 
+def test_a_lone_colon_stays_text_and_does_not_become_a_caption():
+    # ":" at the start of a paragraph would otherwise open a table caption or a definition.
+    assert [normal(p) for p in through_pandoc(["", ":"], "plain")] == ["", ":"]
+
+
 def test_an_injection_attempt_is_inert_in_latex_and_html():
     tweet = r"\input{/etc/passwd} $x$ #1 50% a_b {c} `code` <script>alert(1)</script>"
     (latex,) = through_pandoc([tweet], "latex")

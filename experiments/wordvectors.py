@@ -29,11 +29,12 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
-from experiments.vectorize import TextVectorizer, tokenize
+if TYPE_CHECKING:  # the vectorizer imports scikit-learn, which planning a suite does not need
+    from experiments.vectorize import TextVectorizer
 
 GIGAWORD = "Wikipedia 2014 + Gigaword 5 (6B tokens)"
 
@@ -254,6 +255,8 @@ def _read_offline(root: Path):
 def _train_word2vec(texts: list[str], *, dim: int, cache_dir: Path, seed: int):
     """Skip-gram word2vec on ``texts``, cached by a hash of the texts and settings."""
     from gensim.models import KeyedVectors, Word2Vec
+
+    from experiments.vectorize import tokenize
 
     digest = hashlib.sha256()
     for text in texts:

@@ -86,7 +86,7 @@ def build_pdf(markdown: Path, out: Path, *, root: Path, bibliography: Path, engi
         # an edit of prose one engine pass is enough (as with latexmk).
         tex = pandoc(markdown, out.parent / "latex" / f"{out.stem}.tex", root=root, bibliography=bibliography,
                      extra=["--standalone", "--to", "latex"])
-        tex.write_text(keep_short_tables_together(tex.read_text(encoding="utf-8")), encoding="utf-8")
+        tex.write_text(float_short_tables(tex.read_text(encoding="utf-8")), encoding="utf-8")
         shutil.copyfile(run_latex(tex, engine, root=root), tmp)
     tmp.replace(out)
     return out
@@ -102,7 +102,7 @@ _LONGTABLE = re.compile(
 )
 
 
-def keep_short_tables_together(tex: str) -> str:
+def float_short_tables(tex: str) -> str:
     """Set every table shorter than a page (:data:`FLOAT_LINES`) as a float (``table`` with a ``tabular``).
 
     pandoc writes every table as a ``longtable``, which may break after any row

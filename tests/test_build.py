@@ -10,13 +10,9 @@ from report.build import BuildError, run_latex
 
 pytestmark = pytest.mark.skipif(shutil.which("xelatex") is None, reason="needs a TeX engine")
 
-DOCUMENT = r"""\documentclass{article}
-\begin{document}
-\tableofcontents
+BODY = r"""\tableofcontents
 \section{%s}\label{sec:a}
-See section~\ref{sec:a} on page~\pageref{sec:a}.
-\end{document}
-"""
+See section~\ref{sec:a} on page~\pageref{sec:a}."""
 
 
 @pytest.fixture
@@ -33,11 +29,16 @@ def passes(monkeypatch):
     return calls
 
 
-def write(tmp_path, title="First"):
+def latex_document(tmp_path, body: str, packages: str = ""):
+    """``body`` as a whole LaTeX document in tmp_path/latex/doc.tex."""
     tex = tmp_path / "latex" / "doc.tex"
     tex.parent.mkdir(exist_ok=True)
-    tex.write_text(DOCUMENT % title)
+    tex.write_text(f"\\documentclass{{article}}{packages}\\begin{{document}}\n{body}\n\\end{{document}}\n")
     return tex
+
+
+def write(tmp_path, title="First"):
+    return latex_document(tmp_path, BODY % title)
 
 
 def text_of(pdf):
@@ -103,18 +104,15 @@ def pandoc_table(rows: int, cell: str = "b") -> str:
 
 
 def test_a_table_shorter_than_a_page_floats_like_a_figure_and_a_longer_one_may_break():
-    short = build.keep_short_tables_together(pandoc_table(5))
+    short = build.float_short_tables(pandoc_table(5))
     assert "\\begin{table}[htbp]" in short and "\\begin{tabular}" in short and "longtable" not in short
     assert "\\caption{Caption}" in short and "a4 & b4" in short and short.count("\\bottomrule") == 1
     long = pandoc_table(60)
-    assert build.keep_short_tables_together(long) == long
+    assert build.float_short_tables(long) == long
 
 
 def test_a_figure_taller_than_the_page_fails_the_build(tmp_path):
-    tex = tmp_path / "latex" / "doc.tex"
-    tex.parent.mkdir()
-    tex.write_text("\\documentclass{article}\\begin{document}\nText.\n\\begin{figure}\\rule{1cm}{1.2\\textheight}"
-                   "\\caption{Too tall.}\\end{figure}\n\\end{document}\n")
+    tex = latex_document(tmp_path, "Text.\n\\begin{figure}\\rule{1cm}{1.2\\textheight}\\caption{Too tall.}\\end{figure}")
     with pytest.raises(BuildError, match=r"a float at line \d+ of the LaTeX source: [\d.]+ pt taller than the page"):
         run_latex(tex, "xelatex", root=tmp_path)
 
@@ -122,22 +120,15 @@ def test_a_figure_taller_than_the_page_fails_the_build(tmp_path):
 def test_a_table_taller_than_a_page_breaks_instead_of_running_off_it(tmp_path):
     # The old rule held every table of up to 20 rows together: 18 rows of wrapped
     # prose then ran past the bottom margin and the text after it was lost.
-    prose = "words " * 60
-    tex = tmp_path / "latex" / "doc.tex"
-    tex.parent.mkdir()
-    body = build.keep_short_tables_together(longtable(18, prose))
-    tex.write_text("\\documentclass{article}\\usepackage{longtable}\\begin{document}\n" + body
-                   + "\\section{After the table}\nThe last words.\n\\end{document}\n")
+    body = build.float_short_tables(longtable(18, "words " * 60))
+    tex = latex_document(tmp_path, body + "\\section{After the table}\nThe last words.", "\\usepackage{longtable}")
     pdf = run_latex(tex, "xelatex", root=tmp_path)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "a17" in text and "After the table" in text and "The last words." in text
 
 
 def test_content_pushed_off_a_page_fails_the_build_naming_the_page(tmp_path):
-    tex = tmp_path / "latex" / "doc.tex"
-    tex.parent.mkdir()
-    tex.write_text("\\documentclass{article}\\begin{document}\nFirst page.\\newpage\n"
-                   "\\vbox to 1.5\\textheight{\\hbox{A box taller than the page.}\\vfil}\n\\end{document}\n")
+    tex = latex_document(tmp_path, "First page.\\newpage\n\\vbox to 1.5\\textheight{\\hbox{A box taller than the page.}\\vfil}")
     with pytest.raises(BuildError, match=r"content falls off the page in the PDF \(page 2: [\d.]+ pt past the bottom"):
         run_latex(tex, "xelatex", root=tmp_path)
 

@@ -115,15 +115,6 @@ def _cause(err: Exception) -> Exception:
     return getattr(err, "cause", None) or err
 
 
-def estimate(finished: list[float], remaining: int, slots: int) -> str:
-    """Time left, from the mean duration of finished tasks and the tasks that run at once."""
-    if not finished:
-        return ""
-    seconds = sum(finished) / len(finished) * remaining / max(1, slots)
-    minutes, secs = divmod(int(seconds), 60)
-    return f", about {minutes}m{secs:02d}s left" if minutes else f", about {secs}s left"
-
-
 def slots() -> int:
     """How many tasks run at once: the cluster's CPUs (each task asks for one)."""
     ray = require_ray()

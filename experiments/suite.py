@@ -206,18 +206,18 @@ def _run_on_ray(todo: list[Job], *, profile: str, paths: RunPaths, finished: Cal
     from experiments import cluster
 
     tasks = [job for job in todo if job.same_as is None or job.same_as not in todo]
-    durations: list[float] = []
+    took: dict[bool, list[float]] = {True: [], False: []}  # seconds per finished task, by "is a reference model"
     ended = []
 
     def report(job: Job, outcome: dict | None, err: Exception | None) -> None:
         finished(job, outcome, err)
         ended.append(job)
         if outcome is not None:
-            durations.append(outcome["timings"]["total_seconds"])
-        left = len(tasks) - len(ended)
+            took[job.spec.model.is_reference].append(outcome["timings"]["total_seconds"])
+        remaining = [j for j in tasks if j not in ended]
         print(f"[{len(ended)}/{len(tasks)} done] {job.spec.id} seed {job.seed}"
               f"{' FAILED' if err else ''} · elapsed {_clock(time.perf_counter() - started)}"
-              f"{cluster.estimate(durations, left, cluster.slots())}", flush=True)
+              f"{_estimate(remaining, took, cluster.slots())}", flush=True)
 
     try:
         cluster.run_on_ray(tasks, profile=profile, paths=paths, report=report)
@@ -259,14 +259,15 @@ def _redraw_stale_figures(fresh: list[Job], paths: RunPaths) -> None:
     (paths.results_dir / STAMP).touch()
 
 
-def _estimate(remaining: list[Job], took: dict[bool, list[float]]) -> str:
-    """Time left, from the mean time of finished runs of the same kind (networks are slower than references)."""
+def _estimate(remaining: list[Job], took: dict[bool, list[float]], slots: int = 1) -> str:
+    """Time left, from the mean time of finished runs of the same kind (networks are slower than
+    references), shared among the ``slots`` runs that go on at once."""
     seen = [t for times in took.values() for t in times]
     if not seen:
         return ""
     # A kind with no finished run yet is assumed as slow as the slowest run so far.
     mean = {kind: sum(times) / len(times) if times else max(seen) for kind, times in took.items()}
-    left = sum(mean[job.spec.model.is_reference] for job in remaining)
+    left = sum(mean[job.spec.model.is_reference] for job in remaining) / max(1, slots)
     return f", about {_clock(left)} left"
 
 

@@ -160,14 +160,13 @@ def against(runs: Sequence, names: Sequence[str], other_runs, other: str) -> str
     """
     others = other_runs if isinstance(other_runs, (list, tuple)) else [other_runs] * len(runs)
     found = compare(list(zip(runs, others)), [(n, other) for n in names])
-    ahead = [f"{c.model} ({c.accuracy:.3f} against {c.other_accuracy:.3f}, {p_text(c.p_adjusted)})" for c in found if c.direction == "better"]
-    behind = [f"{c.model} ({c.accuracy:.3f} against {c.other_accuracy:.3f}, {p_text(c.p_adjusted)})" for c in found if c.direction == "worse"]
-    level = [c for c in found if c.direction == "no evidence"]
     parts = []
-    if ahead:
-        parts.append(f"{_join(ahead)} {'is' if len(ahead) == 1 else 'are'} more accurate")
-    if behind:
-        parts.append(f"{_join(behind)} {'is' if len(behind) == 1 else 'are'} less accurate")
+    for direction, relation in (("better", "more"), ("worse", "less")):
+        who = [f"{c.model} ({c.accuracy:.3f} against {c.other_accuracy:.3f}, {p_text(c.p_adjusted)})"
+               for c in found if c.direction == direction]
+        if who:
+            parts.append(f"{_join(who)} {'is' if len(who) == 1 else 'are'} {relation} accurate")
+    level = [c for c in found if c.direction == "no evidence"]
     if level:
         ps = p_text(level[0].p_adjusted) if len(level) == 1 else f"every p at least {min(c.p_adjusted for c in level):.3f}"
         parts.append(f"the test shows no difference for {_join([c.model for c in level])} ({ps})")

@@ -48,9 +48,14 @@ NOT_TRAINING_CODE = {"__init__.py", "__main__.py", "studies.py", "suite.py", "ch
 FIGURE_CODE = "plots.py"
 
 
+def keras_backend() -> str:
+    """The Keras backend runs use, known without importing Keras (``experiments/__init__.py`` picks it)."""
+    return os.environ.get("KERAS_BACKEND", "tensorflow")
+
+
 def code_version() -> str:
-    """Hash of the code that computes results: editing it makes results stale."""
-    digest = hashlib.sha256()
+    """Hash of the code that computes results, and of the backend running it: changing either makes results stale."""
+    digest = hashlib.sha256(f"keras backend {keras_backend()}\0".encode())
     package = Path(experiments.__file__).parent
     for path in sorted(package.glob("*.py")):
         if path.name not in NOT_TRAINING_CODE:

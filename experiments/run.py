@@ -168,6 +168,7 @@ def _run_network(
     from experiments.vectorize import TextVectorizer
 
     train.seed_everything(seed)
+    train.enable_compile_cache(paths.cache_dir / "xla")
     vectorizer = TextVectorizer(spec.vectorize.max_tokens, spec.vectorize.seq_len, spec.vectorize.lowercase)
     vectorizer.fit(splits.train.texts)  # training rows only: nothing from validation or test
     x = {part: vectorizer.transform(getattr(splits, part).texts) for part in ("train", "validation", "test")}

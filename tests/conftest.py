@@ -1,4 +1,5 @@
-"""Shared fixtures: a suite in a subprocess on a private results folder, and a private templates folder."""
+"""Shared fixtures: a suite in a subprocess on a private results folder, a program on a chosen Keras
+backend, and a private templates folder."""
 
 import os
 import shutil
@@ -25,6 +26,24 @@ def start_suite(tmp_path):
         return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
     return start
+
+
+@pytest.fixture
+def on_backend(tmp_path):
+    """Run a Python program in a fresh process on the named Keras backend; return its stdout.
+
+    A process holds one backend, and the suite's own is JAX; the TensorFlow and
+    PyTorch code paths are checked this way. ``WORK`` in the program is a private folder.
+    """
+
+    def run(backend: str, program: str) -> str:
+        env = {**os.environ, "KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "3"}
+        done = subprocess.run([sys.executable, "-c", f"WORK = {str(tmp_path)!r}\n{program}"],
+                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr[-3000:]
+        return done.stdout
+
+    return run
 
 
 @pytest.fixture

@@ -1,56 +1,64 @@
 """Training's speed levers change how the work is done, not what is learned."""
 
-import os
+import numpy as np
 
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+from experiments.train import LengthBatches, batch_width
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-import tensorflow as tf  # noqa: E402
+#: ``FusedAdam`` serves the TensorFlow backend, so its checks run in a TensorFlow process.
+ADAM_STEPS = """
+import keras, numpy as np, tensorflow as tf
+from experiments.train import FusedAdam
 
-from experiments.train import WIDTH_STEP, FusedAdam, LengthBatches  # noqa: E402
-
-
-def adam_steps(optimizer: keras.optimizers.Optimizer, gradients: list) -> np.ndarray:
-    """Apply ``gradients`` one after another to a fixed 50 × 8 variable; return the result."""
+def adam_steps(optimizer, gradients):
+    # Apply the gradients one after another to a fixed 50 x 8 variable; return the result.
     variable = keras.Variable(np.random.default_rng(0).normal(size=(50, 8)).astype("float32"))
     for gradient in gradients:
         optimizer.apply_gradients([(gradient, variable)])
     return np.asarray(variable)
+"""
 
 
-def test_the_fused_adam_computes_keras_adams_update_on_dense_gradients():
-    rng = np.random.default_rng(1)
-    gradients = [tf.constant(rng.normal(size=(50, 8)).astype("float32")) for _ in range(20)]
-    fused = adam_steps(FusedAdam(learning_rate=1e-2), gradients)
-    stock = adam_steps(keras.optimizers.Adam(learning_rate=1e-2), gradients)
-    np.testing.assert_allclose(fused, stock, atol=1e-5)
+def test_the_fused_adam_computes_keras_adams_update_on_dense_gradients(on_backend):
+    on_backend("tensorflow", ADAM_STEPS + """
+rng = np.random.default_rng(1)
+gradients = [tf.constant(rng.normal(size=(50, 8)).astype("float32")) for _ in range(20)]
+fused = adam_steps(FusedAdam(learning_rate=1e-2), gradients)
+stock = adam_steps(keras.optimizers.Adam(learning_rate=1e-2), gradients)
+np.testing.assert_allclose(fused, stock, atol=1e-5)
+""")
 
 
-def test_an_embedding_gradient_with_repeated_words_is_summed_before_it_is_squared():
+def test_an_embedding_gradient_with_repeated_words_is_summed_before_it_is_squared(on_backend):
     """Textbook Adam squares each row's summed gradient; Keras 3's own Adam squares each occurrence.
 
     A word seen twice in a batch sends two slices for the same row; the fused
     update equals Keras's Adam given the dense (summed) gradient.
     """
-    rng = np.random.default_rng(2)
-    sparse = [
-        tf.IndexedSlices(tf.constant(rng.normal(size=(6, 8)).astype("float32")),
-                         tf.constant([3, 7, 3, 3, 9, 7]), tf.constant([50, 8]))
-        for _ in range(10)
-    ]
-    fused = adam_steps(FusedAdam(learning_rate=1e-2), sparse)
-    summed = adam_steps(keras.optimizers.Adam(learning_rate=1e-2), [tf.convert_to_tensor(g) for g in sparse])
-    per_occurrence = adam_steps(keras.optimizers.Adam(learning_rate=1e-2), sparse)
-    np.testing.assert_allclose(fused, summed, atol=1e-5)
-    assert np.abs(per_occurrence - summed).max() > 1e-3  # the difference this test is about
+    on_backend("tensorflow", ADAM_STEPS + """
+rng = np.random.default_rng(2)
+sparse = [tf.IndexedSlices(tf.constant(rng.normal(size=(6, 8)).astype("float32")),
+                           tf.constant([3, 7, 3, 3, 9, 7]), tf.constant([50, 8])) for _ in range(10)]
+fused = adam_steps(FusedAdam(learning_rate=1e-2), sparse)
+summed = adam_steps(keras.optimizers.Adam(learning_rate=1e-2), [tf.convert_to_tensor(g) for g in sparse])
+per_occurrence = adam_steps(keras.optimizers.Adam(learning_rate=1e-2), sparse)
+np.testing.assert_allclose(fused, summed, atol=1e-5)
+assert np.abs(per_occurrence - summed).max() > 1e-3  # the difference this test is about
+""")
 
 
-def test_the_fused_adam_keeps_its_learning_rate_and_betas_in_its_config():
-    config = FusedAdam(learning_rate=3e-4, beta_2=0.99).get_config()
-    again = FusedAdam.from_config(config)
-    assert float(again.learning_rate) == pytest.approx(3e-4) and again.beta_2 == 0.99
+def test_the_fused_adam_keeps_its_learning_rate_and_betas_in_its_config(on_backend):
+    on_backend("tensorflow", ADAM_STEPS + """
+config = FusedAdam(learning_rate=3e-4, beta_2=0.99).get_config()
+again = FusedAdam.from_config(config)
+assert abs(float(again.learning_rate) - 3e-4) < 1e-9 and again.beta_2 == 0.99
+""")
+
+
+def test_batch_widths_round_up_to_a_quarter_octave_so_few_shapes_are_compiled():
+    widths = {batch_width(n, 1000) for n in range(1, 1001)}
+    assert sorted(widths)[:10] == [8, 16, 24, 32, 40, 48, 56, 64, 80, 96]
+    assert len(widths) <= 30 and max(widths) == 1000  # never wider than seq_len
+    assert all(n <= batch_width(n, 1000) <= max(n + 7, 1.25 * n) for n in range(1, 1001))  # a quarter, or 7 tokens
 
 
 def test_length_batches_serve_every_row_once_padded_only_to_the_batch_s_longest_row():
@@ -65,7 +73,7 @@ def test_length_batches_serve_every_row_once_padded_only_to_the_batch_s_longest_
     for i in range(len(batches)):
         xb, yb = batches[i]
         longest = lengths[yb].max()
-        assert xb.shape[1] == min(40, -(-longest // WIDTH_STEP) * WIDTH_STEP)  # rounded up to a few widths
+        assert xb.shape[1] == batch_width(longest, 40)
         np.testing.assert_array_equal(xb[:, : lengths[yb].max()], x[yb, : lengths[yb].max()])
         served += yb.tolist()
     assert sorted(served) == y.tolist()

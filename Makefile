@@ -80,13 +80,13 @@ test: $(INSTALLED) tex ## Run the test suite (offline, a few minutes)
 	$(PY) -m pytest -q
 	$(MAKE) -s -C report/crossref test PANDOC="$$($(PY) -c 'import pypandoc; print(pypandoc.get_pandoc_path())')"
 
-bench: $(INSTALLED) ## Time training the plain way against the suite, for every recurrent study (1b, 1c, 2a, 2b, 3a, 4a)
+bench: $(INSTALLED) ## Seconds per epoch, plain Keras against the suite, for every recurrent study (BENCH_ARGS='--levers' adds each lever tried)
 	$(PY) bench/train_speed.py --data $(DATA) --data-dir '$(DATA_DIR)' $(if $(BENCH_ARGS),$(BENCH_ARGS))
 
 bench-vectors: $(INSTALLED) ## Offline vectors for the GoogleNews studies: GloVe 6B 50-d against word2vec trained on the task (real data, full profile)
 	$(PY) bench/vectors.py --data-dir '$(DATA_DIR)'
 
-bench-suite: $(INSTALLED) ## Time the full-profile suite on the data at hand, study by study (RUN=1 reruns it first)
+bench-suite: $(INSTALLED) ## Time the full-profile suite on the real data, study by study (RUN=1 reruns it first, one seed)
 	$(PY) bench/suite_time.py $(if $(RUN),--run --data-dir '$(DATA_DIR)')
 
 bench-report: $(INSTALLED) ## Time `make report` once results exist: first build, nothing changed, one template edited

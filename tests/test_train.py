@@ -77,3 +77,18 @@ def test_length_batches_serve_every_row_once_padded_only_to_the_batch_s_longest_
         np.testing.assert_array_equal(xb[:, : lengths[yb].max()], x[yb, : lengths[yb].max()])
         served += yb.tolist()
     assert sorted(served) == y.tolist()
+
+
+def test_compiled_training_steps_are_kept_on_disk_for_later_runs(on_backend, tmp_path):
+    on_backend("jax", """
+import numpy as np
+from pathlib import Path
+from experiments import models, train
+from experiments.specs import TrainSpec
+train.enable_compile_cache(Path(WORK) / "xla")
+x = np.random.default_rng(0).integers(1, 50, (64, 12)).astype("int32")
+model = models.build_model("lstm", vocab_size=50, embedding_dim=4, num_classes=2, seq_len=None, units=3)
+train.fit(model, (x, x[:, 0] % 2), (x[:16], x[:16, 0] % 2), TrainSpec(epochs=1, batch_size=32),
+          work_dir=Path(WORK) / "run", verbose=0)
+""")
+    assert any(path.name.startswith("jit_") for path in (tmp_path / "xla").iterdir())

@@ -298,7 +298,8 @@ CODE_COMMIT = _git_commit()
 def environment() -> dict:
     """Library versions and the machine, for the provenance appendix."""
     versions = {}
-    for package in ("tensorflow-cpu", "tensorflow", "keras", "numpy", "scikit-learn", "gensim", "pandas", "matplotlib"):
+    for package in ("jax", "jaxlib", "tensorflow-cpu", "tensorflow", "keras", "numpy", "scikit-learn", "gensim",
+                    "pandas", "matplotlib"):
         try:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:

@@ -42,6 +42,9 @@ def main() -> int:
             return 1
         wall = time.perf_counter() - started
     runs = load_runs(args.results_dir)
+    if not runs:
+        print(f"no results in {args.results_dir}; `make bench-suite RUN=1 DATA_DIR=…` runs the suite first")
+        return 1
     by_study: dict[str, list[dict]] = defaultdict(list)
     for run in runs.values():
         if run.first.get("same_as"):

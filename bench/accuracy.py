@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
+from experiments.specs import REFERENCE_MODELS  # noqa: E402
 from report import claims  # noqa: E402
 from report.runs import load_runs  # noqa: E402
 
@@ -38,7 +39,7 @@ def main() -> int:
     pairs, skipped = [], []
     for name in sorted(set(before) & set(after)):
         old, new = before[name], after[name]
-        if old.spec["model"]["architecture"] in ("majority", "tfidf-logreg", "bow-logreg") or old.first.get("same_as"):
+        if old.spec["model"]["architecture"] in REFERENCE_MODELS or old.first.get("same_as"):
             continue  # not trained by Keras, or a reuse of another row
         if old.first["metrics"]["labels"] != new.first["metrics"]["labels"]:
             skipped.append(name)  # not the same test rows: no paired test

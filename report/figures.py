@@ -13,6 +13,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Callable
 
+from experiments.specs import REFERENCE_MODELS
 from report import claims, stats, summary
 from report.runs import Run, point_value
 
@@ -63,7 +64,7 @@ def sweep_figure(images_dir: Path, series: dict[str, list[Run]], xlabel: str, ca
 def overview_figure(images_dir: Path, runs: dict[str, Run], datasets: dict[str, str], caption: str, label: str) -> str:
     """Every run of each dataset (title → dataset name) with its interval, in one figure."""
     panels = {
-        title: [(summary.short_label(r), "reference" if r.spec["model"]["architecture"] in summary.NEURAL_FREE else "network",
+        title: [(summary.short_label(r), "reference" if r.spec["model"]["architecture"] in REFERENCE_MODELS else "network",
                  *_with_interval(r)) for r in summary.dataset_runs(runs, dataset)]
         for title, dataset in datasets.items()
     }

@@ -11,10 +11,9 @@ import re
 
 import numpy as np
 
+from experiments.specs import REFERENCE_MODELS
 from report import claims
 from report.stats import run_interval
-
-NEURAL_FREE = ("majority", "tfidf-logreg", "bow-logreg")
 
 
 def _point(run_id: str) -> str:
@@ -98,7 +97,7 @@ def same_rows(run, runs: dict, architecture: str):
 
 
 def networks(runs: dict, dataset: str) -> list:
-    return [r for r in dataset_runs(runs, dataset) if r.spec["model"]["architecture"] not in NEURAL_FREE]
+    return [r for r in dataset_runs(runs, dataset) if r.spec["model"]["architecture"] not in REFERENCE_MODELS]
 
 
 def summary_rows(runs: dict, dataset: str, reference: str) -> list[list[str]]:

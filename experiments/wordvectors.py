@@ -89,8 +89,13 @@ class Source:
     header: bool = True
 
     def identity(self) -> str:
-        """What makes two sources the same, for the results' cache key."""
-        stamp = f"{self.path}:{self.path.stat().st_size}" if self.path and self.path.is_file() else str(self.path)
+        """What makes two sources the same, for the results' cache key.
+
+        The file's name and size, never its folder: a project moved to another
+        folder or Python keeps its results fresh.
+        """
+        stamp = f"{self.path.name}:{self.path.stat().st_size}" if self.path and self.path.is_file() else (
+            self.path.name if self.path else "none")
         return f"{self.kind}|{self.title}|{self.dim}|{stamp}"
 
 

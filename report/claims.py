@@ -1,33 +1,94 @@
-"""The report's comparative statements, each computed from a paired test.
+"""The report's comparative statements: every one from a test, corrected once per family.
 
-A template never compares two numbers itself: it asks this module, which
-tests the models on the same test rows, corrects the p-values of one family
-of comparisons with Holm's method, and returns a statement with a direction:
-*more accurate*, *less accurate*, or *no evidence of a difference*.
+A template never compares two numbers itself. It asks a :class:`Registry`,
+which knows every comparison the report makes: the report is rendered twice,
+the first pass only collects the pairs the templates ask about, then each pair
+is tested once (:func:`report.stats.compare_correctness`) and the p-values of
+one family (every comparison made on one dataset) are corrected together with
+Holm's method. The second pass writes the sentences. So a pair gets the same
+adjusted p and the same verdict wherever it appears: chapter, findings,
+summary table or conclusion.
 
-The test: with one seed per model, McNemar's test on the rows where exactly
-one of the two is right (exact binomial when there are fewer than 25 such
-rows, the continuity-corrected chi-square otherwise). With several seeds,
-the paired t-test over test rows of the share of seeds that got each row right,
-so every seed counts, rows stay paired, and the mean accuracies are compared.
+A verdict has a direction: *more accurate*, *less accurate* or *no difference
+shown*, and a scope: the methods (when every side that trains at random has
+several seeds), or only the trained models on these test rows (one seed).
+Two runs with identical predictions are one computation: they are said to
+be the same, never tested against each other.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Sequence
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable, Sequence, TypeVar
 
 import numpy as np
 
+from experiments.specs import REFERENCE_MODELS
+from report import diagnostics, stats
+
 #: Level at which a corrected p-value counts as evidence.
 ALPHA = 0.05
+T = TypeVar("T")
+
+
 METHOD = (
-    "Paired tests on the same test rows: McNemar's test when each model has one seed "
-    "(exact binomial under 25 discordant rows, continuity-corrected chi-square otherwise), "
-    "the paired t-test over test rows of the per-row share of correct seeds when either has "
-    "several. p-values are corrected with Holm's method within each family of "
-    "comparisons a sentence or table makes, and judged at the 5 % level."
+    "Training a network is random, and a test set is one sample of rows, so a difference between two methods "
+    "must hold over both. Where every side that trains at random has two or more seeds, the difference of mean "
+    "accuracies is tested with a t-test whose variance adds each side's variance over seeds (divided by its number "
+    "of seeds) and the variance over test rows of the per-row difference (divided by the rows), with "
+    "Welch-Satterthwaite degrees of freedom. The majority class and the logistic regressions train without "
+    "randomness, so one seed of them stands for all. Where a network has one seed, its spread over seeds is "
+    "unknown: McNemar's test on the same rows then says only whether the two trained models differ on these "
+    "rows, and the text says so. Two runs with identical predictions are one computation and are not tested. "
+    "Every comparison made on one dataset belongs to that dataset's family; a family's p-values are corrected "
+    "together with Holm's method and judged at the 5 % level, so a pair has the same adjusted p wherever it is "
+    "cited. Intervals are two-level bootstrap intervals: seeds and test rows resampled together."
 )
+
+#: The measured calibration of the test (``make bench-stats`` writes it).
+CALIBRATION_FILE = Path(__file__).resolve().parents[1] / "docs" / "calibration.json"
+
+
+def read_calibration(path: Path = CALIBRATION_FILE) -> dict | None:
+    """The calibration measurements, or None where ``make bench-stats`` has not written them."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+
+
+def calibration_text(calibration: dict | None) -> str:
+    """Why this test, in numbers: false positives on A/A splits of seeds, and power on planted differences."""
+    if not calibration:
+        return ("The test's calibration has not been measured on this machine (`make bench-stats` measures it).")
+    aa = calibration["aa"]
+    splits = sum(a["splits"] for a in aa.values())
+    previous = sum(a["previous: paired t over rows"] for a in aa.values())
+    chosen = sum(a["report: t over seeds and rows"] for a in aa.values())
+    welch = sum(a["Welch over seeds (scipy)"] for a in aa.values())
+    pairs = sum(a["seed pairs"] for a in aa.values())
+    mcnemar = sum(a["one seed each (McNemar)"] for a in aa.values())
+    exps = calibration["experiments"]
+    studies = sorted({e["study"] for e in exps.values()})
+    delta = calibration["target"]["delta"]
+    power = []
+    for name, e in sorted(exps.items(), key=lambda kv: kv[1]["study"]):
+        row = calibration["power"][name].get(f"3|{delta}")
+        if row and not name.startswith("market-lstm@") or name == "market-lstm@interval=5":
+            power.append(f"{row['report: t over seeds and rows']:.0%} on {e['study']} ({e['rows']:,} test rows)")
+    return (
+        f"Why this test. On the real data (full profile), {len(exps)} experiments of studies {', '.join(studies)} "
+        f"were each trained with {min(e['seeds'] for e in exps.values())} or more seeds of identical settings, and "
+        f"their seeds split {splits} times into two groups of three, compared as if they were two methods. "
+        f"Identical settings were called different in {previous} of the {splits} splits "
+        f"({previous / splits:.0%}) by a paired t-test over test rows of the per-row share of correct seeds, "
+        f"in {mcnemar} of {pairs} pairs of single seeds ({mcnemar / pairs:.0%}) by McNemar's test, in {welch} "
+        f"({welch / splits:.0%}) by Welch's t-test over seeds, and in {chosen} ({chosen / splits:.0%}) by the test "
+        f"used here; the nominal rate is 5 %. With three seeds a side, this test finds a planted improvement of "
+        f"{delta * 100:g} points of accuracy in {_join(power)} of the splits."
+    )
 
 
 def correct(run) -> np.ndarray:
@@ -43,26 +104,22 @@ def accuracy(run) -> float:
     return float(correct(run).mean())
 
 
-def paired_p(a: np.ndarray, b: np.ndarray) -> tuple[float, str]:
-    """Two-sided p-value that models with correctness ``a`` and ``b`` (seeds × rows) are equally accurate."""
-    if a.shape[1] != b.shape[1]:
-        raise ValueError("a paired test needs both models scored on the same test rows")
-    if len(a) == 1 and len(b) == 1:
-        from statsmodels.stats.contingency_tables import mcnemar
+def fixed(run) -> bool:
+    """Whether the run's model trains without randomness (its seeds are all the same model)."""
+    return (run.first.get("spec") or {}).get("model", {}).get("architecture") in REFERENCE_MODELS
 
-        only_a, only_b = int((a[0] & ~b[0]).sum()), int((~a[0] & b[0]).sum())
-        exact = only_a + only_b < 25
-        table = [[0, only_a], [only_b, 0]]
-        p = 1.0 if only_a + only_b == 0 else float(mcnemar(table, exact=exact, correction=True).pvalue)
-        return p, "McNemar exact" if exact else "McNemar chi-square"
-    from scipy.stats import ttest_rel
 
-    # Each row's share of seeds that got it right: the paired t-test over rows tests the
-    # difference of the mean accuracies (a rank test would weigh the shape of the differences).
-    share_a, share_b = a.mean(axis=0), b.mean(axis=0)
-    if np.array_equal(share_a, share_b):
-        return 1.0, "paired t-test over test rows"
-    return float(ttest_rel(share_a, share_b).pvalue), "paired t-test over test rows"
+def same_computation(a, b) -> bool:
+    """Whether two runs made the same predictions on the same rows, seed for seed: one result, not two."""
+    ca, cb = correct(a), correct(b)
+    if ca.shape != cb.shape or a.first["metrics"]["labels"] != b.first["metrics"]["labels"]:
+        return False
+    return all(sa["metrics"]["predictions"] == sb["metrics"]["predictions"] for sa, sb in zip(a.seeds, b.seeds))
+
+
+def family_of(run) -> str:
+    """The family a comparison of ``run`` belongs to: its dataset."""
+    return (run.first.get("data") or {}).get("dataset", "")
 
 
 def holm(pvalues: Sequence[float]) -> list[float]:
@@ -76,7 +133,7 @@ def holm(pvalues: Sequence[float]) -> list[float]:
 
 @dataclass(frozen=True)
 class Comparison:
-    """One model against another on the same test rows, after the family's correction."""
+    """One run against another, after its family's correction."""
 
     model: str
     other: str
@@ -84,34 +141,129 @@ class Comparison:
     other_accuracy: float
     p: float
     p_adjusted: float
-    family: int
     test: str
+    #: "methods", "trained models" (one seed), or "same" (identical predictions: not tested).
+    scope: str
+    family: str
+    family_size: int
+    #: What the diagnostics say of the first model ("still improving at the 35-epoch cap"), or "".
+    caveat: str = ""
+
+    @property
+    def entry(self) -> str:
+        """The model with its numbers, for a list: "the LSTM (0.529 against 0.853, p < 0.001)"."""
+        caveat = f"; {self.caveat}" if self.caveat else ""
+        return f"{self.model} ({self.accuracy:.3f} against {self.other_accuracy:.3f}, {p_text(self.p_adjusted)}{caveat})"
 
     @property
     def direction(self) -> str:
-        if self.p_adjusted >= ALPHA:
+        if self.scope == "same" or self.p_adjusted >= ALPHA:
             return "no evidence"
         return "better" if self.accuracy > self.other_accuracy else "worse"
 
     @property
+    def how(self) -> str:
+        """Which test and which family: what every p of the report is followed by."""
+        if self.scope == "same":
+            return "identical predictions, not tested"
+        test = self.test + (", one trained model" if self.scope == "trained models" else "")
+        return f"{test}; Holm over the {self.family_size} tests of family {self.family}"
+
+    @property
     def evidence(self) -> str:
         """The numbers behind the statement, in parentheses-ready form."""
-        correction = f"Holm-adjusted over {self.family}" if self.family > 1 else "one comparison"
-        return (f"{self.accuracy:.3f} against {self.other_accuracy:.3f}; {self.test}, "
-                f"{p_text(self.p_adjusted)}, {correction}")
+        caveat = f"; {self.caveat}" if self.caveat else ""
+        return f"{self.accuracy:.3f} against {self.other_accuracy:.3f}; {p_text(self.p_adjusted)}, {self.how}{caveat}"
 
     @property
     def verdict(self) -> str:
         """The direction in words, for a table cell."""
-        return {"better": "more accurate", "worse": "less accurate", "no evidence": "no evidence of a difference"}[
-            self.direction
-        ]
+        if self.scope == "same":
+            return "same computation"
+        words = {"better": "more accurate", "worse": "less accurate", "no evidence": "no difference shown"}[self.direction]
+        return words + (" (these trained models)" if self.scope == "trained models" and self.direction != "no evidence" else "")
 
     def sentence(self) -> str:
+        if self.scope == "same":
+            return (f"{_capital(self.model)} made exactly the predictions of {self.other}: "
+                    f"the same computation, counted once.")
         if self.direction == "no evidence":
             return f"The test shows no difference between {self.model} and {self.other} ({self.evidence})."
         relation = "more" if self.direction == "better" else "less"
+        if self.scope == "trained models":
+            return (f"On these test rows, {self.model} as trained here is {relation} accurate than {self.other} "
+                    f"({self.evidence}); with one seed this compares two trained models, not the methods.")
         return f"{_capital(self.model)} is {relation} accurate than {self.other} ({self.evidence})."
+
+    def swapped(self) -> "Comparison":
+        return replace(self, model=self.other, other=self.model, accuracy=self.other_accuracy,
+                       other_accuracy=self.accuracy)
+
+
+class Registry:
+    """Every comparison of one report: collected on a first pass, tested and corrected once, then read.
+
+    ``family_names`` turns a family key (a dataset) into the words the report uses.
+    """
+
+    def __init__(self, family_names: dict[str, str] | None = None):
+        self.family_names = family_names or {}
+        self._asked: dict[tuple[str, str], tuple] = {}
+        self._found: dict[tuple[str, str], Comparison] | None = None
+
+    @property
+    def collecting(self) -> bool:
+        return self._found is None
+
+    def get(self, a, b, name: str = "", other: str = "") -> Comparison:
+        """``a`` against ``b``; while collecting, a placeholder that says nothing."""
+        key = (a.id, b.id)
+        if self._found is None:
+            if (b.id, a.id) not in self._asked:
+                self._asked.setdefault(key, (a, b))
+            return Comparison(name, other, accuracy(a), accuracy(b), 1.0, 1.0, "", "methods", "", 0)
+        if key in self._found:
+            found = self._found[key]
+        elif (b.id, a.id) in self._found:
+            found = self._found[(b.id, a.id)].swapped()
+        else:
+            raise LookupError(f"{a.id} against {b.id} was not asked for on the first pass; "
+                              "a template may not choose its comparisons from their results")
+        return replace(found, model=name or a.id, other=other or b.id, caveat=diagnostics.caveat(a))
+
+    def settle(self) -> None:
+        """Test every collected pair and correct each family's p-values with Holm's method."""
+        families: dict[str, list[tuple[str, str]]] = {}
+        tested: dict[tuple[str, str], stats.Test] = {}
+        for key, (a, b) in self._asked.items():
+            if same_computation(a, b):
+                continue
+            tested[key] = stats.compare_correctness(correct(a), correct(b), a_fixed=fixed(a), b_fixed=fixed(b))
+            families.setdefault(family_of(a), []).append(key)
+        self._found = {}
+        for key, (a, b) in self._asked.items():
+            if key not in tested:
+                self._found[key] = Comparison(a.id, b.id, accuracy(a), accuracy(b), 1.0, 1.0, "", "same",
+                                              self.family_names.get(family_of(a), family_of(a)), 0)
+        for family, keys in families.items():
+            for key, p_adjusted in zip(keys, holm([tested[k].p for k in keys])):
+                a, b = self._asked[key]
+                test = tested[key]
+                self._found[key] = Comparison(a.id, b.id, accuracy(a), accuracy(b), test.p, p_adjusted, test.name,
+                                              test.scope, self.family_names.get(family, family), len(keys))
+
+    def table(self) -> list[Comparison]:
+        """Every settled comparison, family by family: the report's appendix lists them all."""
+        found = self._found or {}
+        return sorted(found.values(), key=lambda c: (c.family, c.model, c.other))
+
+
+def settled(say: Callable[[Registry], T], family_names: dict[str, str] | None = None) -> T:
+    """What ``say`` writes once the comparisons it asks for are tested: its collecting pass, then its real one."""
+    registry = Registry(family_names)
+    say(registry)
+    registry.settle()
+    return say(registry)
 
 
 def format_p(p: float) -> str:
@@ -128,20 +280,28 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def compare(pairs: Sequence[tuple[object, object]], names: Sequence[tuple[str, str]]) -> list[Comparison]:
-    """Each (run, other run) pair tested on the same rows; the pairs form one family for Holm's correction."""
-    tested = [(paired_p(correct(a), correct(b)), a, b) for a, b in pairs]
-    adjusted = holm([p for (p, _), _, _ in tested])
-    return [
-        Comparison(name, other, accuracy(a), accuracy(b), p, p_adj, len(pairs), test)
-        for ((p, test), a, b), p_adj, (name, other) in zip(tested, adjusted, names)
-    ]
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def tally(runs: Sequence, others: Sequence, *, subject: str, other: str, points: Sequence[str], unit: str) -> str:
+def _shared_how(found: Sequence[Comparison]) -> str:
+    """The test and family of a sentence's comparisons, said once when they share it."""
+    hows = list(dict.fromkeys(c.how for c in found if c.scope != "same"))
+    return "; ".join(hows)
+
+
+def _scope_note(found: Sequence[Comparison]) -> str:
+    if any(c.scope == "trained models" and c.direction != "no evidence" for c in found):
+        return " With one seed, a direction compares the trained models on these rows, not the methods."
+    return ""
+
+
+def tally(registry: Registry, runs: Sequence, others: Sequence, *, subject: str, other: str, points: Sequence[str],
+          unit: str) -> str:
     """One sentence on a model against a reference at several points (intervals, splits), with directions counted."""
-    found = compare(list(zip(runs, others)), [(f"{subject} at {p}", other) for p in points])
-    groups = {d: [p for p, c in zip(points, found) if c.direction == d] for d in ("better", "worse", "no evidence")}
+    found = [registry.get(a, b, f"{subject} at {p}", other) for a, b, p in zip(runs, others, points)]
+    groups = {d: [p + (f": {c.caveat}" if c.caveat else "") for p, c in zip(points, found) if c.direction == d]
+              for d in ("better", "worse", "no evidence")}
     parts = []
     if groups["better"]:
         parts.append(f"more accurate at {len(groups['better'])} ({', '.join(groups['better'])})")
@@ -149,63 +309,62 @@ def tally(runs: Sequence, others: Sequence, *, subject: str, other: str, points:
         parts.append(f"less accurate at {len(groups['worse'])} ({', '.join(groups['worse'])})")
     if groups["no evidence"]:
         parts.append(f"not distinguishable at {len(groups['no evidence'])}")
-    how = f"{found[0].test if found else 'paired test'}, Holm-adjusted over {len(found)} {unit}s, 5 % level"
-    return f"Against {other}, {subject} is {_join(parts)} of the {len(found)} {unit}s ({how})."
+    return f"Against {other}, {subject} is {_join(parts)} of the {len(found)} {unit}s ({_shared_how(found)}).{_scope_note(found)}"
 
 
-def against(runs: Sequence, names: Sequence[str], other_runs, other: str) -> str:
-    """One sentence on several models, each against its reference run (one run, or one per model), as one Holm family.
+def against(registry: Registry, runs: Sequence, names: Sequence[str], other_runs, other: str) -> str:
+    """One sentence on several models, each against its reference run (one run, or one per model).
 
-    Models are grouped by direction, so that a family of twenty reads as three lists.
+    Models are grouped by direction, so that twenty comparisons read as three lists.
     """
     others = other_runs if isinstance(other_runs, (list, tuple)) else [other_runs] * len(runs)
-    found = compare(list(zip(runs, others)), [(n, other) for n in names])
+    found = [registry.get(a, b, n, other) for a, b, n in zip(runs, others, names)]
     parts = []
     for direction, relation in (("better", "more"), ("worse", "less")):
-        who = [f"{c.model} ({c.accuracy:.3f} against {c.other_accuracy:.3f}, {p_text(c.p_adjusted)})"
-               for c in found if c.direction == direction]
+        who = [c.entry for c in found if c.direction == direction]
         if who:
             parts.append(f"{_join(who)} {'is' if len(who) == 1 else 'are'} {relation} accurate")
-    level = [c for c in found if c.direction == "no evidence"]
+    level = [c for c in found if c.direction == "no evidence" and c.scope != "same"]
     if level:
         ps = p_text(level[0].p_adjusted) if len(level) == 1 else f"every p at least {min(c.p_adjusted for c in level):.3f}"
         parts.append(f"the test shows no difference for {_join([c.model for c in level])} ({ps})")
-    how = f"{found[0].test}, Holm-adjusted over {len(found)}" if len(found) > 1 else found[0].test
-    return f"Against {other}: {'; '.join(parts)} ({how})."
+    same = [c for c in found if c.scope == "same"]
+    if same:
+        parts.append(f"{_join([c.model for c in same])} made exactly its predictions (the same computation, not tested)")
+    how = _shared_how(found)
+    return f"Against {other}: {'; '.join(parts)}{f' ({how})' if how else ''}.{_scope_note(found)}"
 
 
-def _join(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+def ranking(registry: Registry, runs: Sequence, names: Sequence[str], *, among: str = "these") -> str:
+    """Who has the highest accuracy among ``among``, and whether the tests separate it from each of the others.
 
-
-def ranking(runs: Sequence, names: Sequence[str]) -> str:
-    """Who has the highest accuracy, and whether the tests separate it from each of the others.
-
-    "Most accurate" is said only when the leader is significantly more accurate
-    than every other model of the list (Holm over the comparisons with it).
+    "Most accurate" is said only when the leader is more accurate than every
+    other model of the list, after the family's correction.
     """
     order = sorted(range(len(runs)), key=lambda i: -accuracy(runs[i]))
     top, rest = order[0], order[1:]
-    found = compare([(runs[top], runs[i]) for i in rest], [(names[top], names[i]) for i in rest])
+    found = [registry.get(runs[top], runs[i], names[top], names[i]) for i in rest]
     ahead = [c.other for c in found if c.direction == "better"]
-    level = f"{found[0].test if found else 'paired test'}, Holm over {len(found)} comparisons"
     if len(ahead) == len(found):
         each = ", ".join(f"{c.other} {p_text(c.p_adjusted)}" for c in found)
-        return f"{_capital(names[top])} is the most accurate of these: more accurate than each of the others ({each}; {level})."
-    close = [f"{c.other} ({p_text(c.p_adjusted)})" for c in found if c.direction != "better"]
-    said = f"{_capital(names[top])} has the highest accuracy ({accuracy(runs[top]):.3f}), but the tests do not show it ahead of {_join(close)} ({level})"
+        return (f"{_capital(names[top])} is the most accurate of {among}: more accurate than each of the others "
+                f"({each}; {_shared_how(found)}).{_scope_note(found)}")
+    close = [f"{c.other} ({p_text(c.p_adjusted)})" if c.scope != "same" else f"{c.other} (the same computation)"
+             for c in found if c.direction != "better"]
+    said = (f"{_capital(names[top])} has the highest accuracy of {among} ({accuracy(runs[top]):.3f}), but the tests "
+            f"do not show it ahead of {_join(close)} ({_shared_how(found)})")
     if ahead:
         said += f"; it is ahead of {_join(ahead)}"
-    return said + "."
+    return said + "." + _scope_note(found)
 
 
-def learned_nothing(runs: Sequence, majority: Sequence, names: Sequence[str]) -> list[str]:
+def learned_nothing(registry: Registry, runs: Sequence, majority: Sequence, names: Sequence[str]) -> list[str]:
     """Flags for the runs that learned nothing: one predicted class, or not more accurate than the majority class.
 
     ``majority[i]`` is the majority-class run on the same test rows as ``runs[i]``;
-    the tests of all the runs form one family, and the runs not ahead of it share one flag.
+    the runs not ahead of it share one flag.
     """
-    found = compare(list(zip(runs, majority)), [(n, "the majority class") for n in names])
+    found = [registry.get(r, m, n, "the majority class") for r, m, n in zip(runs, majority, names)]
     flags, level = [], []
     for run, name, comparison in zip(runs, names, found):
         predicted = {int(p) for s in run.seeds for p in s["metrics"]["predictions"]}
@@ -215,10 +374,10 @@ def learned_nothing(runs: Sequence, majority: Sequence, names: Sequence[str]) ->
         elif comparison.direction != "better":
             level.append(comparison)
     if level:
-        who = _join([f"{c.model} ({c.accuracy:.3f} against {c.other_accuracy:.3f}, {p_text(c.p_adjusted)})" for c in level])
+        who = _join([c.entry for c in level])
         verb = "is" if len(level) == 1 else "are"
-        flags.append(f"{_capital(who)} {verb} not significantly more accurate than always predicting the majority "
-                     f"class ({level[0].test}, Holm-adjusted over {len(found)}).")
+        flags.append(f"{_capital(who)} {verb} not shown to be more accurate than always predicting the majority "
+                     f"class ({_shared_how(level)}).")
     return flags
 
 
@@ -267,26 +426,19 @@ def attention_reading(run) -> str:
             f"correlation with position {rho:+.2f}) and {spread}: the pooling follows position as much as words.")
 
 
-def split_gaps(pairs: Sequence[tuple[object, object]], names: Sequence[str], *, first: str, second: str) -> str:
+def split_gaps(registry: Registry, pairs: Sequence[tuple[object, object]], names: Sequence[str], *, first: str,
+               second: str) -> str:
     """Each model's accuracy on two different test sets (e.g. a random and a grouped split), as one sentence.
 
-    The test sets share no rows, so the test is unpaired: a two-proportion
-    z-test on the correct counts (all seeds pooled), Holm over the models.
+    The test sets share no rows, so the row part of the test is unpaired.
     """
-    from statsmodels.stats.proportion import proportions_ztest
-
-    tested = []
-    for a, b in pairs:
-        ca, cb = correct(a), correct(b)
-        p = float(proportions_ztest([ca.sum(), cb.sum()], [ca.size, cb.size])[1]) if (ca.mean() != cb.mean()) else 1.0
-        tested.append((accuracy(a), accuracy(b), p))
-    adjusted = holm([p for _, _, p in tested])
+    found = [registry.get(a, b, n, n) for (a, b), n in zip(pairs, names)]
     parts = []
-    for name, (acc_a, acc_b, _), p in zip(names, tested, adjusted):
-        if p >= ALPHA:
-            parts.append(f"{name} shows no difference ({acc_a:.3f} and {acc_b:.3f}, {p_text(p)})")
+    for c in found:
+        if c.direction == "no evidence":
+            parts.append(f"{c.model} shows no difference ({c.accuracy:.3f} and {c.other_accuracy:.3f}, {p_text(c.p_adjusted)})")
         else:
-            relation = "lower" if acc_b < acc_a else "higher"
-            parts.append(f"{name} is {relation} on the {second} split ({acc_a:.3f} against {acc_b:.3f}, {p_text(p)})")
-    how = f"two-proportion z-test, Holm-adjusted over {len(parts)}" if len(parts) > 1 else "two-proportion z-test"
-    return f"From the {first} to the {second} split: {_join(parts)} ({how})."
+            relation = "lower" if c.direction == "better" else "higher"
+            parts.append(f"{c.model} is {relation} on the {second} split ({c.accuracy:.3f} against "
+                         f"{c.other_accuracy:.3f}, {p_text(c.p_adjusted)})")
+    return f"From the {first} to the {second} split: {_join(parts)} ({_shared_how(found)}).{_scope_note(found)}"

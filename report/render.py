@@ -32,8 +32,10 @@ class Missing(LookupError):
 
 
 def make_environment(
-    templates_dir: Path, runs: dict[str, Run], warn: Callable[[str], None], images_dir: Path
+    templates_dir: Path, runs: dict[str, Run], warn: Callable[[str], None], images_dir: Path,
+    registry: claims.Registry | None = None,
 ) -> jinja2.Environment:
+    registry = registry or claims.Registry(summary.DATASET_TITLES)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         undefined=jinja2.StrictUndefined,
@@ -90,20 +92,25 @@ def make_environment(
         figure=checked_figure, sweep_figure=partial(figures.sweep_figure, images_dir),
         lengths_figure=partial(figures.lengths_figure, images_dir),
         overview_figure=lambda datasets, caption, label: figures.overview_figure(images_dir, runs, datasets, caption, label),
-        summary_rows=lambda dataset, reference: summary.summary_rows(runs, dataset, reference),
-        # Comparative statements: every one is a paired test with its direction and Holm's correction.
-        ranking=lambda rs, names: escape(claims.ranking(rs, names)),
-        tally=lambda rs, others, **words: escape(claims.tally(rs, others, **words)),
-        against=lambda rs, names, others, other: escape(claims.against(rs, names, others, other)),
-        versus=lambda dataset, architecture, other: escape(summary.versus(runs, dataset, architecture, other)),
-        learned_nothing=lambda dataset: [escape(flag) for flag in summary.learned_nothing(runs, dataset)],
+        summary_rows=lambda dataset, reference: summary.summary_rows(registry, runs, dataset, reference),
+        # Comparative statements: every one a test with its direction, read from the report's one registry.
+        ranking=lambda rs, names, among="these": escape(claims.ranking(registry, rs, names, among=among)),
+        tally=lambda rs, others, **words: escape(claims.tally(registry, rs, others, **words)),
+        against=lambda rs, names, others, other: escape(claims.against(registry, rs, names, others, other)),
+        versus=lambda dataset, architecture, other: escape(summary.versus(registry, runs, dataset, architecture, other)),
+        learned_nothing=lambda dataset: [escape(flag) for flag in summary.learned_nothing(registry, runs, dataset)],
         weakest_auc=claims.weakest_by_auc,
         attention_reading=lambda r: escape(claims.attention_reading(r)),
         attention_facts=claims.attention_facts,
         accuracy=claims.accuracy, spread=summary.spread,
         split_gaps=lambda models, names: escape(claims.split_gaps(
-            [(by_point(m)["random"], by_point(m)["grouped"]) for m in models], names, first="random", second="grouped")),
+            registry, [(by_point(m)["random"], by_point(m)["grouped"]) for m in models], names,
+            first="random", second="grouped")),
         statistical_method=escape(claims.METHOD),
+        calibration=lambda: escape(claims.calibration_text(claims.read_calibration())),
+        comparison_rows=lambda: [[escape(cell) for cell in row] for row in tables.comparison_rows(registry.table())],
+        dataset_titles=summary.DATASET_TITLES,
+        diagnosed=lambda dataset: [escape(said) for said in summary.diagnosed(runs, dataset)],
         conditions=lambda dataset: tables.conditions(runs, dataset),
         agreement=lambda prefix: escape(reproduction.agreement(runs, prefix)),
         published_table=lambda prefix: _escaped_table(*reproduction.table(runs, prefix)),
@@ -126,9 +133,21 @@ HELPERS = (
 
 
 def render_chapters(templates_dir: Path, runs: dict[str, Run], images_dir: Path) -> tuple[str, list[str]]:
-    """The whole report's Markdown body and the warnings raised while rendering it."""
+    """The whole report's Markdown body and the warnings raised while rendering it.
+
+    Rendered twice: the first pass collects every comparison the chapters make,
+    which are then tested and corrected once per family, so that the second
+    pass states each pair with one p-value and one verdict wherever it appears.
+    """
+    registry = claims.Registry(summary.DATASET_TITLES)
+    _render_all(templates_dir, make_environment(templates_dir, runs, lambda _: None, images_dir, registry))
+    registry.settle()
     warnings: list[str] = []
-    env = make_environment(templates_dir, runs, warnings.append, images_dir)
+    body = _render_all(templates_dir, make_environment(templates_dir, runs, warnings.append, images_dir, registry))
+    return body, warnings
+
+
+def _render_all(templates_dir: Path, env: jinja2.Environment) -> str:
     parts = []
     for path in sorted(Path(templates_dir).glob(CHAPTER_GLOB)):
         source = f"{Path(templates_dir).name}/{path.name}"
@@ -136,11 +155,11 @@ def render_chapters(templates_dir: Path, runs: dict[str, Run], images_dir: Path)
             body = env.get_template(path.name).render()
         except jinja2.TemplateSyntaxError as err:
             raise TemplateError(f"{source}:{err.lineno}: {err.message}") from None
-        except (jinja2.UndefinedError, Missing, ValueError, AttributeError, KeyError, TypeError) as err:
+        except (jinja2.UndefinedError, Missing, ValueError, AttributeError, KeyError, TypeError, LookupError) as err:
             raise TemplateError(f"{source}:{_template_line(err, path)}: {err}") from None
         # The source attribute lets the crossref filter name the template of a bad reference.
         parts.append(f'::: {{.chapter source="{source}"}}\n{body}\n:::\n')
-    return "\n".join(parts), warnings
+    return "\n".join(parts)
 
 
 class TemplateError(RuntimeError):

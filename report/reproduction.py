@@ -12,8 +12,10 @@ import numpy as np
 
 from experiments.studies import PUBLISHED
 from report.stats import run_interval
-from report.summary import model_title, natural_key, vectors_label
+from report.summary import duplicates_of, model_title, natural_key, vectors_label
 
+#: What the "inside" column says of a run on generated data: it reproduces nothing.
+NOT_COMPARABLE = "not comparable (generated data)"
 HEADER = ["Study", "Model", "Published", "Reproduced", "95 % CI", "Published inside?", "Reasons"]
 
 
@@ -45,7 +47,13 @@ def table(runs: dict, study_prefix: str = "") -> tuple[list[list[str]], list[str
         seeds = [s["metrics"]["accuracy"] for s in run.seeds]
         interval = run_interval(run)
         spread = f"{np.mean(seeds):.3f} ± {np.std(seeds, ddof=1):.3f}" if len(seeds) > 1 else f"{seeds[0]:.3f}"
-        inside = "–" if figure is None else ("yes" if interval.low <= figure <= interval.high else "no")
+        if figure is None:
+            inside = "–"
+        elif run.first["data"]["source"] != "real":
+            inside = NOT_COMPARABLE
+        else:
+            inside = "yes" if interval.low <= figure <= interval.high else "no"
+        repeats = duplicates_of(runs).get(run.id)
         point = run.id.partition("@")[2].replace("=", " ").replace("_", " ")
         letters = []
         for said in reasons(run, reason):
@@ -54,7 +62,8 @@ def table(runs: dict, study_prefix: str = "") -> tuple[list[list[str]], list[str
             letters.append(chr(ord("a") + notes.index(said)))
         out.append([
             run.spec["study"],
-            model_title(run) + (f" ({point})" if point else ""),
+            model_title(run) + (f" ({point})" if point else "")
+            + (f"; the same computation as {runs[repeats].spec['study']}" if repeats else ""),
             "–" if figure is None else f"{figure:.3f}",
             f"{spread} ({len(seeds)} seed{'s' if len(seeds) > 1 else ''})",
             f"[{interval.low:.3f}, {interval.high:.3f}]",
@@ -73,12 +82,21 @@ def markdown(runs: dict) -> str:
 
 
 def agreement(runs: dict, study_prefix: str = "") -> str:
-    """How many published figures lie inside the reproduced 95 % interval, in words."""
-    marks = [row[5] for row in table(runs, study_prefix)[0] if row[5] != "–"]
+    """How many published figures lie inside the reproduced 95 % interval, in words, counting each computation once."""
+    rows = table(runs, study_prefix)[0]
+    marks = [row[5] for row in rows if row[5] != "–"]
     if not marks:
         return ""
+    if NOT_COMPARABLE in marks:
+        return ("the published figures are not compared: these runs used generated stand-in data, "
+                "which reproduces nothing of the original datasets")
     inside = marks.count("yes")
+    repeated = sum("; the same computation as" in row[1] for row in rows if row[5] != "–")
     if len(marks) == 1:
         return f"the published test accuracy lies {'inside' if inside else 'outside'} the 95 % interval of the figure reproduced here"
-    return (f"{inside} of the {len(marks)} published test accuracies {'lies' if inside == 1 else 'lie'} inside "
+    said = (f"{inside} of the {len(marks)} published test accuracies {'lies' if inside == 1 else 'lie'} inside "
             f"the 95 % interval of the figures reproduced here")
+    if repeated:
+        said += (f"; {repeated} of those published figures are set against a run that is the same computation as "
+                 f"another row, so {len(marks) - repeated} distinct runs are compared")
+    return said

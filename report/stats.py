@@ -1,8 +1,10 @@
-"""Uncertainty and paired comparisons computed from stored test predictions.
+"""Uncertainty and comparisons computed from stored test predictions.
 
-Every run keeps its test labels and predictions, so the report can put a
-confidence interval on each score and test two models on the same test rows
-without retraining anything.
+Every run keeps its test labels and predictions, so the report can put an
+interval on each score and compare two models without retraining anything.
+Two sources of variation decide whether a result holds when the experiment is
+run again: training randomness (seeds) and the sampling of the test rows. The
+interval and the test below see both.
 """
 
 from __future__ import annotations
@@ -22,11 +24,12 @@ class Interval:
 
 def bootstrap_interval(labels: list[int] | list[list[int]], predictions: list[int] | list[list[int]], metric: str, *,
                        level: float = 0.95, samples: int = BOOTSTRAP_SAMPLES, seed: int = 0) -> Interval:
-    """Percentile bootstrap interval of ``metric`` ("accuracy" or "macro_f1") over resampled test rows.
+    """Two-level percentile bootstrap interval of ``metric`` ("accuracy" or "macro_f1").
 
-    With several seeds (one list of labels and of predictions per seed, on the
-    same rows), each resample draws test rows once and scores the mean of the
-    seeds' metrics on them, so the interval covers both sources of spread.
+    Each resample draws the seeds with replacement and the test rows once,
+    scores every drawn seed on those same rows, and takes the mean: the
+    interval covers training randomness and test-row sampling. With one seed
+    it is the ordinary bootstrap over rows.
 
     Resampling rows only changes how often each (truth, predictions) tuple
     occurs, so each resample is drawn directly as multinomial counts of the
@@ -36,10 +39,13 @@ def bootstrap_interval(labels: list[int] | list[list[int]], predictions: list[in
     p = np.atleast_2d(np.asarray(predictions))
     y = np.asarray(labels)
     y = y[0] if y.ndim == 2 else y
+    rng = np.random.default_rng(seed)
     tuples, frequency = np.unique(np.column_stack([y, p.T]), axis=0, return_counts=True)
-    counts = np.random.default_rng(seed).multinomial(len(y), frequency / len(y), size=samples)
-    scores = np.mean([_scores(counts, tuples[:, 0], tuples[:, 1 + k], np.unique(y), metric, len(y))
-                      for k in range(len(p))], axis=0)
+    counts = rng.multinomial(len(y), frequency / len(y), size=samples)
+    per_seed = np.array([_scores(counts, tuples[:, 0], tuples[:, 1 + k], np.unique(y), metric, len(y))
+                         for k in range(len(p))])
+    drawn = rng.integers(0, len(p), size=(len(p), samples))
+    scores = per_seed[drawn, np.arange(samples)].mean(axis=0)
     tail = (1 - level) / 2
     return Interval(float(np.quantile(scores, tail)), float(np.quantile(scores, 1 - tail)))
 
@@ -58,7 +64,7 @@ def _scores(counts: np.ndarray, truth: np.ndarray, guess: np.ndarray, classes: n
 
 
 def run_interval(run, metric: str = "accuracy") -> Interval:
-    """The bootstrap interval of ``metric`` for a run, over its test rows and every one of its seeds.
+    """The bootstrap interval of ``metric`` for a run, over its test rows and its seeds.
 
     Kept on the run: tables, figures and sentences ask for the same interval many times.
     """
@@ -67,3 +73,84 @@ def run_interval(run, metric: str = "accuracy") -> Interval:
         cache[metric] = bootstrap_interval([s["metrics"]["labels"] for s in run.seeds],
                                            [s["metrics"]["predictions"] for s in run.seeds], metric)
     return cache[metric]
+
+
+# -- comparing two models ------------------------------------------------------
+
+#: The test that compares methods: it needs the spread over seeds of every side that trains at random.
+SEEDS_AND_ROWS = "t-test over seeds and test rows"
+#: One trained network on one side: only these trained models can be compared, on these rows.
+MCNEMAR = "McNemar's test"
+#: One trained network on each of two different test sets.
+Z_TEST = "two-proportion z-test"
+
+
+@dataclass(frozen=True)
+class Test:
+    """A two-sided p-value, the test that gave it, and what it speaks about."""
+
+    p: float
+    name: str
+    #: "methods" when training randomness is accounted for (or absent); "trained models" otherwise.
+    scope: str
+
+
+def compare_correctness(a: np.ndarray, b: np.ndarray, *, a_fixed: bool = False, b_fixed: bool = False) -> Test:
+    """Test whether models with correctness ``a`` and ``b`` (seeds × test rows) are equally accurate.
+
+    ``*_fixed`` marks a model whose training has no randomness (the majority
+    class, logistic regression): one seed of it is all its seeds.
+
+    Where every random side has two or more seeds, the difference of mean
+    accuracies d is tested against the sum of three variances: each side's
+    variance over seeds divided by its seeds, and the variance of the per-row
+    difference (paired when both sides are scored on the same rows) divided by
+    the rows; the degrees of freedom are Welch-Satterthwaite's. This is Welch's
+    test over seeds with the test-row sampling added, so a conclusion must hold
+    over retraining and over a new draw of test rows. The row term also holds
+    some of the seeds' noise, which makes the test a little conservative.
+
+    Where a random side has one seed, its spread over seeds is unknown: the test
+    is McNemar's on the paired rows (or a z-test on different rows), and it can
+    only say that these two trained models differ on these rows.
+    """
+    paired = a.shape[1] == b.shape[1]
+    if (len(a) < 2 and not a_fixed) or (len(b) < 2 and not b_fixed):
+        return Test(*_one_trained_model(a, b, paired), scope="trained models")
+    from scipy.stats import t as student
+
+    share_a, share_b = a.mean(axis=0), b.mean(axis=0)
+    d = float(share_a.mean() - share_b.mean())
+    parts = []  # (variance of d from one source, its degrees of freedom)
+    for seeds, fixed in ((a, a_fixed), (b, b_fixed)):
+        if not fixed:
+            accuracies = seeds.mean(axis=1)
+            parts.append((float(accuracies.var(ddof=1)) / len(seeds), len(seeds) - 1))
+    if paired:
+        rows = share_a - share_b
+        parts.append((float(rows.var(ddof=1)) / len(rows), len(rows) - 1))
+    else:
+        parts += [(float(s.var(ddof=1)) / len(s), len(s) - 1) for s in (share_a, share_b)]
+    variance = sum(v for v, _ in parts)
+    if variance == 0:
+        return Test(1.0 if d == 0 else 0.0, SEEDS_AND_ROWS, "methods")
+    df = variance ** 2 / sum(v ** 2 / k for v, k in parts if v > 0)
+    return Test(float(2 * student.sf(abs(d) / np.sqrt(variance), df)), SEEDS_AND_ROWS, "methods")
+
+
+def _one_trained_model(a: np.ndarray, b: np.ndarray, paired: bool) -> tuple[float, str]:
+    """McNemar's test of the seeds' majority verdicts on paired rows, or a z-test on different rows."""
+    if not paired:
+        from statsmodels.stats.proportion import proportions_ztest
+
+        if a.mean() == b.mean():
+            return 1.0, Z_TEST
+        return float(proportions_ztest([a.sum(), b.sum()], [a.size, b.size])[1]), Z_TEST
+    from statsmodels.stats.contingency_tables import mcnemar
+
+    right_a, right_b = a.mean(axis=0) > 0.5, b.mean(axis=0) > 0.5
+    only_a, only_b = int((right_a & ~right_b).sum()), int((~right_a & right_b).sum())
+    if only_a + only_b == 0:
+        return 1.0, MCNEMAR
+    exact = only_a + only_b < 25
+    return float(mcnemar([[0, only_a], [only_b, 0]], exact=exact, correction=True).pvalue), MCNEMAR

@@ -12,7 +12,7 @@ import re
 import numpy as np
 
 from experiments.specs import REFERENCE_MODELS
-from report import claims
+from report import claims, diagnostics
 from report.stats import run_interval
 
 
@@ -61,10 +61,48 @@ def natural_key(text: str) -> list:
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
 
 
+#: How the report names each dataset, and so each family of comparisons.
+DATASET_TITLES = {"bbc": "BBC News", "20newsgroups": "20 Newsgroups", "trump-market": "Tweets and the S&P 500",
+                  "twitter-sentiment": "Entity sentiment"}
+
+
+def _study_order(run) -> tuple:
+    return run.spec["study"], natural_key(run.id)
+
+
+def duplicates(runs: dict) -> dict[str, str]:
+    """Runs that are another run's computation, by id, with the id of the first (in study order) they repeat.
+
+    A grid point that reused another experiment's results (``same_as``), or a run
+    whose predictions are identical seed for seed (2e with the same 50-d vectors
+    as 2a; padding to 40 and 80 tokens when no tweet is longer than 40).
+    """
+    found: dict[str, str] = {}
+    kept: list = []
+    for run in sorted(runs.values(), key=_study_order):
+        reused = run.first.get("same_as")
+        original = runs.get(reused) if reused else next((k for k in kept if claims.same_computation(k, run)), None)
+        if original is not None and original.id != run.id:
+            found[run.id] = found.get(original.id, original.id)
+        else:
+            kept.append(run)
+    return found
+
+
+def duplicates_of(runs: dict) -> dict[str, str]:
+    """:func:`duplicates`, computed once and kept on the runs."""
+    if any("_same_as" not in r.__dict__ for r in runs.values()):
+        found = duplicates(runs)
+        for r in runs.values():
+            r.__dict__["_same_as"] = found.get(r.id)
+    return {r.id: r.__dict__["_same_as"] for r in runs.values() if r.__dict__["_same_as"]}
+
+
 def dataset_runs(runs: dict, dataset: str) -> list:
-    """Every run on ``dataset``, ordered by study then id; a run that reused another's results is listed once."""
-    chosen = [r for r in runs.values() if r.first["data"]["dataset"] == dataset and not r.first.get("same_as")]
-    return sorted(chosen, key=lambda r: (r.spec["study"], natural_key(r.id)))
+    """Every distinct computation on ``dataset``, in study order: a run that repeats another is listed once."""
+    repeated = duplicates_of(runs)
+    chosen = [r for r in runs.values() if r.first["data"]["dataset"] == dataset and r.id not in repeated]
+    return sorted(chosen, key=_study_order)
 
 
 def reference_for(run, runs: dict, reference: str):
@@ -90,9 +128,9 @@ def spread(run, metric: str) -> str:
 
 def same_rows(run, runs: dict, architecture: str):
     """The run of ``architecture`` (e.g. "majority") on the same dataset and the same test rows as ``run``, or None."""
-    prefix = run.id.split("@")[0].split("-")[0]
+    dataset = run.first["data"]["dataset"]
     candidates = sorted((r for r in runs.values() if r.spec["model"]["architecture"] == architecture
-                         and r.id.startswith(prefix + "-")), key=lambda r: natural_key(r.id))
+                         and r.first["data"]["dataset"] == dataset), key=lambda r: natural_key(r.id))
     return reference_for(run, runs, candidates[0].id.split("@")[0]) if candidates else None
 
 
@@ -100,22 +138,30 @@ def networks(runs: dict, dataset: str) -> list:
     return [r for r in dataset_runs(runs, dataset) if r.spec["model"]["architecture"] not in REFERENCE_MODELS]
 
 
-def summary_rows(runs: dict, dataset: str, reference: str) -> list[list[str]]:
-    """Rows: model, accuracy and macro-F1 (mean ± sd over seeds, 95 % bootstrap interval), the paired
-    test's Holm-adjusted p against the reference and its direction in words."""
-    chosen = dataset_runs(runs, dataset)
-    refs = {run.id: reference_for(run, runs, reference) for run in chosen}
-    tested = [run for run in chosen if refs[run.id] is not None and refs[run.id].id != run.id]
-    found = dict(zip((r.id for r in tested), claims.compare([(r, refs[r.id]) for r in tested], [("", "")] * len(tested))))
+def also(run, runs: dict) -> str:
+    """The runs that repeat ``run``'s computation, in words ("also 2e and 2d at sequence length 30"), or ""."""
+    repeats = sorted((runs[i] for i, original in duplicates_of(runs).items() if original == run.id), key=_study_order)
+    if not repeats:
+        return ""
+    names = [f"{r.spec['study']}{' at ' + _point_words(r) if _point(r.id) else ''}" for r in repeats]
+    return "also " + (names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1])
+
+
+def summary_rows(registry: claims.Registry, runs: dict, dataset: str, reference: str) -> list[list[str]]:
+    """Rows: model, accuracy and macro-F1 (mean ± sd over seeds, 95 % bootstrap interval over seeds and rows),
+    the test's Holm-adjusted p against the reference and its verdict in words."""
     rows = []
-    for run in chosen:
+    for run in dataset_runs(runs, dataset):
         ci, ci_f1 = run_interval(run, "accuracy"), run_interval(run, "macro_f1")
-        if run.id in found:
-            test = [claims.format_p(found[run.id].p_adjusted), found[run.id].verdict]
+        ref = reference_for(run, runs, reference)
+        if ref is not None and ref.id != run.id:
+            found = registry.get(run, ref)
+            test = [claims.format_p(found.p_adjusted) if found.scope != "same" else "–", found.verdict]
         else:
-            test = ["–", "reference" if refs[run.id] is not None else "–"]
+            test = ["–", "reference" if ref is not None else "–"]
+        repeated = also(run, runs)
         rows.append([
-            _label(run),
+            _label(run) + (f" ({repeated}: the same computation)" if repeated else ""),
             f"{spread(run, 'accuracy')} [{ci.low:.3f}, {ci.high:.3f}]",
             f"{spread(run, 'macro_f1')} [{ci_f1.low:.3f}, {ci_f1.high:.3f}]",
             *test,
@@ -123,19 +169,27 @@ def summary_rows(runs: dict, dataset: str, reference: str) -> list[list[str]]:
     return rows
 
 
-def versus(runs: dict, dataset: str, architecture: str, other: str) -> str:
+def versus(registry: claims.Registry, runs: dict, dataset: str, architecture: str, other: str) -> str:
     """Every network of ``dataset`` against the ``architecture`` reference on its own test rows, as one sentence."""
     pairs = [(r, same_rows(r, runs, architecture)) for r in networks(runs, dataset)]
     pairs = [(r, ref) for r, ref in pairs if ref is not None]
     if not pairs:
         return ""
-    return claims.against([r for r, _ in pairs], [short_label(r) for r, _ in pairs], [ref for _, ref in pairs], other)
+    return claims.against(registry, [r for r, _ in pairs], [short_label(r) for r, _ in pairs],
+                          [ref for _, ref in pairs], other)
 
 
-def learned_nothing(runs: dict, dataset: str) -> list[str]:
+def learned_nothing(registry: claims.Registry, runs: dict, dataset: str) -> list[str]:
     """Flags for the networks of ``dataset`` that learned nothing (one class, or no better than the majority class)."""
     pairs = [(r, same_rows(r, runs, "majority")) for r in networks(runs, dataset)]
     pairs = [(r, ref) for r, ref in pairs if ref is not None]
     if not pairs:
         return []
-    return claims.learned_nothing([r for r, _ in pairs], [ref for _, ref in pairs], [short_label(r) for r, _ in pairs])
+    return claims.learned_nothing(registry, [r for r, _ in pairs], [ref for _, ref in pairs],
+                                  [short_label(r) for r, _ in pairs])
+
+
+def diagnosed(runs: dict, dataset: str) -> list[str]:
+    """A sentence for every diagnostic finding on a run of ``dataset`` (:mod:`report.diagnostics`)."""
+    return [finding.sentence(short_label(run)) for run in dataset_runs(runs, dataset)
+            for finding in diagnostics.findings(run)]

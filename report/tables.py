@@ -142,6 +142,15 @@ def run_rows(runs: dict[str, Run]) -> list[list[str]]:
     ]
 
 
+def comparison_rows(found: list) -> list[list[str]]:
+    """Every comparison of the report, family by family: the pair, the test, raw and Holm-adjusted p, the verdict."""
+    from report.claims import format_p
+
+    return [[c.family, f"{c.model} against {c.other}", f"{c.accuracy:.3f} / {c.other_accuracy:.3f}",
+             c.test or "–", "–" if c.scope == "same" else format_p(c.p), "–" if c.scope == "same" else format_p(c.p_adjusted),
+             c.verdict] for c in found]
+
+
 def weakest_class(run: Run) -> dict:
     """The class with the lowest recall, the class it is most often mistaken for, and its AUC."""
     names, matrix = run.class_names, run.metrics["confusion_matrix"]

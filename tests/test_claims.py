@@ -2,8 +2,7 @@
 
 import numpy as np
 import pytest
-from scipy.stats import binomtest, ttest_rel
-from statsmodels.stats.multitest import multipletests
+from scipy.stats import chi2
 
 from report import claims
 from report.runs import Run
@@ -12,7 +11,10 @@ N = 400
 LABELS = np.array([0, 1] * (N // 2))
 
 
-def run(correct_rows, *, seeds=1, name="m", classes=("down", "up")):
+_names = iter(range(10**6))
+
+
+def run(correct_rows, *, seeds=1, name=None, classes=("down", "up")):
     """A run whose seed k is right exactly on the rows of ``correct_rows[k]`` (a boolean mask or a count)."""
     masks = correct_rows if isinstance(correct_rows, list) else [correct_rows] * seeds
     out = []
@@ -21,95 +23,145 @@ def run(correct_rows, *, seeds=1, name="m", classes=("down", "up")):
             mask = np.arange(N) < mask
         predictions = np.where(mask, LABELS, 1 - LABELS)
         out.append({"metrics": {"labels": LABELS.tolist(), "predictions": predictions.tolist()}, "class_names": list(classes)})
-    return Run(name, out)
+    return Run(name or f"run-{next(_names)}", out)
 
 
 def majority():
     return run(np.asarray(LABELS == 0))  # always predicts class 0: right on half the rows
 
 
-def test_mcnemar_of_one_seed_each_matches_the_exact_binomial_on_the_discordant_rows():
-    a, b = run(np.arange(N) < 215), run(np.arange(N) < 200)  # a alone is right on 15 rows
-    p, test = claims.paired_p(claims.correct(a), claims.correct(b))
-    assert test == "McNemar exact"
-    assert p == pytest.approx(binomtest(0, 15, 0.5).pvalue)
+def say(fn):
+    """What ``fn(registry)`` writes once its comparisons are settled (the report's two passes)."""
+    return claims.settled(fn)
 
 
-def test_several_seeds_are_tested_on_the_mean_over_rows_using_every_seed():
-    masks = [np.arange(N) < k for k in (300, 310, 320)]
-    a, b = run(masks), run(np.arange(N) < 200, seeds=3)
-    p, test = claims.paired_p(claims.correct(a), claims.correct(b))
-    assert test == "paired t-test over test rows"
-    assert p == pytest.approx(ttest_rel(np.mean(masks, axis=0), (np.arange(N) < 200).astype(float)).pvalue)
+def test_one_seed_each_is_mcnemars_test_and_speaks_only_of_the_trained_models():
+    a, b = run(np.arange(N) < 215), run(np.arange(N) < 190)  # a alone is right on 25 rows
+    found = say(lambda reg: reg.get(a, b, "the LSTM", "the GRU"))
+    assert found.test == "McNemar's test" and found.scope == "trained models"
+    assert found.p == pytest.approx(chi2.sf((25 - 1) ** 2 / 25, df=1))  # continuity-corrected at 25 discordant rows
+    assert found.direction == "better"
+    assert found.sentence().startswith("On these test rows, the LSTM as trained here is more accurate than the GRU")
+    assert "with one seed this compares two trained models, not the methods" in found.sentence()
 
 
-def test_a_model_ahead_of_the_majority_class_on_average_is_not_called_behind_by_the_shape_of_its_errors():
-    # Three seeds that each get 60 % of the rows right, against a majority class right on 50 %:
-    # a rank test on the per-row shares said "no difference" here; the test of the means does not.
+def test_several_seeds_are_compared_as_methods_over_seeds_and_rows():
     rng = np.random.default_rng(0)
-    seeds = [rng.random(N) < 0.6 for _ in range(3)]
-    found = claims.compare([(run(seeds), majority())], [("the LSTM", "the majority class")])[0]
-    assert found.accuracy > 0.55 and found.direction == "better"
+    a = run([rng.random(N) < 0.8 for _ in range(3)])
+    b = run([rng.random(N) < 0.6 for _ in range(3)])
+    found = say(lambda reg: reg.get(a, b, "A", "B"))
+    assert found.scope == "methods" and found.test == "t-test over seeds and test rows"
+    assert found.direction == "better" and found.p < 0.001
 
 
 def test_a_significant_loss_is_said_as_a_loss_not_as_significant():
-    [found] = claims.compare([(run(150), run(250))], [("the LSTM", "TF-IDF")])
+    lstm, tfidf = run(150, seeds=3), run(250, seeds=3)
+    found = say(lambda reg: reg.get(lstm, tfidf, "the LSTM", "TF-IDF"))
     assert found.direction == "worse"
-    assert found.sentence().startswith("The LSTM is less accurate than TF-IDF (0.375 against 0.625;")
+    assert found.sentence().startswith("The LSTM is less accurate than TF-IDF (0.375 against 0.625; p < 0.001, ")
 
 
 def test_a_difference_the_test_does_not_support_is_no_evidence_either_way():
-    # TF-IDF ahead on 2 more rows out of 400: p near 0.3 or more.
-    [found] = claims.compare([(run(200), run(202))], [("the LSTM", "TF-IDF")])
+    # TF-IDF ahead on 2 more rows out of 400.
+    lstm, tfidf = run(200), run(202)
+    found = say(lambda reg: reg.get(lstm, tfidf, "the LSTM", "TF-IDF"))
     assert found.p > 0.3 and found.direction == "no evidence"
     assert "no difference between the LSTM and TF-IDF" in found.sentence()
     assert "more accurate" not in found.sentence() and "less accurate" not in found.sentence()
 
 
-def test_holm_correction_over_a_family_can_take_away_a_lone_significant_result():
-    pairs = [(run(221), run(200)), (run(201), run(200)), (run(202), run(200))]
-    alone = claims.compare(pairs[:1], [("a", "b")])[0]
-    family = claims.compare(pairs, [("a", "b")] * 3)
+def test_every_p_says_its_test_and_its_family():
+    a, b = run(300), run(200)
+    found = say(lambda reg: reg.get(a, b, "A", "B"))
+    assert "McNemar's test, one trained model; Holm over the 1 tests of family" in found.evidence
+
+
+def test_holm_over_the_family_turns_a_lone_significant_result_into_no_evidence():
+    # Alone, 16 rows against 4 is significant (exact p = 0.012); in a family of five, Holm multiplies it by five.
+    def right_on(k_a, k_b):
+        return run(np.arange(N) < 200 + k_a), run((np.arange(N) < 200) | ((np.arange(N) >= 300) & (np.arange(N) < 300 + k_b)))
+
+    lone = right_on(16, 4)
+    alone = say(lambda reg: reg.get(*lone))
     assert alone.p < 0.05 and alone.direction == "better"
-    expected = multipletests([c.p for c in family], method="holm")[1]
-    assert [c.p_adjusted for c in family] == pytest.approx(expected)
-    assert family[0].family == 3 and "Holm-adjusted over 3" in family[0].evidence
+    family = [lone] + [right_on(5, 4) for _ in range(4)]
+    found = say(lambda reg: [reg.get(a, b) for a, b in family])
+    assert found[0].p == pytest.approx(alone.p)
+    assert found[0].p_adjusted == pytest.approx(min(1.0, 5 * alone.p)) and found[0].p_adjusted > 0.05
+    assert found[0].direction == "no evidence" and found[0].family_size == 5
+
+
+def test_a_pair_asked_for_in_two_places_reads_the_same_in_both():
+    a, b, c = run(260), run(230), run(200)
+
+    def two_places(reg):
+        chapter = claims.against(reg, [a], ["A"], b, "B")
+        summary = claims.against(reg, [a, c], ["A", "C"], [b, b], "B")
+        return chapter, summary, reg.get(a, b), reg.get(b, a)
+
+    chapter, summary, ab, ba = say(two_places)
+    assert ab.p_adjusted == ba.p_adjusted and ab.family_size == 2  # (a, b) and (c, b): one family, each tested once
+    assert ba.direction == {"better": "worse", "worse": "better"}[ab.direction]
+    assert f"A (0.650 against 0.575, {claims.p_text(ab.p_adjusted)})" in chapter
+    assert f"A (0.650 against 0.575, {claims.p_text(ab.p_adjusted)})" in summary
+
+
+def test_runs_with_identical_predictions_are_one_computation_and_never_tested():
+    a, copy, other = run(260, seeds=3), run(260, seeds=3, name="copy"), run(200, seeds=3, name="other")
+    sentence = say(lambda reg: claims.against(reg, [copy, other], ["2e", "2b"], a, "2a"))
+    assert "2e made exactly its predictions (the same computation, not tested)" in sentence
+    found = say(lambda reg: reg.get(copy, a))
+    assert found.scope == "same" and found.verdict == "same computation" and found.family_size == 0
+
+
+def test_a_template_may_not_ask_for_a_comparison_it_did_not_ask_for_on_the_first_pass():
+    registry = claims.Registry()
+    registry.settle()
+    with pytest.raises(LookupError, match="was not asked for on the first pass"):
+        registry.get(run(200), run(201, name="other"))
 
 
 def test_the_market_tally_counts_losses_as_losses_and_never_says_beats():
     # Seven intervals: ahead by a hair at five, clearly behind at two.
-    lstm = [run(203), run(204), run(140), run(202), run(130), run(201), run(205)]
+    lstm = [run(203), run(204), run(140), run(202), run(130),
+            run(201), run(205)]
+    majorities = [run(np.asarray(LABELS == 0), name=f"m{i}") for i in range(7)]
     points = [f"N = {n}" for n in (5, 10, 15, 20, 30, 40, 50)]
-    sentence = claims.tally(lstm, [majority()] * 7, subject="the LSTM", other="the majority class", points=points, unit="interval")
+    sentence = say(lambda reg: claims.tally(reg, lstm, majorities, subject="the LSTM", other="the majority class",
+                                            points=points, unit="interval"))
     assert "less accurate at 2 (N = 15, N = 30)" in sentence
     assert "not distinguishable at 5" in sentence and "more accurate" not in sentence
-    assert "beats" not in sentence and "Holm-adjusted over 7 intervals" in sentence
+    assert "beats" not in sentence and "Holm over the 7 tests of family" in sentence
 
 
-def test_most_accurate_is_said_only_when_the_leader_beats_every_other_model_significantly():
-    close = claims.ranking([run(300), run(298), run(200)], ["A", "B", "C"])
+def test_most_accurate_is_said_only_when_the_leader_is_ahead_of_every_other_model():
+    three = [run(300), run(298), run(200)]
+    close = say(lambda reg: claims.ranking(reg, three, ["A", "B", "C"], among="the networks"))
     assert "most accurate" not in close
-    assert "A has the highest accuracy (0.750), but the tests do not show it ahead of B" in close
+    assert "A has the highest accuracy of the networks (0.750), but the tests do not show it ahead of B" in close
     assert "it is ahead of C" in close
-    clear = claims.ranking([run(300), run(250), run(200)], ["A", "B", "C"])
+    three = [run(300), run(250), run(200)]
+    clear = say(lambda reg: claims.ranking(reg, three, ["A", "B", "C"]))
     assert clear.startswith("A is the most accurate of these: more accurate than each of the others (B p < 0.001, C p")
 
 
 def test_against_one_reference_gives_each_model_its_own_direction():
-    sentence = claims.against([run(150), run(201)], ["the dense model", "the LSTM"], run(200), "TF-IDF")
+    models, tfidf = [run(150), run(201)], run(200)
+    sentence = say(lambda reg: claims.against(reg, models, ["the dense model", "the LSTM"], tfidf, "TF-IDF"))
     assert "the dense model (0.375 against 0.500, p < 0.001) is less accurate" in sentence
     assert "the test shows no difference for the LSTM" in sentence
 
 
 def test_models_that_learned_nothing_are_flagged_by_test_not_by_point_estimate():
-    one_class = run(np.asarray(LABELS == 0))
-    slightly_ahead = run(205)  # 0.5125 against 0.5: above by point estimate, not by the test
-    clearly_ahead = run(300)
-    flags = claims.learned_nothing([one_class, slightly_ahead, clearly_ahead], [majority()] * 3,
-                                   ["the MLP", "the LSTM", "the BiLSTM"])
+    one_class = run(np.asarray(LABELS == 0), name="one")
+    slightly_ahead = run(205, name="slight")  # 0.5125 against 0.5: above by point estimate, not by the test
+    clearly_ahead = run(300, name="clear")
+    reference = majority()
+    flags = say(lambda reg: claims.learned_nothing(reg, [one_class, slightly_ahead, clearly_ahead],
+                                                   [reference] * 3, ["the MLP", "the LSTM", "the BiLSTM"]))
     assert flags[0] == 'The MLP predicts "down" for every test text: it learned nothing from the words.'
     assert flags[1].startswith("The LSTM (0.512 against 0.500, p = ")
-    assert "is not significantly more accurate than always predicting the majority class" in flags[1]
+    assert "is not shown to be more accurate than always predicting the majority class" in flags[1]
     assert len(flags) == 2
 
 
@@ -137,7 +189,14 @@ def test_attention_that_rises_along_the_article_is_read_as_following_position():
 
 
 def test_split_gaps_use_an_unpaired_test_and_give_each_model_its_direction():
-    sentence = claims.split_gaps([(run(360), run(250)), (run(300), run(296))], ["the LSTM", "TF-IDF"],
-                                 first="random", second="grouped")
-    assert "the LSTM is lower on the grouped split (0.900 against 0.625, p < 0.001)" in sentence
-    assert "TF-IDF shows no difference" in sentence and "two-proportion z-test, Holm-adjusted over 2" in sentence
+    other_rows = np.array([0, 1] * 150)
+
+    def on_other_rows(k, name):
+        mask = np.arange(300) < k
+        return Run(name, [{"metrics": {"labels": other_rows.tolist(),
+                                       "predictions": np.where(mask, other_rows, 1 - other_rows).tolist()}}])
+
+    pairs = [(run(360), on_other_rows(188, "b")), (run(300), on_other_rows(224, "d"))]
+    sentence = say(lambda reg: claims.split_gaps(reg, pairs, ["the LSTM", "TF-IDF"], first="random", second="grouped"))
+    assert "the LSTM is lower on the grouped split (0.900 against 0.627, p < 0.001)" in sentence
+    assert "TF-IDF shows no difference" in sentence and "two-proportion z-test, one trained model" in sentence

@@ -4,12 +4,11 @@ import pytest
 
 import numpy as np
 
-from report.claims import paired_p
-from report.stats import bootstrap_interval
+from report.stats import bootstrap_interval, compare_correctness
 
 
 @pytest.mark.parametrize("only_a, only_b", [(0, 3), (4, 9), (11, 12), (20, 40), (100, 130)])
-def test_mcnemar_p_values_match_scipys_binomial_and_chi_square(only_a, only_b):
+def test_one_trained_model_each_is_mcnemars_test_exact_under_25_discordant_rows(only_a, only_b):
     from scipy.stats import binom, chi2
 
     n = only_a + only_b
@@ -18,20 +17,77 @@ def test_mcnemar_p_values_match_scipys_binomial_and_chi_square(only_a, only_b):
         min(1.0, 2 * binom.cdf(min(only_a, only_b), n, 0.5)) if n < 25
         else chi2.sf((abs(only_a - only_b) - 1) ** 2 / n, df=1)
     )
-    assert paired_p(a, ~a)[0] == pytest.approx(expected, rel=1e-9)
+    found = compare_correctness(a, ~a)
+    assert found.p == pytest.approx(expected, rel=1e-9)
+    assert found.name == "McNemar's test" and found.scope == "trained models"
 
 
-def test_a_paired_test_refuses_predictions_on_different_rows():
-    with pytest.raises(ValueError, match="same test rows"):
-        paired_p(np.ones((1, 2), bool), np.ones((1, 3), bool))
+def test_identical_settings_are_called_different_at_most_at_the_nominal_rate():
+    # A/A: two groups of three seeds of the same method on the same rows. The seed-to-seed
+    # spread is real; a test that sees only rows calls them different far too often.
+    rng = np.random.default_rng(0)
+    ease = rng.beta(2, 1, 2000)
+
+    def seeds(k):
+        return np.array([rng.random(2000) < np.clip(ease * (1 + rng.normal(0, 0.03)), 0, 1) for _ in range(k)])
+
+    from scipy.stats import ttest_rel
+
+    trials = [(seeds(3), seeds(3)) for _ in range(600)]
+    report = np.mean([compare_correctness(a, b).p < 0.05 for a, b in trials])
+    rows_only = np.mean([ttest_rel(a.mean(0), b.mean(0)).pvalue < 0.05 for a, b in trials])
+    assert report <= 0.065  # 0.05 and two standard errors of 600 trials
+    assert rows_only > 0.3  # the previous test, for contrast: it ignored the seeds
 
 
-def test_with_several_seeds_the_interval_is_centred_on_their_mean_accuracy():
-    labels = [1] * 1000
-    seeds = [[1] * k + [0] * (1000 - k) for k in (600, 700, 800)]
+def test_a_real_difference_between_methods_is_found_with_three_seeds_a_side():
+    rng = np.random.default_rng(1)
+    ease = rng.beta(2, 1, 2000)
+
+    def seeds(k, skill):
+        return np.array([rng.random(2000) < np.clip(ease * skill * (1 + rng.normal(0, 0.01)), 0, 1) for _ in range(k)])
+
+    found = [compare_correctness(seeds(3, 1.1), seeds(3, 1.0)) for _ in range(20)]
+    assert all(f.scope == "methods" and f.name == "t-test over seeds and test rows" for f in found)
+    assert np.mean([f.p < 0.05 for f in found]) >= 0.9
+
+
+def test_a_deterministic_model_needs_one_seed_and_two_of_them_are_compared_over_rows():
+    rng = np.random.default_rng(2)
+    tfidf, majority = rng.random((1, 500)) < 0.8, rng.random((1, 500)) < 0.5
+    found = compare_correctness(tfidf, majority, a_fixed=True, b_fixed=True)
+    assert found.scope == "methods" and found.p < 1e-6
+    from scipy.stats import ttest_rel
+
+    assert found.p == pytest.approx(ttest_rel(tfidf[0].astype(float), majority[0].astype(float)).pvalue, rel=1e-6)
+    network = rng.random((3, 500)) < 0.8
+    assert compare_correctness(network, majority, b_fixed=True).scope == "methods"
+    assert compare_correctness(network[:1], majority, b_fixed=True).scope == "trained models"
+
+
+def test_models_scored_on_different_rows_are_compared_unpaired():
+    rng = np.random.default_rng(3)
+    found = compare_correctness(rng.random((3, 400)) < 0.9, rng.random((3, 300)) < 0.6)
+    assert found.scope == "methods" and found.p < 1e-6
+
+
+def test_with_several_seeds_the_interval_covers_the_spread_over_seeds_not_only_over_rows():
+    labels = [1] * 10000
+    seeds = [[1] * k + [0] * (10000 - k) for k in (6000, 7000, 8000)]
     interval = bootstrap_interval([labels] * 3, seeds, "accuracy")
     assert interval.low < 0.7 < interval.high
-    assert interval.high - interval.low < 0.1
+    rows_only = bootstrap_interval(labels, [1] * 7000 + [0] * 3000, "accuracy")
+    assert rows_only.high - rows_only.low < 0.02  # 10,000 rows alone pin an accuracy down
+    assert interval.high - interval.low > 0.1  # three seeds from 0.6 to 0.8 do not
+
+
+def test_identical_seeds_give_the_interval_of_one_seed_every_seed_on_the_same_resampled_rows():
+    rng = np.random.default_rng(4)
+    y = rng.integers(0, 3, 300)
+    p = np.where(rng.random(300) < 0.7, y, rng.integers(0, 3, 300))
+    # Were each seed resampled on rows of its own, the mean of three identical seeds would vary less than one.
+    three, one = bootstrap_interval([y] * 3, [p] * 3, "accuracy"), bootstrap_interval(y, p, "accuracy")
+    assert (three.low, three.high) == pytest.approx((one.low, one.high), abs=1e-12)
 
 
 def test_the_bootstrap_interval_contains_the_observed_accuracy_and_narrows_with_more_rows():

@@ -1,0 +1,64 @@
+"""Each training diagnostic fires on the history it names, and stays quiet on a healthy one."""
+
+from report import diagnostics
+from report.runs import Run
+
+
+def seed(*, val_accuracy, val_loss=None, epochs=None, patience=5, best_epoch=None, architecture="lstm",
+         validation_counts=(50, 50)):
+    epochs = epochs or len(val_accuracy)
+    val_loss = val_loss or [1.0 - a for a in val_accuracy]
+    return {
+        "spec": {"train": {"epochs": epochs, "patience": patience}, "model": {"architecture": architecture}},
+        "training": {"epochs_run": len(val_accuracy), "best_epoch": best_epoch or len(val_accuracy),
+                     "history": {"val_accuracy": val_accuracy, "val_loss": val_loss}},
+        "data": {"class_counts": {"validation": list(validation_counts)}},
+        "class_names": ["a", "b"][: len(validation_counts)],
+    }
+
+
+def test_a_run_kept_at_the_cap_while_still_improving_is_flagged_with_its_numbers():
+    rising = [0.70 + 0.004 * i for i in range(35)]
+    run = Run("twitter-lstm", [seed(val_accuracy=rising, epochs=35, best_epoch=35)] * 3)
+    [finding] = diagnostics.findings(run)
+    assert (finding.seeds, finding.of) == (3, 3)
+    assert "kept the weights of epoch 35 of the documented cap of 35" in finding.text
+    assert "0.816 → 0.836 over the last 5 epochs" in finding.text
+    assert diagnostics.caveat(run) == "still improving at the 35-epoch cap"
+
+
+def test_a_run_that_early_stopping_stopped_before_the_cap_is_not_flagged():
+    plateau = [0.70, 0.75, 0.78, 0.79, 0.79, 0.789, 0.788, 0.787, 0.786, 0.785]
+    assert diagnostics.still_improving(Run("x", [seed(val_accuracy=plateau, epochs=35, best_epoch=5)])) is None
+
+
+def test_a_run_without_early_stopping_scored_long_after_its_validation_loss_minimum_is_flagged():
+    loss = [2.0 - 0.05 * i for i in range(24)] + [0.85 + 0.02 * i for i in range(26)]
+    accuracy = [0.3 + 0.005 * i for i in range(45)] + [0.52, 0.52, 0.51, 0.51, 0.51]
+    run = Run("20ng-lstm", [seed(val_accuracy=accuracy, val_loss=loss, patience=None)])
+    finding = diagnostics.scored_past_best(run)
+    assert "scored at its last epoch (50), while validation loss rose from its minimum at epoch 24" in finding.text
+    assert "validation accuracy peaked at epoch 45" in finding.text
+
+
+def test_validation_loss_that_never_rises_is_not_flagged():
+    falling = [1.0 - 0.01 * i for i in range(50)]
+    assert diagnostics.scored_past_best(Run("x", [seed(val_accuracy=[0.5] * 50, val_loss=falling, patience=None)])) is None
+
+
+def test_a_reference_model_is_never_flagged_for_its_training_curve():
+    loss = [1.0, 0.5, 0.9, 1.2]
+    assert diagnostics.scored_past_best(Run("x", [seed(val_accuracy=[0.5] * 4, val_loss=loss, patience=None,
+                                                      architecture="tfidf-logreg")])) is None
+
+
+def test_a_run_kept_at_an_epoch_where_validation_was_at_chance_is_flagged():
+    run = Run("market-lstm@interval=50", [seed(val_accuracy=[0.52, 0.473, 0.51], best_epoch=2,
+                                               validation_counts=(52, 48))])
+    finding = diagnostics.near_chance(run)
+    assert "kept epoch 2, where its validation accuracy was 0.473 against 0.520" in finding.text
+    assert diagnostics.caveat(run) == "validation accuracy 0.473 at its kept epoch, near chance"
+
+
+def test_a_run_well_above_chance_at_its_kept_epoch_is_not_flagged():
+    assert diagnostics.near_chance(Run("x", [seed(val_accuracy=[0.6, 0.8, 0.9], best_epoch=3)])) is None

@@ -21,7 +21,7 @@ EXECUTOR ?=
 TEMPLATES := $(wildcard templates/*.j2 templates/*.yaml templates/*.bib)
 TEX_PACKAGES := texlive-latex-recommended texlive-fonts-recommended lmodern texlive-xetex poppler-utils
 
-.PHONY: help install gpu tex experiments report markdown test bench bench-report data check-data clean distclean vectors tensorboard bench-vectors bench-suite
+.PHONY: help install gpu tex experiments report markdown test bench bench-report data check-data clean distclean vectors tensorboard bench-vectors bench-suite bench-stats
 
 help: ## List the targets and the settings they read
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -71,7 +71,7 @@ markdown: build/report.md ## Run missing experiments, render the chapters to bui
 build/report.pdf: build/report.md report/build.py report/crossref/crossref.lua report/layout.lua | tex
 	$(PY) -m report pdf $(if $(PDF_ENGINE),--engine $(PDF_ENGINE))
 
-build/report.html: build/report.md report/build.py report/crossref/crossref.lua report/layout.lua
+build/report.html: build/report.md report/build.py report/crossref/crossref.lua report/layout.lua report/html-head.html
 	$(PY) -m report html
 
 report: build/report.pdf build/report.html ## Run missing experiments, render the chapters, build build/report.pdf and .html
@@ -88,6 +88,10 @@ bench-vectors: $(INSTALLED) ## Offline vectors for the GoogleNews studies: GloVe
 
 bench-suite: $(INSTALLED) ## Time the full-profile suite on the real data, study by study (RUN=1 reruns it first, one seed)
 	$(PY) bench/suite_time.py $(if $(RUN),--run --data-dir '$(DATA_DIR)')
+
+bench-stats: $(INSTALLED) ## Calibrate the report's comparison test: A/A splits of seeds and planted differences (RUN=1 trains 8 seeds first, real data)
+	$(PY) -m pip install --quiet -e '.[bench]'
+	$(PY) bench/stats.py $(if $(RUN),--run --data-dir '$(DATA_DIR)') $(if $(RESULTS_DIR),--results-dir '$(RESULTS_DIR)') --write docs/calibration.json
 
 bench-report: $(INSTALLED) ## Time `make report` once results exist: first build, nothing changed, one template edited
 	$(PY) bench/report_speed.py

@@ -41,17 +41,34 @@ def learning_curve(history: dict, path: Path) -> Path:
     return _save(fig, path)
 
 
-def _confusion(ax: plt.Axes, matrix: list[list[int]], class_names: list[str], fontsize: float) -> None:
-    """Counts of true (rows) against predicted (columns) classes, every cell annotated."""
-    sns.heatmap(
-        np.asarray(matrix), annot=True, fmt="d", cmap="Blues", cbar=False, annot_kws={"fontsize": fontsize},
-        xticklabels=class_names, yticklabels=class_names, ax=ax, square=True,
-    )
+def _confusion(ax: plt.Axes, matrix: list[list[int]], class_names: list[str], fontsize: float, *,
+               normalise: bool = False) -> None:
+    """True (rows) against predicted (columns) classes.
+
+    With few classes every cell shows its count. With many, each row is shown
+    as percentages of its true class, and only cells of at least 5 % are
+    written, so that no number overflows its cell and the confusions stand out.
+    """
+    counts = np.asarray(matrix)
+    if normalise:
+        shares = 100 * counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
+        labels = np.where(shares >= 5, np.round(shares).astype(int).astype(str), "")
+        sns.heatmap(shares, annot=labels, fmt="", cmap="Blues", cbar=False, vmin=0, vmax=100,
+                    annot_kws={"fontsize": fontsize}, xticklabels=class_names, yticklabels=class_names, ax=ax,
+                    square=True, linewidths=0.2, linecolor="white")
+    else:
+        sns.heatmap(counts, annot=True, fmt="d", cmap="Blues", cbar=False, annot_kws={"fontsize": fontsize},
+                    xticklabels=class_names, yticklabels=class_names, ax=ax, square=True)
     ax.set_xlabel("predicted")
-    ax.set_ylabel("true")
+    ax.set_ylabel("true" + (" (each row in % of its class; cells under 5 % blank)" if normalise else ""))
     ax.tick_params(labelsize=fontsize + 1)
     plt.setp(ax.get_xticklabels(), rotation=45, ha="right")
     plt.setp(ax.get_yticklabels(), rotation=0)
+
+
+def short_class_name(name: str) -> str:
+    """The last two parts of a dotted name ("comp.os.ms-windows.misc" → "ms-windows.misc"), for small panels."""
+    return ".".join(name.split(".")[-2:])
 
 
 def _roc_axes(ax: plt.Axes) -> None:
@@ -91,12 +108,12 @@ def errors(matrix: list[list[int]], curves: dict, class_names: list[str], path: 
     # At the page's width the whole figure, with its caption, stays shorter than the page.
     fig = plt.figure(figsize=(6.5, 4.8 + 0.9 * rows), layout="constrained")
     top, bottom = fig.subfigures(2, 1, height_ratios=(4.8, 0.9 * rows))
-    _confusion(top.subplots(), matrix, class_names, fontsize=6.5)
+    _confusion(top.subplots(), matrix, class_names, fontsize=6.5, normalise=True)
     panels = bottom.subplots(rows, columns, sharex=True, sharey=True, squeeze=False)
     for ax, (name, curve) in zip(panels.flat, curves.items()):
         ax.plot(curve["fpr"], curve["tpr"], linewidth=1)
         _roc_axes(ax)
-        ax.set_title(f"{name}\nAUC {curve['auc']:.3f}", fontsize=6.5)
+        ax.set_title(f"{short_class_name(name)}\nAUC {curve['auc']:.3f}", fontsize=6)
         ax.tick_params(labelsize=6)
     for ax in panels.flat[len(curves):]:
         ax.set_visible(False)
@@ -135,29 +152,31 @@ def overview(panels: dict[str, list[tuple[str, str, float, float, float]]], path
     """Every model of every dataset: test accuracy with its 95 % interval, references in grey.
 
     ``panels`` maps a dataset's title to rows of (label, kind, accuracy, low, high),
-    kind being "network" or "reference".
+    kind being "network" or "reference". One full-width panel per dataset, its
+    accuracy axis fitted to its own rows, so that intervals a point apart stay
+    visible; drawn at the page's width, so 7.5 pt labels are 7.5 pt on paper.
     """
     names = list(panels)
-    # The dataset with the most rows fills the right column; the others share the left one.
-    tallest = max(names, key=lambda n: len(panels[n]))
-    left = [n for n in names if n != tallest]
-    heights = [len(panels[n]) + 1.5 for n in left] or [1.0]
-    # At the page's width: 6.5 pt labels are 6.5 pt on paper.
-    fig = plt.figure(figsize=(6.5, max(0.13 * sum(heights), 0.13 * (len(panels[tallest]) + 1.5)) + 0.6), layout="constrained")
-    grid = fig.add_gridspec(len(heights), 2, height_ratios=heights)
-    axes = [fig.add_subplot(grid[i, 0]) for i in range(len(left))] + [fig.add_subplot(grid[:, 1])]
-    for ax, name in zip(axes, [*left, tallest]):
+    heights = [len(panels[n]) + 1.2 for n in names]
+    fig, axes = plt.subplots(len(names), 1, figsize=(6.3, 0.17 * sum(heights) + 0.5), layout="constrained",
+                             gridspec_kw={"height_ratios": heights}, squeeze=False)
+    for ax, name in zip(axes[:, 0], names):
         rows = panels[name]
         y = np.arange(len(rows))[::-1]
         for yi, (label, kind, accuracy, low, high) in zip(y, rows):
-            colour = "#4C72B0" if kind == "network" else "grey"
-            ax.errorbar([accuracy], [yi], xerr=[[accuracy - low], [high - accuracy]], fmt="o", color=colour, ms=3, capsize=2)
-        ax.set_yticks(y, [row[0] for row in rows], fontsize=6.5)
-        ax.tick_params(axis="x", labelsize=6.5)
-        ax.set_xlim(0, 1)
-        ax.set_title(name, fontsize=8)
+            colour = "#4C72B0" if kind == "network" else "dimgrey"
+            ax.plot([low, high], [yi, yi], color=colour, linewidth=1.6, solid_capstyle="butt", zorder=2)
+            ax.plot([accuracy], [yi], marker="|", color="black", markersize=7, markeredgewidth=1.2, zorder=3)
+        ax.set_yticks(y, [row[0] for row in rows], fontsize=7.5)
+        lows, highs = [row[3] for row in rows], [row[4] for row in rows]
+        span = max(highs) - min(lows)
+        ax.set_xlim(max(0.0, min(lows) - 0.06 * span - 0.005), min(1.0, max(highs)) + 0.06 * span + 0.005)
+        ax.set_ylim(-0.7, len(rows) - 0.3)
+        ax.tick_params(axis="x", labelsize=7.5)
+        ax.set_title(name, fontsize=8.5, loc="left")
         ax.grid(axis="x", alpha=0.3)
-    axes[-1].set_xlabel("test accuracy (95 % CI); grey: majority class and TF-IDF references", fontsize=7)
+    axes[-1, 0].set_xlabel("test accuracy: mean over seeds (black mark) and 95 % interval over seeds and rows (bar); "
+                           "grey: references", fontsize=7.5)
     return _save(fig, path)
 
 
@@ -194,11 +213,12 @@ def attention(examples: list[dict], path: Path, *, labelled: int = 4) -> Path:
         profile = np.asarray(example["profile"])
         ax.plot(np.arange(len(profile)), profile, color="#DD8452", linewidth=0.8)
         ax.axhline(1.0, color="grey", linestyle="--", linewidth=0.8)
-        ax.scatter(example["positions"][:labelled], profile[example["positions"][:labelled]], s=10, color="black", zorder=3)
+        marked = example["positions"][:labelled]
+        ax.scatter(marked, profile[marked], s=14, facecolors="none", edgecolors="black", linewidths=0.8, zorder=3)
         ax.set_ylim(0, profile.max() * 1.15)
         mark = "" if example["true"] == example["predicted"] else " (wrong)"
         ax.set_title(f"true {example['true']}, predicted {example['predicted']}{mark}\n"
-                     f"dots: {', '.join(example['words'][:labelled])}", fontsize=7)
+                     f"circled, by weight: {', '.join(example['words'][:labelled])}", fontsize=7)
         ax.set_xlabel("position in the article (tokens)", fontsize=7)
         ax.set_ylabel("weight × length", fontsize=7)
         ax.tick_params(labelsize=6.5)

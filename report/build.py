@@ -19,6 +19,8 @@ import pypandoc
 
 CROSSREF_LUA = Path(__file__).parent / "crossref" / "crossref.lua"
 LAYOUT_LUA = Path(__file__).parent / "layout.lua"
+#: The HTML page's width and its figures that open full size on click.
+HTML_HEAD = Path(__file__).parent / "html-head.html"
 #: TeX engines in order of preference; the first two handle Unicode from data.
 TEX_ENGINES = ("xelatex", "lualatex", "pdflatex")
 #: Typst's template reads colours as hex strings, not LaTeX's xcolor expressions.
@@ -88,6 +90,11 @@ def build_pdf(markdown: Path, out: Path, *, root: Path, bibliography: Path, engi
                      extra=["--standalone", "--to", "latex"])
         tex.write_text(float_short_tables(tex.read_text(encoding="utf-8")), encoding="utf-8")
         shutil.copyfile(run_latex(tex, engine, root=root), tmp)
+    try:
+        check_layout(tmp)
+    except BuildError:
+        tmp.unlink(missing_ok=True)
+        raise
     tmp.replace(out)
     return out
 
@@ -150,6 +157,56 @@ def check_pages(log: str) -> None:
         )
 
 
+#: Text this far past the right edge of the text block (or below its foot) is cut off or overprinted.
+EDGE_TOLERANCE_PT = 3.0
+
+
+def check_layout(pdf: Path) -> None:
+    """Refuse a PDF with text past the right edge of the text block or past its foot, whatever the engine.
+
+    The text block is measured on the document itself: its right edge is
+    where most lines end (justified text), its foot is where most pages' lowest
+    body line sits, the page number excepted. LaTeX's log does not report a
+    table cell that runs into the margin, and Typst writes no log at all, so
+    this check reads the characters' boxes in the PDF (pypdfium2).
+    """
+    import numpy as np
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(pdf))
+    lines = []  # (page, left, right, bottom, text) of each line of text
+    for number, page in enumerate(document, start=1):
+        text = page.get_textpage()
+        for i in range(text.count_rects()):
+            left, bottom, right, top = text.get_rect(i)
+            said = text.get_text_bounded(left, bottom, right, top).strip()
+            if said:
+                lines.append((number, left, right, bottom, said))
+    document.close()
+    if len(lines) < 20:
+        return
+    rights = np.array([line[2] for line in lines])
+    edge = float(np.percentile(rights, 90))
+    body = [line for line in lines if not line[4].isdigit()]
+    feet = {}
+    for number, _, _, bottom, _ in body:
+        feet[number] = min(bottom, feet.get(number, bottom))
+    # Full pages end on the same baseline: the lowest one that several pages share is the foot.
+    lowest = np.sort(np.array(list(feet.values())))
+    shared = max(3, len(lowest) // 10)
+    foot = next((float(v) for v in lowest if np.sum(np.abs(lowest - v) <= 2.0) >= shared), float(np.median(lowest)))
+    lost = [f"page {n}: {right - edge:.1f} pt into the right margin ({said[:40]!r})"
+            for n, _, right, _, said in lines if right > edge + EDGE_TOLERANCE_PT]
+    lost += [f"page {n}: {foot - bottom:.1f} pt below the foot of the text ({said[:40]!r})"
+             for n, _, _, bottom, said in body if bottom < foot - EDGE_TOLERANCE_PT]
+    if lost:
+        raise BuildError(
+            f"text runs off the text block in {pdf.name} (" + "; ".join(lost[:6])
+            + (f"; and {len(lost) - 6} more" if len(lost) > 6 else "") + "). Shorten the table's cells or the "
+            "figure's text, or give the column less to hold, in its template."
+        )
+
+
 #: Files through which one LaTeX pass hands cross-references, contents and bookmarks to the next.
 AUX_SUFFIXES = (".aux", ".toc", ".lof", ".lot", ".out")
 MAX_PASSES = 4
@@ -209,6 +266,11 @@ def typst_pdf(markdown: Path, out: Path, *, root: Path, bibliography: Path) -> N
     except Exception as err:  # typst raises its own error type for any compile failure
         out.unlink(missing_ok=True)
         raise BuildError(f"typst failed for {out.name}: {err}") from None
+    try:
+        check_layout(out)
+    except BuildError:
+        out.unlink(missing_ok=True)
+        raise
     finally:
         source.unlink(missing_ok=True)
 
@@ -216,4 +278,5 @@ def typst_pdf(markdown: Path, out: Path, *, root: Path, bibliography: Path) -> N
 def build_html(markdown: Path, out: Path, *, root: Path, bibliography: Path) -> Path:
     """One self-contained HTML file: figures embedded, MathML instead of a script from the network."""
     return pandoc(markdown, out, root=root, bibliography=bibliography,
-                  extra=["--standalone", "--embed-resources", "--mathml", "--to", "html5"])
+                  extra=["--standalone", "--embed-resources", "--mathml", "--to", "html5",
+                         "--include-in-header", str(HTML_HEAD)])

@@ -41,7 +41,7 @@ def _histories(run) -> list[dict]:
 
 
 def _flagged(run, check) -> Finding | None:
-    found = [check(s) for s in run.seeds]
+    found = [check(s) if s.get("training") and s.get("spec", {}).get("train") else None for s in run.seeds]
     hits = [f for f in found if f is not None]
     if not hits:
         return None

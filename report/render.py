@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import json
+import re
 import sys
 from functools import partial
 from pathlib import Path
@@ -95,8 +96,13 @@ def make_environment(
         summary_rows=lambda dataset, reference: summary.summary_rows(registry, runs, dataset, reference),
         # Comparative statements: every one a test with its direction, read from the report's one registry.
         ranking=lambda rs, names, among="these": escape(claims.ranking(registry, rs, names, among=among)),
+        summarise=lambda rs, names, others, other, noun="networks": escape(
+            claims.summarise(registry, rs, names, others, other, noun=noun)),
+        # One comparison, for prose that branches on its verdict (never on the numbers themselves).
+        compare=lambda a, b, name="", other="": registry.get(a, b, name, other),
         tally=lambda rs, others, **words: escape(claims.tally(registry, rs, others, **words)),
         against=lambda rs, names, others, other: escape(claims.against(registry, rs, names, others, other)),
+        headline=lambda dataset, architecture, other: escape(summary.headline(registry, runs, dataset, architecture, other)),
         versus=lambda dataset, architecture, other: escape(summary.versus(registry, runs, dataset, architecture, other)),
         learned_nothing=lambda dataset: [escape(flag) for flag in summary.learned_nothing(registry, runs, dataset)],
         weakest_auc=claims.weakest_by_auc,
@@ -108,8 +114,12 @@ def make_environment(
             first="random", second="grouped")),
         statistical_method=escape(claims.METHOD),
         calibration=lambda: escape(claims.calibration_text(claims.read_calibration())),
+        calibration_power=lambda: escape(claims.calibration_power(
+            claims.read_calibration(), [len(r.seeds) for r in runs.values() if not claims.fixed(r)])),
         comparison_rows=lambda: [[escape(cell) for cell in row] for row in tables.comparison_rows(registry.table())],
         dataset_titles=summary.DATASET_TITLES,
+        standing=lambda dataset, architecture: summary.standing(registry, runs, dataset, architecture),
+        substitutions=lambda: [escape(said) for said in summary.substitutions(runs)],
         diagnosed=lambda dataset: [escape(said) for said in summary.diagnosed(runs, dataset)],
         conditions=lambda dataset: tables.conditions(runs, dataset),
         agreement=lambda prefix: escape(reproduction.agreement(runs, prefix)),
@@ -132,8 +142,12 @@ HELPERS = (
 )
 
 
-def render_chapters(templates_dir: Path, runs: dict[str, Run], images_dir: Path) -> tuple[str, list[str]]:
-    """The whole report's Markdown body and the warnings raised while rendering it.
+#: Rendered like a chapter, but placed on the title page as the abstract.
+ABSTRACT = "abstract.md.j2"
+
+
+def render_chapters(templates_dir: Path, runs: dict[str, Run], images_dir: Path) -> tuple[str, str, list[str]]:
+    """The whole report's Markdown body, its abstract, and the warnings raised while rendering them.
 
     Rendered twice: the first pass collects every comparison the chapters make,
     which are then tested and corrected once per family, so that the second
@@ -143,13 +157,14 @@ def render_chapters(templates_dir: Path, runs: dict[str, Run], images_dir: Path)
     _render_all(templates_dir, make_environment(templates_dir, runs, lambda _: None, images_dir, registry))
     registry.settle()
     warnings: list[str] = []
-    body = _render_all(templates_dir, make_environment(templates_dir, runs, warnings.append, images_dir, registry))
-    return body, warnings
+    body, abstract = _render_all(templates_dir, make_environment(templates_dir, runs, warnings.append, images_dir, registry))
+    return body, abstract, warnings
 
 
-def _render_all(templates_dir: Path, env: jinja2.Environment) -> str:
-    parts = []
-    for path in sorted(Path(templates_dir).glob(CHAPTER_GLOB)):
+def _render_all(templates_dir: Path, env: jinja2.Environment) -> tuple[str, str]:
+    parts, abstract = [], ""
+    chapters = sorted(Path(templates_dir).glob(CHAPTER_GLOB))
+    for path in [p for p in chapters if p.name != ABSTRACT] + [p for p in chapters if p.name == ABSTRACT]:
         source = f"{Path(templates_dir).name}/{path.name}"
         try:
             body = env.get_template(path.name).render()
@@ -157,9 +172,12 @@ def _render_all(templates_dir: Path, env: jinja2.Environment) -> str:
             raise TemplateError(f"{source}:{err.lineno}: {err.message}") from None
         except (jinja2.UndefinedError, Missing, ValueError, AttributeError, KeyError, TypeError, LookupError) as err:
             raise TemplateError(f"{source}:{_template_line(err, path)}: {err}") from None
+        if path.name == ABSTRACT:
+            abstract = "\n\n".join(" ".join(part.split()) for part in body.split("\n\n") if part.strip())
+            continue
         # The source attribute lets the crossref filter name the template of a bad reference.
         parts.append(f'::: {{.chapter source="{source}"}}\n{body}\n:::\n')
-    return "\n".join(parts)
+    return "\n".join(parts), abstract
 
 
 class TemplateError(RuntimeError):
@@ -185,15 +203,36 @@ def write_markdown(templates_dir: Path, results_dir: Path, images_dir: Path, out
     # The results hold millions of small objects that live until the end, and statsmodels'
     # Holm correction runs gc.collect() on each call: frozen, the collector skips them.
     gc.freeze()
-    body, warnings = render_chapters(templates_dir, runs, images_dir)
+    body, abstract, warnings = render_chapters(templates_dir, runs, images_dir)
     metadata = (Path(templates_dir) / "metadata.yaml").read_text(encoding="utf-8")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".tmp")
-    tmp.write_text(f"---\n{metadata.strip()}\n{_data_metadata(runs)}---\n\n{body}", encoding="utf-8")
+    check_referenced(body)
+    abstract = f"abstract: {json.dumps(abstract, ensure_ascii=False)}\n" if abstract else ""
+    tmp.write_text(f"---\n{metadata.strip()}\n{_data_metadata(runs)}{abstract}---\n\n{body}", encoding="utf-8")
     tmp.replace(out)
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return warnings
+
+
+_LABEL = re.compile(r"\{#((?:fig|tbl):[\w:.-]+)")
+_REFERENCE = re.compile(r"@((?:fig|tbl):[\w:.-]*[\w])", re.IGNORECASE)
+_CHAPTER = re.compile(r'::: \{\.chapter source="([^"]+)"\}')
+
+
+def check_referenced(body: str) -> None:
+    """Refuse a report with a table or figure that its text never refers to, naming the template to fix."""
+    cited = {ref.lower() for ref in _REFERENCE.findall(body)}
+    unreferenced = []
+    for chapter in re.split(r"(?=::: \{\.chapter )", body):
+        source = _CHAPTER.search(chapter)
+        for label in _LABEL.findall(chapter):
+            if label.lower() not in cited:
+                unreferenced.append(f"{label} ({source.group(1) if source else '?'})")
+    if unreferenced:
+        raise TemplateError("never referred to in the text: " + ", ".join(unreferenced)
+                            + "; refer to each with @tbl:… or [@fig:…] where the text discusses it")
 
 
 def _data_metadata(runs: dict[str, Run]) -> str:

@@ -179,6 +179,16 @@ def versus(registry: claims.Registry, runs: dict, dataset: str, architecture: st
                           [ref for _, ref in pairs], other)
 
 
+def headline(registry: claims.Registry, runs: dict, dataset: str, architecture: str, other: str) -> str:
+    """:func:`versus` as counts: the networks of ``dataset`` against a reference, in one short sentence."""
+    pairs = [(r, same_rows(r, runs, architecture)) for r in networks(runs, dataset)]
+    pairs = [(r, ref) for r, ref in pairs if ref is not None]
+    if not pairs:
+        return ""
+    return claims.summarise(registry, [r for r, _ in pairs], [short_label(r) for r, _ in pairs],
+                            [ref for _, ref in pairs], other)
+
+
 def learned_nothing(registry: claims.Registry, runs: dict, dataset: str) -> list[str]:
     """Flags for the networks of ``dataset`` that learned nothing (one class, or no better than the majority class)."""
     pairs = [(r, same_rows(r, runs, "majority")) for r in networks(runs, dataset)]
@@ -193,3 +203,25 @@ def diagnosed(runs: dict, dataset: str) -> list[str]:
     """A sentence for every diagnostic finding on a run of ``dataset`` (:mod:`report.diagnostics`)."""
     return [finding.sentence(short_label(run)) for run in dataset_runs(runs, dataset)
             for finding in diagnostics.findings(run)]
+
+
+def standing(registry: claims.Registry, runs: dict, dataset: str, architecture: str) -> dict[str, int]:
+    """How many networks of ``dataset`` are ahead of, behind or not separated from a reference: verdict counts
+    that prose may branch on ({"better": 0, "worse": 3, "no evidence": 0, "n": 3})."""
+    pairs = [(r, same_rows(r, runs, architecture)) for r in networks(runs, dataset)]
+    found = [registry.get(r, ref) for r, ref in pairs if ref is not None]
+    counts = {d: sum(c.direction == d and c.scope != "same" for c in found) for d in ("better", "worse", "no evidence")}
+    return {**counts, "n": sum(c.scope != "same" for c in found),
+            "trained": sum(c.scope == "trained models" for c in found)}
+
+
+def substitutions(runs: dict) -> list[str]:
+    """Each documented set of word vectors that a run could not have, with what it used instead and where."""
+    used: dict[tuple[str, str], list[str]] = {}
+    for run in sorted(runs.values(), key=_study_order):
+        vectors = run.first.get("model", {}).get("vectors") or {}
+        if vectors.get("substitute"):
+            studies = used.setdefault((vectors["requested"], vectors_label(vectors)), [])
+            if run.spec["study"] not in studies:
+                studies.append(run.spec["study"])
+    return [f"{used_label} instead of {requested} ({', '.join(studies)})" for (requested, used_label), studies in used.items()]

@@ -39,3 +39,22 @@ def test_several_seeds_read_as_mean_and_standard_deviation():
     seeds = [run("20ng-lstm", "2a", k).first for k in (190, 200, 210)]
     rows, _ = reproduction.table({"20ng-lstm": Run("20ng-lstm", seeds)}, "2")
     assert rows[0][3] == f"0.500 ± {np.std([0.475, 0.5, 0.525], ddof=1):.3f} (3 seeds)"
+
+
+def test_runs_on_generated_data_are_never_set_against_a_published_figure():
+    generated = run("20ng-lstm", "2a", 195, vectors=GLOVE_50)
+    generated.first["data"]["source"] = "embedded"
+    rows, _ = reproduction.table({"20ng-lstm": generated}, "2")
+    assert rows[0][5] == "not comparable (generated data)"
+    assert "not compared" in reproduction.agreement({"20ng-lstm": generated}, "2")
+    assert "inside" not in reproduction.agreement({"20ng-lstm": generated}, "2")
+
+
+def test_published_figures_set_against_one_computation_twice_are_counted_as_one_run():
+    base = run("20ng-lstm", "2a", 195, vectors=GLOVE_50)
+    copy = run("20ng-glove-200", "2e", 195, vectors=GLOVE_50)
+    rows, _ = reproduction.table({"20ng-lstm": base, "20ng-glove-200": copy}, "2")
+    assert rows[1][1].endswith("; the same computation as 2a")
+    said = reproduction.agreement({"20ng-lstm": base, "20ng-glove-200": copy}, "2")
+    assert "1 of those published figures are set against a run that is the same computation" in said
+    assert "so 1 distinct runs are compared" in said

@@ -1,7 +1,12 @@
 """The summary chapter's rows: readable labels, intervals around the score, and the paired test in words."""
 
+from report import claims
 from report.runs import Run
-from report.summary import summary_rows, versus
+from report.summary import DATASET_TITLES, duplicates, summary_rows, versus
+
+
+def settled(fn):
+    return claims.settled(fn, DATASET_TITLES)
 
 
 def run(run_id: str, title: str, architecture: str, predictions: list[int], labels: list[int]) -> Run:
@@ -23,22 +28,28 @@ def test_a_sweep_point_reads_as_words_and_is_tested_against_the_reference_on_the
         "twitter-tfidf-logreg@split=grouped": run("twitter-tfidf-logreg@split=grouped", "TF-IDF", "tfidf-logreg", strong, LABELS),
         "twitter-lstm@split=grouped": run("twitter-lstm@split=grouped", "LSTM", "lstm", weak, LABELS),
     }
-    rows = {row[0]: row for row in summary_rows(runs, "twitter-sentiment", "twitter-tfidf-logreg")}
+    rows = {row[0]: row for row in settled(lambda reg: summary_rows(reg, runs, "twitter-sentiment", "twitter-tfidf-logreg"))}
     lstm = rows["LSTM (split grouped)"]
     score, interval = lstm[1].split(" ", 1)
     low, high = map(float, interval.strip("[]").split(", "))
     assert score == "0.500" and low < 0.5 < high
-    assert lstm[3:] == ["<\u00a00.001", "less accurate"]  # no break inside a table cell  # a significant loss says which side is ahead
+    # No break inside a table cell; a significant loss says which side is ahead, and one seed scopes it.
+    assert lstm[3:] == ["<\u00a00.001", "less accurate (these trained models)"]
     assert rows["TF-IDF (split grouped)"][3:] == ["–", "reference"]
-    sentence = versus(runs, "twitter-sentiment", "tfidf-logreg", "TF-IDF")
+    sentence = settled(lambda reg: versus(reg, runs, "twitter-sentiment", "tfidf-logreg", "TF-IDF"))
     assert sentence.startswith("Against TF-IDF: LSTM, split grouped (0.500 against 0.900, p < 0.001) is less accurate")
+    assert "McNemar's test, one trained model; Holm over the 1 tests of family Entity sentiment" in sentence
 
 
-def test_the_same_predictions_are_not_significantly_different():
+def test_runs_with_the_same_predictions_are_one_computation_listed_once_with_what_it_stands_for():
     same = [y if i % 4 else (y + 2) % 3 for i, y in enumerate(LABELS)]
+    other = [y if i % 3 else (y + 1) % 3 for i, y in enumerate(LABELS)]
     runs = {
-        "a-tfidf-logreg": run("a-tfidf-logreg", "TF-IDF", "tfidf-logreg", same, LABELS),
+        "a-tfidf-logreg": run("a-tfidf-logreg", "TF-IDF", "tfidf-logreg", other, LABELS),
         "a-lstm": run("a-lstm", "LSTM", "lstm", same, LABELS),
+        "a-glove-200": run("a-glove-200", "LSTM, 200-d", "lstm", same, LABELS),
     }
-    (lstm,) = [row for row in summary_rows(runs, "twitter-sentiment", "a-tfidf-logreg") if row[0] == "LSTM"]
-    assert lstm[3:] == ["1.000", "no evidence of a difference"]
+    runs["a-glove-200"].first["spec"]["study"] = "4e"
+    assert duplicates(runs) == {"a-glove-200": "a-lstm"}
+    rows = settled(lambda reg: summary_rows(reg, runs, "twitter-sentiment", "a-tfidf-logreg"))
+    assert [row[0] for row in rows] == ["LSTM (also 4e: the same computation)", "TF-IDF"]

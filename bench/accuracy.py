@@ -10,9 +10,9 @@ difference, Holm-corrected over all rows:
 * with two or more seeds on each side, Welch's t-test over the seeds'
   accuracies: seeds are what training randomness varies, so this asks whether
   the change moved accuracy beyond the spread over seeds;
-* otherwise the paired test of :mod:`report.claims` on the same test rows
-  (McNemar's for one seed each). It compares two trained models, so two seeds
-  of unchanged code can differ by it too; read it as a weaker check.
+* otherwise McNemar's test on the same test rows (:mod:`report.stats`). It
+  compares two trained models, so two seeds of unchanged code can differ by it
+  too; read it as a weaker check.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 
 from experiments.specs import REFERENCE_MODELS  # noqa: E402
-from report import claims  # noqa: E402
+from report import claims, stats  # noqa: E402
 from report.runs import load_runs  # noqa: E402
 
 
@@ -82,8 +82,8 @@ def seed_test(old, new) -> tuple[float, str]:
         from scipy.stats import ttest_ind
 
         return float(ttest_ind(b, a, equal_var=False).pvalue), "Welch over seeds"
-    p, test = claims.paired_p(claims.correct(new), claims.correct(old))
-    return p, test
+    found = stats.compare_correctness(claims.correct(new), claims.correct(old))
+    return found.p, found.name
 
 
 if __name__ == "__main__":

@@ -59,7 +59,7 @@ def main() -> int:
                                 paths=run_paths, verbose=0)
     runs = {**load_runs(args.results_dir), **load_runs(bench_dir / "results")}
     pairs = [(runs[v.id], runs[d.id]) for d, v in zip(declared, variants) if v.id in runs and d.id in runs]
-    found = claims.compare(pairs, [(v.id.removesuffix(SUFFIX), "") for v, _ in pairs])
+    found = claims.settled(lambda registry: [registry.get(v, g, v.id.removesuffix(SUFFIX)) for v, g in pairs])
     print(f"\n{'experiment':<38} {'GloVe 6B 50-d':>14} {'word2vec 300-d, own texts':>26}  Holm p    verdict for trained word2vec")
     for (variant, glove), c in zip(pairs, found):
         print(f"{c.model:<38} {claims.accuracy(glove):>14.3f} {claims.accuracy(variant):>26.3f}  "

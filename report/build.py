@@ -157,53 +157,55 @@ def check_pages(log: str) -> None:
         )
 
 
-#: Text this far past the right edge of the text block (or below its foot) is cut off or overprinted.
+#: Text this far past the right edge of the text block is cut off or runs into the margin.
 EDGE_TOLERANCE_PT = 3.0
+#: Body text closer than this to the top of the page number has run past the foot of the text block.
+FOOT_GAP_PT = 6.0
 
 
 def check_layout(pdf: Path) -> None:
-    """Refuse a PDF with text past the right edge of the text block or past its foot, whatever the engine.
+    """Refuse a PDF with text past the right edge of the text block or down on the page number, on any engine.
 
-    The text block is measured on the document itself: its right edge is
-    where most lines end (justified text), its foot is where most pages' lowest
-    body line sits, the page number excepted. LaTeX's log does not report a
-    table cell that runs into the margin, and Typst writes no log at all, so
-    this check reads the characters' boxes in the PDF (pypdfium2).
+    The right edge is measured on the document itself: where most lines end
+    (justified text). The foot is the page number: body text closer to it than
+    :data:`FOOT_GAP_PT` has run past the text block (Typst then prints table
+    rows over the page number; TeX reports some of this in its log, but not a
+    table cell that runs into the margin). The check reads the text boxes of the
+    PDF with pypdfium2, so it is the same for LaTeX and Typst.
     """
     import numpy as np
     import pypdfium2
 
     document = pypdfium2.PdfDocument(str(pdf))
-    lines = []  # (page, left, right, bottom, text) of each line of text
+    lines = []  # (page, left, right, bottom, top, text) of each run of text
     for number, page in enumerate(document, start=1):
         text = page.get_textpage()
         for i in range(text.count_rects()):
             left, bottom, right, top = text.get_rect(i)
             said = text.get_text_bounded(left, bottom, right, top).strip()
             if said:
-                lines.append((number, left, right, bottom, said))
+                lines.append((number, left, right, bottom, top, said))
     document.close()
     if len(lines) < 20:
         return
-    rights = np.array([line[2] for line in lines])
-    edge = float(np.percentile(rights, 90))
-    body = [line for line in lines if not line[4].isdigit()]
-    feet = {}
-    for number, _, _, bottom, _ in body:
-        feet[number] = min(bottom, feet.get(number, bottom))
-    # Full pages end on the same baseline: the lowest one that several pages share is the foot.
-    lowest = np.sort(np.array(list(feet.values())))
-    shared = max(3, len(lowest) // 10)
-    foot = next((float(v) for v in lowest if np.sum(np.abs(lowest - v) <= 2.0) >= shared), float(np.median(lowest)))
+    edge = float(np.percentile([line[2] for line in lines], 90))
     lost = [f"page {n}: {right - edge:.1f} pt into the right margin ({said[:40]!r})"
-            for n, _, right, _, said in lines if right > edge + EDGE_TOLERANCE_PT]
-    lost += [f"page {n}: {foot - bottom:.1f} pt below the foot of the text ({said[:40]!r})"
-             for n, _, _, bottom, said in body if bottom < foot - EDGE_TOLERANCE_PT]
+            for n, _, right, _, _, said in lines if right > edge + EDGE_TOLERANCE_PT]
+    for number in sorted({line[0] for line in lines}):
+        page = [line for line in lines if line[0] == number]
+        # A page number is a short run of digits (its text may pick up letters printed over it).
+        numbers = [line for line in page if line[2] - line[1] < 25 and line[5].split()[-1].isdigit()]
+        if not numbers:
+            continue  # no page number on this page
+        lowest = min(numbers, key=lambda line: line[3])
+        lost += [f"page {number}: text {lowest[4] + FOOT_GAP_PT - bottom:.1f} pt down onto the page number ({said[:40]!r})"
+                 for line in page if line is not lowest for _, _, _, bottom, _, said in [line]
+                 if bottom < lowest[4] + FOOT_GAP_PT]
     if lost:
         raise BuildError(
             f"text runs off the text block in {pdf.name} (" + "; ".join(lost[:6])
-            + (f"; and {len(lost) - 6} more" if len(lost) > 6 else "") + "). Shorten the table's cells or the "
-            "figure's text, or give the column less to hold, in its template."
+            + (f"; and {len(lost) - 6} more" if len(lost) > 6 else "") + "). Shorten the table or its cells, "
+            "or move it to the appendix, in its template."
         )
 
 

@@ -30,6 +30,10 @@ from report import diagnostics, stats
 
 #: Level at which a corrected p-value counts as evidence.
 ALPHA = 0.05
+#: Short names of the tests for table cells; captions spell them out (:data:`TEST_LEGEND`).
+TEST_CODES = {stats.SEEDS_AND_ROWS: "t", stats.MCNEMAR: "McN", stats.Z_TEST: "z"}
+TEST_LEGEND = ("t: t-test over seeds and test rows; McN: McNemar's test on one trained model each; "
+               "z: two-proportion z-test on one trained model each")
 T = TypeVar("T")
 
 

@@ -113,6 +113,7 @@ def make_environment(
             registry, [(by_point(m)["random"], by_point(m)["grouped"]) for m in models], names,
             first="random", second="grouped")),
         statistical_method=escape(claims.METHOD),
+        test_legend=escape(claims.TEST_LEGEND),
         calibration=lambda: escape(claims.calibration_text(claims.read_calibration())),
         calibration_power=lambda: escape(claims.calibration_power(
             claims.read_calibration(), [len(r.seeds) for r in runs.values() if not claims.fixed(r)])),

@@ -156,7 +156,8 @@ def summary_rows(registry: claims.Registry, runs: dict, dataset: str, reference:
         ref = reference_for(run, runs, reference)
         if ref is not None and ref.id != run.id:
             found = registry.get(run, ref)
-            test = [claims.format_p(found.p_adjusted) if found.scope != "same" else "–", found.verdict]
+            test = [f"{claims.format_p(found.p_adjusted)} ({claims.TEST_CODES.get(found.test, '?')})" if found.scope != "same" else "–",
+                    found.verdict]
         else:
             test = ["–", "reference" if ref is not None else "–"]
         repeated = also(run, runs)

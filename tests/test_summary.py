@@ -34,7 +34,7 @@ def test_a_sweep_point_reads_as_words_and_is_tested_against_the_reference_on_the
     low, high = map(float, interval.strip("[]").split(", "))
     assert score == "0.500" and low < 0.5 < high
     # No break inside a table cell; a significant loss says which side is ahead, and one seed scopes it.
-    assert lstm[3:] == ["<\u00a00.001", "less accurate (these trained models)"]
+    assert lstm[3:] == ["<\u00a00.001 (McN)", "less accurate (these trained models)"]
     assert rows["TF-IDF (split grouped)"][3:] == ["–", "reference"]
     sentence = settled(lambda reg: versus(reg, runs, "twitter-sentiment", "tfidf-logreg", "TF-IDF"))
     assert sentence.startswith("Against TF-IDF: LSTM, split grouped (0.500 against 0.900, p < 0.001) is less accurate")

@@ -17,11 +17,13 @@ ONLY ?=
 FORCE ?=
 PDF_ENGINE ?=
 EXECUTOR ?=
+# The results set to render (e.g. full-real); empty: the set `make experiments` last ran.
+RESULTS ?=
 
 TEMPLATES := $(wildcard templates/*.j2 templates/*.yaml templates/*.bib)
 TEX_PACKAGES := texlive-latex-recommended texlive-fonts-recommended lmodern texlive-xetex poppler-utils
 
-.PHONY: help install gpu tex experiments report markdown test bench bench-report data check-data clean distclean vectors tensorboard bench-vectors bench-suite bench-stats
+.PHONY: help install gpu tex experiments report render markdown test bench bench-report data check-data clean distclean vectors tensorboard bench-vectors bench-suite bench-stats
 
 help: ## List the targets and the settings they read
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -58,13 +60,13 @@ experiments: $(INSTALLED) ## Train and evaluate every experiment whose results a
 	$(PY) -m experiments run --profile $(PROFILE) --data $(DATA) $(if $(SEEDS),--seeds $(SEEDS)) --data-dir '$(DATA_DIR)' \
 	  $(if $(ONLY),--only '$(ONLY)') $(if $(FORCE),--force) $(if $(EXECUTOR),--executor $(EXECUTOR))
 
-# The suite touches results/.updated only when a result changed, so an
-# unchanged report is not re-rendered.
-results/.updated: experiments ;
+# The suite touches results/<set>/.updated only when a result changed, so an unchanged
+# report is not re-rendered. Naming a set (RESULTS=…) renders it without training.
+results/.last-set: $(if $(RESULTS),,experiments) ;
 
 # The renderer's own code is a dependency too: a new helper or layout rule re-renders.
-build/report.md: $(TEMPLATES) $(wildcard report/*.py) results/.updated | $(INSTALLED)
-	$(PY) -m report markdown
+build/report.md: $(TEMPLATES) $(wildcard report/*.py) results/.last-set $(wildcard results/*/.updated) | $(INSTALLED)
+	$(PY) -m report markdown $(if $(RESULTS),--results '$(RESULTS)')
 
 markdown: build/report.md ## Run missing experiments, render the chapters to build/report.md (no PDF)
 
@@ -74,7 +76,10 @@ build/report.pdf: build/report.md report/build.py report/crossref/crossref.lua r
 build/report.html: build/report.md report/build.py report/crossref/crossref.lua report/layout.lua report/html-head.html
 	$(PY) -m report html
 
-report: build/report.pdf build/report.html ## Run missing experiments, render the chapters, build build/report.pdf and .html
+report: build/report.pdf build/report.html ## Run missing experiments, render the chapters, build build/report.pdf and .html (RESULTS=set: render that set, no training)
+
+render: ## Render a results set without training (RESULTS=full-real, default the set last run)
+	$(MAKE) report RESULTS='$(or $(RESULTS),$(shell cat results/.last-set 2>/dev/null))'
 
 test: $(INSTALLED) tex ## Run the test suite (offline, a few minutes)
 	$(PY) -m pytest -q

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
@@ -33,15 +34,24 @@ def main(argv: list[str] | None = None) -> int:
                           f"{DEFAULT_SEEDS['full']} in the full one")
     run.add_argument("--force", action="store_true", help="rerun even what is up to date")
     run.add_argument("--data-dir", type=Path, default=paths.DATA_DIR, help="folder of the raw data files")
-    run.add_argument("--results-dir", type=Path, default=paths.RESULTS_DIR, help="where results folders go")
-    run.add_argument("--images-dir", type=Path, default=paths.IMAGES_DIR, help="where figures go")
+    run.add_argument("--results-dir", type=Path, default=None,
+                     help="where results folders go (default: results/<profile>-<data>, one set per profile and data)")
+    run.add_argument("--images-dir", type=Path, default=None, help="where figures go (default: images/<profile>-<data>)")
     run.add_argument("--quiet", action="store_true", help="no per-epoch lines")
+    run.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                     help="override a spec setting by its dotted key (train.epochs=5); the run gets an id of its own")
     run.add_argument("--executor", choices=("local", "ray"), default=os.environ.get("EXECUTOR") or "local",
                      help="local: one run after another here; ray: each run a Ray task (RAY_ADDRESS names a cluster)")
     sub.add_parser("list", help="list the declared experiments")
+    state = sub.add_parser("status", help="say which runs are fresh, stale (and why) or missing; trains nothing")
+    for option in ("--only", "--profile", "--data", "--seeds", "--data-dir", "--results-dir", "--set"):
+        action = next(a for a in run._actions if option in a.option_strings)
+        state._add_action(action)
+    show = sub.add_parser("show", help="print an experiment's full spec as JSON, ready for --spec")
+    show.add_argument("id", help="an experiment id, or a grid point's (20ng-seq-len@seq_len=50)")
+    show.add_argument("--profile", choices=PROFILES, default="full")
     figures = sub.add_parser("figures", help="redraw the figures of every finished run from its results (no training)")
-    figures.add_argument("--results-dir", type=Path, default=paths.RESULTS_DIR, help="where results folders are")
-    figures.add_argument("--images-dir", type=Path, default=paths.IMAGES_DIR, help="where figures go")
+    figures.add_argument("--set", default=None, help="the results set (default: the one last run)")
     vectors = sub.add_parser("vectors", help="say which word vectors each documented name resolves to; --download fetches them")
     vectors.add_argument("--download", action="store_true", help="fetch the documented vectors (needs internet, several GB)")
     vectors.add_argument("--data-dir", type=Path, default=paths.DATA_DIR, help="folder of the raw data files")
@@ -54,9 +64,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error in experiments/studies.py: {err}", file=sys.stderr)
         return 2
     if args.command == "figures":
-        return redraw_all(args.results_dir, args.images_dir)
+        try:
+            return redraw_all(*paths.set_dirs(paths.chosen_set(args.set)))
+        except FileNotFoundError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
     if args.command == "vectors":
         return show_vectors(args.data_dir, download=args.download)
+    if args.command == "show":
+        return show_spec(args.id, args.profile)
     if args.command == "list":
         for spec in studies.STUDIES:
             grid = f"  grid {spec.grid}" if spec.grid else ""
@@ -67,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.seeds < 1:
         parser.error(f"--seeds must be at least 1, got {args.seeds}")
     try:
-        specs = [load_spec_file(path) for path in args.spec] if args.spec else studies.find(args.only)
+        specs = [load_spec_file(path) for path in getattr(args, "spec", [])] or studies.find(args.only)
+        specs = [with_overrides(spec, args.overrides) for spec in specs]
     except SpecError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -75,17 +92,77 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: no experiment matches ONLY={args.only!r}; ids: {', '.join(s.id for s in studies.STUDIES)}",
               file=sys.stderr)
         return 2
+    if args.results_dir is None:
+        from experiments.data import resolve_source
+
+        # Every declared dataset counts, so that ONLY=… never moves a run to another set.
+        datasets = {s.data.dataset for s in [*studies.STUDIES, *specs]}
+        name = paths.set_name(args.profile, {resolve_source(d, args.data, args.data_dir) for d in datasets})
+        args.results_dir, default_images = paths.set_dirs(name)
+        args.images_dir = getattr(args, "images_dir", None) or default_images
+        paths.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+        last = paths.RESULTS_DIR / paths.LAST_SET
+        if not last.is_file() or last.read_text(encoding="utf-8").strip() != name:  # make re-renders when it changes
+            last.write_text(name + "\n", encoding="utf-8")
+        print(f"results set {name}: {args.results_dir}")
     run_paths = RunPaths(
-        data_dir=args.data_dir, cache_dir=paths.CACHE_DIR, results_dir=args.results_dir, images_dir=args.images_dir
+        data_dir=args.data_dir, cache_dir=paths.CACHE_DIR, results_dir=args.results_dir,
+        images_dir=getattr(args, "images_dir", None) or args.results_dir.parent / "images",
     )
+    if args.command == "status":
+        return show_status(specs, args, run_paths)
     try:
         return suite.run_suite(
             specs, profile=args.profile, data_choice=args.data, seeds=args.seeds, force=args.force,
-            paths=run_paths, verbose=0 if args.quiet else 2, executor=args.executor,
+            paths=run_paths, verbose=0 if args.quiet else 2, executor=args.executor, only=args.only,
         )
     except (SpecError, FileNotFoundError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+
+
+def with_overrides(spec, overrides: list[str]):
+    """``spec`` with Hydra-style ``key=value`` overrides (values read as JSON, else as text), under a new id."""
+    if not overrides:
+        return spec
+    parsed = {}
+    for item in overrides:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise SpecError(f"--set {item!r}: expected KEY=VALUE with a dotted key, e.g. train.epochs=5")
+        try:
+            parsed[key] = json.loads(value)
+        except json.JSONDecodeError:
+            parsed[key] = value
+    suffix = ",".join(f"{k}={v}" for k, v in parsed.items())
+    return spec.replace(parsed, id=f"{spec.id}--{suffix}")
+
+
+def show_status(specs, args, run_paths) -> int:
+    """One line per run: fresh, stale (with the reason) or missing."""
+    from experiments import suite
+
+    rows = suite.status(specs, profile=args.profile, data_choice=args.data, seeds=args.seeds, paths=run_paths,
+                        only=args.only)
+    for job, state, why in rows:
+        print(f"{state:<8} {job.spec.id} seed {job.seed}" + (f": {why}" if why else ""))
+    counts = {s: sum(row[1] == s for row in rows) for s in ("fresh", "stale", "missing")}
+    print(f"{counts['fresh']} fresh, {counts['stale']} stale, {counts['missing']} missing ({run_paths.results_dir})")
+    return 0
+
+
+def show_spec(run_id: str, profile: str) -> int:
+    """Print the full spec of ``run_id`` (a grid point's too) as JSON."""
+    from experiments import studies
+    from experiments.specs import expand
+
+    points = {p.id: p for spec in studies.find(run_id) for p in expand(spec, profile=profile)}
+    if run_id not in points:
+        print(f"error: no experiment {run_id!r}; ids: {', '.join(points) or ', '.join(s.id for s in studies.STUDIES)}",
+              file=sys.stderr)
+        return 2
+    print(points[run_id].to_json())
+    return 0
 
 
 def redraw_all(results_dir: Path, images_dir: Path) -> int:

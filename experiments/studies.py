@@ -150,10 +150,12 @@ STUDIES: list[ExperimentSpec] = [
 
 
 def find(pattern: str | None = None) -> list[ExperimentSpec]:
-    """The declared experiments whose id matches the shell-style ``pattern`` (all when None)."""
+    """The declared experiments whose id matches the shell-style ``pattern`` (all when None); a grid
+    point's pattern (``20ng-seq-len@seq_len=50``) finds its grid."""
     from fnmatch import fnmatch
 
-    return [spec for spec in STUDIES if pattern is None or any(fnmatch(spec.id, p.strip()) for p in pattern.split(","))]
+    patterns = [p.strip().split("@")[0] for p in (pattern or "").split(",") if p.strip()]
+    return [spec for spec in STUDIES if pattern is None or any(fnmatch(spec.id, p) for p in patterns)]
 
 
 # -- Published figures of the original runs (docs/STUDIES.md), for comparison only --------------

@@ -8,6 +8,7 @@ module decides what to run; ``run.run_experiment`` does one run.
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import sys
@@ -38,15 +39,34 @@ class Job:
     seed: int
     source: str
     key: str
+    #: What the key is made of (spec, seed, profile, data, vectors, code, backend), kept beside the results so
+    #: that `python -m experiments status` can say why a run is stale.
+    parts: dict | None = None
     #: Another job of this suite that computes exactly the same thing (a grid point equal to a declared
     #: experiment): this one copies its results instead of training again.
     same_as: "Job | None" = None
 
 
+#: Beside each results file: the parts of its cache key.
+KEY_PARTS = "key.json"
+
+
+def matches(run_id: str, only: str | None) -> bool:
+    """Whether a run id matches ONLY's shell-style patterns: ``20ng-seq-len`` matches every point of that
+    grid, ``20ng-seq-len@seq_len=50`` one point."""
+    from fnmatch import fnmatch
+
+    patterns = [p.strip() for p in (only or "").split(",") if p.strip()]
+    declared = run_id.split("@")[0].split("--")[0]  # a grid point's experiment, without --set overrides
+    return not patterns or any(fnmatch(run_id, p) if "@" in p else fnmatch(declared, p) for p in patterns)
+
+
 def plan(
-    specs: list[ExperimentSpec], *, profile: str, data_choice: str, seeds: int, paths: RunPaths
+    specs: list[ExperimentSpec], *, profile: str, data_choice: str, seeds: int, paths: RunPaths,
+    only: str | None = None,
 ) -> tuple[list[Job], list[Job]]:
-    """Every job of ``specs`` (grids expanded, one per seed), split into (to run, already fresh)."""
+    """Every job of ``specs`` (grids expanded, one per seed, points filtered by ``only``), split into
+    (to run, already fresh)."""
     code = results.code_version()
     sources: dict[str, str] = {}
     prints: dict[tuple, str] = {}
@@ -74,8 +94,12 @@ def plan(
                 key = results.cache_key(spec.to_dict(), seed, profile, fingerprint, code)
                 # What is computed, whatever the experiment is called: equal for a grid point equal to another experiment.
                 content = results.cache_key({**spec.to_dict(), "id": "", "title": "", "study": ""}, seed, profile, fingerprint, code)
-                job = Job(spec, seed, source, key, same_as=computed.get(content))
+                parts = {"spec": spec.to_dict(), "seed": seed, "profile": profile, "data": prints[print_key],
+                         "vectors": vectors, "code": code, "backend": results.keras_backend()}
+                job = Job(spec, seed, source, key, parts, same_as=computed.get(content))
                 computed.setdefault(content, job)
+                if not matches(spec.id, only):
+                    continue
                 stored = results.stored_key(paths.run_folder(spec, seed))
                 (fresh if stored == key else todo).append(job)
     return todo, fresh
@@ -123,7 +147,7 @@ EXECUTORS = ("local", "ray")
 
 def run_suite(
     specs: list[ExperimentSpec], *, profile: str, data_choice: str, seeds: int, force: bool, paths: RunPaths,
-    verbose: int = 2, executor: str = "local",
+    verbose: int = 2, executor: str = "local", only: str | None = None,
 ) -> int:
     """Run what is missing or stale; print progress and a summary; return a process exit code.
 
@@ -137,7 +161,7 @@ def run_suite(
         from experiments import cluster
 
         cluster.require_ray()  # before any planning: say how to install it
-    todo, fresh = plan(specs, profile=profile, data_choice=data_choice, seeds=seeds, paths=paths)
+    todo, fresh = plan(specs, profile=profile, data_choice=data_choice, seeds=seeds, paths=paths, only=only)
     if force:
         todo, fresh = todo + fresh, []
     print(f"{len(todo)} run(s) to do, {len(fresh)} up to date (profile {profile}, data {data_choice})")
@@ -156,6 +180,7 @@ def run_suite(
                 traceback.print_exception(err, file=sys.stderr)
             print(f"error: {job.spec.id} seed {job.seed} failed: {err}", file=sys.stderr)
             return
+        results.write_json_atomic(paths.run_folder(job.spec, job.seed) / KEY_PARTS, job.parts)
         metrics = outcome["metrics"]
         rows.append((job.spec.id, job.seed, metrics["accuracy"], metrics["macro_f1"], outcome["timings"]["total_seconds"]))
 
@@ -174,6 +199,54 @@ def run_suite(
     for job, err in failed:
         print(f"FAILED {job.spec.id} seed {job.seed}: {err}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def status(specs: list[ExperimentSpec], *, profile: str, data_choice: str, seeds: int, paths: RunPaths,
+           only: str | None = None) -> list[tuple[Job, str, str]]:
+    """Every job with its state ("fresh", "stale" or "missing") and, for a stale one, why (like ``dvc status``)."""
+    todo, fresh = plan(specs, profile=profile, data_choice=data_choice, seeds=seeds, paths=paths, only=only)
+    out = [(job, "fresh", "") for job in fresh]
+    for job in todo:
+        folder = paths.run_folder(job.spec, job.seed)
+        if not (folder / results.RESULTS_FILE).is_file():
+            out.append((job, "missing", "never run" if not folder.is_dir() else "not finished"))
+            continue
+        try:
+            stored = json.loads((folder / KEY_PARTS).read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            out.append((job, "stale", "ran before the parts of its key were recorded"))
+            continue
+        out.append((job, "stale", why_stale(stored, job.parts)))
+    order = {(j.spec.id, j.seed): i for i, j in enumerate([*todo, *fresh])}
+    return sorted(out, key=lambda row: order[(row[0].spec.id, row[0].seed)])
+
+
+def why_stale(stored: dict, now: dict) -> str:
+    """The parts of a key that changed, in words: the spec's changed settings by dotted key."""
+    reasons = []
+    if stored.get("spec") != now["spec"]:
+        changed = [f"{k}: {a!r} → {b!r}" for k, a, b in _dotted_diff(stored.get("spec", {}), now["spec"])]
+        reasons.append("spec (" + "; ".join(changed[:4]) + ")")
+    if stored.get("profile") != now["profile"]:
+        reasons.append(f"profile ({stored.get('profile')} → {now['profile']})")
+    if stored.get("data") != now["data"]:
+        reasons.append("data (the files or the generator changed)")
+    if stored.get("vectors") != now["vectors"]:
+        reasons.append(f"vectors ({stored.get('vectors')} → {now['vectors']})")
+    if stored.get("backend") != now["backend"]:
+        reasons.append(f"backend ({stored.get('backend')} → {now['backend']})")
+    elif stored.get("code") != now["code"]:
+        reasons.append("training code (experiments/*.py)")
+    return ", ".join(reasons) or "its key changed"
+
+
+def _dotted_diff(a: dict, b: dict, prefix: str = "") -> Iterator[tuple[str, object, object]]:
+    for key in sorted(set(a) | set(b)):
+        x, y = a.get(key), b.get(key)
+        if isinstance(x, dict) and isinstance(y, dict):
+            yield from _dotted_diff(x, y, f"{prefix}{key}.")
+        elif x != y:
+            yield f"{prefix}{key}", x, y
 
 
 def _run_here(todo: list[Job], *, profile: str, paths: RunPaths, finished: Callable, started: float, verbose: int) -> int:

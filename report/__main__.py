@@ -20,28 +20,47 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("markdown", help="render templates/*.md.j2 with the results into build/report.md")
     sub.add_parser("html", help="build/report.md → build/report.html (self-contained)")
-    listing = sub.add_parser("runs", help="print a Markdown table of every finished run (for the README)")
-    listing.add_argument("--results-dir", type=Path, default=paths.RESULTS_DIR)
-    reproduced = sub.add_parser("reproduction", help="print the published-against-reproduced table (for the README)")
-    reproduced.add_argument("--results-dir", type=Path, default=paths.RESULTS_DIR)
+    sub.add_parser("runs", help="print a Markdown table of every finished run (for the README)")
+    sub.add_parser("reproduction", help="print the published-against-reproduced table (for the README)")
+    exported = sub.add_parser("export", help="write runs, experiments and comparisons as tables for pandas")
+    exported.add_argument("--format", choices=("csv", "parquet"), default="csv")
+    exported.add_argument("--out", type=Path, default=None, help="folder (default: build/export)")
     pdf = sub.add_parser("pdf", help="build/report.md → build/report.pdf with pandoc")
     pdf.add_argument("--engine", default=os.environ.get("PDF_ENGINE") or None, help="TeX engine (default: first found)")
     parser.add_argument("--root", type=Path, default=paths.ROOT,
                         help="folder holding results/, images/ and build/ (default: the project)")
+    parser.add_argument("--results", default=os.environ.get("RESULTS") or None,
+                        help="the results set to read, e.g. full-real (default: the set last run)")
+    parser.add_argument("--results-dir", type=Path, default=None,
+                        help="read this folder of results instead of a set (its figures in the images/ beside it)")
     args = parser.parse_args(argv)
 
     root = args.root.resolve()
-    results_dir, images_dir, build_dir = root / "results", root / "images", root / "build"
+    build_dir = root / "build"
     markdown = build_dir / "report.md"
     try:
+        if args.results_dir is not None:
+            results_dir, images_dir, name = args.results_dir.resolve(), args.results_dir.resolve().parent / "images", None
+        elif args.command in ("runs", "reproduction", "markdown", "export"):
+            name = paths.chosen_set(args.results, root / "results")
+            results_dir, images_dir = paths.set_dirs(name, root / "results", root / "images")
         if args.command == "runs":
-            print(runs_table(load_runs(args.results_dir)))
+            print(runs_table(load_runs(results_dir)))
         elif args.command == "reproduction":
             from report import reproduction
 
-            print(reproduction.markdown(load_runs(args.results_dir)))
+            print(reproduction.markdown(load_runs(results_dir)))
+        elif args.command == "export":
+            from report.export import export
+
+            for path in export(load_runs(results_dir), paths.TEMPLATES_DIR, images_dir, args.out or build_dir / "export",
+                               args.format):
+                print(f"wrote {path}")
         elif args.command == "markdown":
-            write_markdown(paths.TEMPLATES_DIR, results_dir, images_dir, markdown)
+            print(f"rendering results set {name or results_dir}")
+            write_markdown(paths.TEMPLATES_DIR, results_dir, images_dir, markdown, set_name=name)
+            # pandoc reads the figures from where their paths start: the images folder's parent.
+            (build_dir / "figures-root").write_text(str(images_dir.parent) + "\n", encoding="utf-8")
             print(f"wrote {markdown}")
         elif not markdown.is_file():
             print(f"error: {markdown} does not exist yet; run `make markdown` (or `python -m report markdown`) first",
@@ -49,20 +68,26 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         elif args.command == "html":
             out = build_html(
-                markdown, build_dir / "report.html", root=root,
+                markdown, build_dir / "report.html", root=_figures_root(build_dir, root),
                 bibliography=paths.TEMPLATES_DIR / "references.bib",
             )
             print(f"wrote {out}")
         else:
             out = build_pdf(
-                markdown, build_dir / "report.pdf", root=root,
+                markdown, build_dir / "report.pdf", root=_figures_root(build_dir, root),
                 bibliography=paths.TEMPLATES_DIR / "references.bib", engine=args.engine,
             )
             print(f"wrote {out}")
-    except (TemplateError, ResultsError, BuildError) as err:
+    except (TemplateError, ResultsError, BuildError, FileNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     return 0
+
+
+def _figures_root(build_dir: Path, root: Path) -> Path:
+    """The folder the rendered Markdown's figure paths start from (written by the markdown step)."""
+    stored = build_dir / "figures-root"
+    return Path(stored.read_text(encoding="utf-8").strip()) if stored.is_file() else root
 
 
 if __name__ == "__main__":

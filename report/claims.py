@@ -310,9 +310,13 @@ def _join(parts: list[str]) -> str:
 
 
 def _shared_how(found: Sequence[Comparison]) -> str:
-    """The test and family of a sentence's comparisons, said once when they share it."""
-    hows = list(dict.fromkeys(c.how for c in found if c.scope != "same"))
-    return "; ".join(hows)
+    """The tests and the family of a sentence's comparisons, each said once."""
+    tested = [c for c in found if c.scope != "same"]
+    if not tested:
+        return ""
+    tests = list(dict.fromkeys(c.test + (", one trained model" if c.scope == "trained models" else "") for c in tested))
+    families = list(dict.fromkeys(f"Holm over the {c.family_size} tests of family {c.family}" for c in tested))
+    return "; ".join(tests if len(tests) == 1 else [" or ".join(tests)]) + "; " + "; ".join(families)
 
 
 def _scope_note(found: Sequence[Comparison]) -> str:
@@ -361,7 +365,7 @@ def against(registry: Registry, runs: Sequence, names: Sequence[str], other_runs
 
 
 def summarise(registry: Registry, runs: Sequence, names: Sequence[str], other_runs, other: str, *,
-              noun: str = "networks") -> str:
+              noun: str = "networks", note: bool = True) -> str:
     """Several models against one reference as counts, for an abstract or a findings line.
 
     "Against TF-IDF (0.993), all 3 networks are less accurate (0.960–0.965, every p < 0.001)."
@@ -375,18 +379,18 @@ def summarise(registry: Registry, runs: Sequence, names: Sequence[str], other_ru
             continue
         low, high = min(c.accuracy for c in group), max(c.accuracy for c in group)
         span = f"{low:.3f}" if low == high else f"{low:.3f}–{high:.3f}"
-        ps = (p_text(group[0].p_adjusted) if len(group) == 1 else
-              f"every p {'at most' if direction != 'no evidence' else 'at least'} "
-              f"{format_p(max(c.p_adjusted for c in group) if direction != 'no evidence' else min(c.p_adjusted for c in group))}")
-        count = f"all {len(group)}" if len(group) == len(found) and len(group) > 1 else f"{len(group)} of {len(found)}"
+        bound = max(c.p_adjusted for c in group) if direction != "no evidence" else min(c.p_adjusted for c in group)
+        ps = (p_text(group[0].p_adjusted) if len(group) == 1 else "every p < 0.001" if bound < 0.001 else
+              f"every p {'at most' if direction != 'no evidence' else 'at least'} {bound:.3f}")
+        count = f"all {len(group)} {noun}" if len(group) == len(found) and len(group) > 1 else \
+            f"{len(group)} of the {len(found)} {noun}"
         if direction == "no evidence":
             parts.append(f"the tests show no difference for {count} ({span}, {ps})")
         else:
-            parts.append(f"{count} {noun if len(group) > 1 else noun.rstrip('s')} "
-                         f"{'are' if len(group) > 1 else 'is'} {words} ({span}, {ps})")
+            parts.append(f"{count} {'are' if len(group) > 1 else 'is'} {words} ({span}, {ps})")
     reference = accuracy(others[0]) if len({id(o) for o in others}) == 1 else None
     head = f"Against {other}" + (f" ({reference:.3f})" if reference is not None else "")
-    return f"{head}, {'; '.join(parts)} ({_shared_how(found)}).{_scope_note(found)}"
+    return f"{head}, {'; '.join(parts)} ({_shared_how(found)}).{_scope_note(found) if note else ''}"
 
 
 def ranking(registry: Registry, runs: Sequence, names: Sequence[str], *, among: str = "these") -> str:

@@ -15,7 +15,7 @@ from report.stats import run_interval
 from report.summary import duplicates_of, model_title, natural_key, vectors_label
 
 #: What the "inside" column says of a run on generated data: it reproduces nothing.
-NOT_COMPARABLE = "not comparable (generated data)"
+NOT_COMPARABLE = "not comparable"
 HEADER = ["Study", "Model", "Published", "Reproduced", "95 % CI", "Published inside?", "Reasons"]
 
 
@@ -38,10 +38,12 @@ def reasons(run, known: tuple[str, ...]) -> list[str]:
 
 
 def table(runs: dict, study_prefix: str = "") -> tuple[list[list[str]], list[str]]:
-    """Rows for the runs of the studies starting with ``study_prefix`` that the published record covers,
-    and the known reasons they cite by letter (a, b, …), so each reason is written once."""
+    """Rows for the runs of the studies starting with ``study_prefix`` that have a published figure, and
+    the known reasons they cite by letter (a, b, …), so each reason is written once. On generated data
+    the "inside" column says "not comparable": such a run reproduces nothing."""
     out, notes = [], []
-    chosen = [r for r in runs.values() if r.spec["study"].startswith(study_prefix) and published(r.id)]
+    chosen = [r for r in runs.values() if r.spec["study"].startswith(study_prefix) and published(r.id)
+              and published(r.id)[0] is not None]
     for run in sorted(chosen, key=lambda r: (r.spec["study"], natural_key(r.id))):
         figure, reason = published(run.id)
         seeds = [s["metrics"]["accuracy"] for s in run.seeds]
@@ -68,7 +70,7 @@ def table(runs: dict, study_prefix: str = "") -> tuple[list[list[str]], list[str
             f"{spread} ({len(seeds)} seed{'s' if len(seeds) > 1 else ''})",
             f"[{interval.low:.3f}, {interval.high:.3f}]",
             inside,
-            ",".join(letters),
+            ", ".join(letters),
         ])
     return out, [f"({chr(ord('a') + i)}) {note}" for i, note in enumerate(notes)]
 

@@ -180,14 +180,15 @@ def versus(registry: claims.Registry, runs: dict, dataset: str, architecture: st
                           [ref for _, ref in pairs], other)
 
 
-def headline(registry: claims.Registry, runs: dict, dataset: str, architecture: str, other: str) -> str:
+def headline(registry: claims.Registry, runs: dict, dataset: str, architecture: str, other: str, *,
+             note: bool = True) -> str:
     """:func:`versus` as counts: the networks of ``dataset`` against a reference, in one short sentence."""
     pairs = [(r, same_rows(r, runs, architecture)) for r in networks(runs, dataset)]
     pairs = [(r, ref) for r, ref in pairs if ref is not None]
     if not pairs:
         return ""
     return claims.summarise(registry, [r for r, _ in pairs], [short_label(r) for r, _ in pairs],
-                            [ref for _, ref in pairs], other)
+                            [ref for _, ref in pairs], other, note=note)
 
 
 def learned_nothing(registry: claims.Registry, runs: dict, dataset: str) -> list[str]:

@@ -193,7 +193,8 @@ def table(header: list[str], rows: list[list], caption: str, label: str, align: 
         raise ValueError(f"table label {label!r} must start with 'tbl:'")
     align = align or "l" * len(header)
     cells = [[str(cell) for cell in row] for row in rows]
-    columns = [[row[i] for row in cells] for i in range(len(header))]
+    # Measured as printed: the backslashes of escaped punctuation take no room on the page.
+    columns = [[row[i].replace("\\", "") for row in cells] for i in range(len(header))]
     words = [max(len(w) for cell in [str(h), *col] for w in cell.split() or [""]) for h, col in zip(header, columns)]
     prose = [any(len(cell) > SHORT_CELL and " " in cell and not cell.startswith("`") for cell in col) for col in columns]
     needs = [max(words[i], *(_cell_width(cell) for cell in col)) for i, col in enumerate(columns)]

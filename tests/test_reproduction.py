@@ -30,7 +30,7 @@ def test_a_published_figure_inside_the_reproduced_interval_is_marked_yes_and_one
     assert lstm[:4] == ["2a", "LSTM(30); GloVe 6B 50-d", "0.486", "0.487 (1 seed)"] and lstm[5] == "yes"
     assert rnn[5] == "no"
     # Both rows share both reasons, each written once and cited by letter.
-    assert lstm[6] == rnn[6] == "a,b" and len(notes) == 2
+    assert lstm[6] == rnn[6] == "a, b" and len(notes) == 2
     assert notes[1] == "(b) vectors: GloVe 6B 50-d instead of the documented glove-wiki-gigaword-100"
     assert "1 of the 2 published test accuracies lies inside" in reproduction.agreement(runs, "2")
 
@@ -45,7 +45,7 @@ def test_runs_on_generated_data_are_never_set_against_a_published_figure():
     generated = run("20ng-lstm", "2a", 195, vectors=GLOVE_50)
     generated.first["data"]["source"] = "embedded"
     rows, _ = reproduction.table({"20ng-lstm": generated}, "2")
-    assert rows[0][5] == "not comparable (generated data)"
+    assert rows[0][5] == "not comparable"
     assert "not compared" in reproduction.agreement({"20ng-lstm": generated}, "2")
     assert "inside" not in reproduction.agreement({"20ng-lstm": generated}, "2")
 

@@ -70,7 +70,7 @@ build/report.md: $(TEMPLATES) $(wildcard report/*.py) results/.last-set $(wildca
 
 markdown: build/report.md ## Run missing experiments, render the chapters to build/report.md (no PDF)
 
-build/report.pdf: build/report.md report/build.py report/crossref/crossref.lua report/layout.lua | tex
+build/report.pdf: build/report.md report/build.py report/crossref/crossref.lua report/layout.lua report/typst-head.typ | tex
 	$(PY) -m report pdf $(if $(PDF_ENGINE),--engine $(PDF_ENGINE))
 
 build/report.html: build/report.md report/build.py report/crossref/crossref.lua report/layout.lua report/html-head.html

@@ -19,6 +19,8 @@ import pypandoc
 
 CROSSREF_LUA = Path(__file__).parent / "crossref" / "crossref.lua"
 LAYOUT_LUA = Path(__file__).parent / "layout.lua"
+#: Typst settings: long tables break across pages.
+TYPST_HEAD = Path(__file__).parent / "typst-head.typ"
 #: The HTML page's width and its figures that open full size on click.
 HTML_HEAD = Path(__file__).parent / "html-head.html"
 #: TeX engines in order of preference; the first two handle Unicode from data.
@@ -28,6 +30,17 @@ TYPST_METADATA = ["-M", "linkcolor=#336699", "-M", "urlcolor=#336699", "-M", "ci
 APT_LINE = (
     "sudo apt-get install -y texlive-latex-recommended texlive-fonts-recommended lmodern texlive-xetex"
 )
+
+
+#: Page margin when the report's metadata names none (``geometry: margin=2.3cm`` in templates/metadata.yaml).
+DEFAULT_MARGIN_CM = 2.5
+PT_PER_CM = 72 / 2.54
+
+
+def margin_cm(markdown: Path) -> float:
+    """The page margin the report asks for (LaTeX's ``geometry: margin=…cm``); Typst is given the same."""
+    found = re.search(r"^geometry:\s*margin=([\d.]+)cm", markdown.read_text(encoding="utf-8"), re.MULTILINE)
+    return float(found.group(1)) if found else DEFAULT_MARGIN_CM
 
 
 class BuildError(RuntimeError):
@@ -91,7 +104,7 @@ def build_pdf(markdown: Path, out: Path, *, root: Path, bibliography: Path, engi
         tex.write_text(float_short_tables(tex.read_text(encoding="utf-8")), encoding="utf-8")
         shutil.copyfile(run_latex(tex, engine, root=root), tmp)
     try:
-        check_layout(tmp)
+        check_layout(tmp, margin_cm(markdown))
     except BuildError:
         tmp.unlink(missing_ok=True)
         raise
@@ -163,21 +176,21 @@ EDGE_TOLERANCE_PT = 3.0
 FOOT_GAP_PT = 6.0
 
 
-def check_layout(pdf: Path) -> None:
+def check_layout(pdf: Path, margin: float) -> None:
     """Refuse a PDF with text past the right edge of the text block or down on the page number, on any engine.
 
-    The right edge is measured on the document itself: where most lines end
-    (justified text). The foot is the page number: body text closer to it than
+    The right edge of the text block is the page's width less ``margin`` (cm).
+    The foot is the page number: body text closer to it than
     :data:`FOOT_GAP_PT` has run past the text block (Typst then prints table
     rows over the page number; TeX reports some of this in its log, but not a
     table cell that runs into the margin). The check reads the text boxes of the
     PDF with pypdfium2, so it is the same for LaTeX and Typst.
     """
-    import numpy as np
     import pypdfium2
 
     document = pypdfium2.PdfDocument(str(pdf))
     lines = []  # (page, left, right, bottom, top, text) of each run of text
+    width = document[0].get_width()
     for number, page in enumerate(document, start=1):
         text = page.get_textpage()
         for i in range(text.count_rects()):
@@ -186,9 +199,7 @@ def check_layout(pdf: Path) -> None:
             if said:
                 lines.append((number, left, right, bottom, top, said))
     document.close()
-    if len(lines) < 20:
-        return
-    edge = float(np.percentile([line[2] for line in lines], 90))
+    edge = width - margin * PT_PER_CM
     lost = [f"page {n}: {right - edge:.1f} pt into the right margin ({said[:40]!r})"
             for n, _, right, _, _, said in lines if right > edge + EDGE_TOLERANCE_PT]
     for number in sorted({line[0] for line in lines}):
@@ -259,8 +270,10 @@ def tex_errors(log: str) -> str:
 def typst_pdf(markdown: Path, out: Path, *, root: Path, bibliography: Path) -> None:
     """Markdown → Typst source → PDF with the ``typst`` Python package (no TeX, no root needed)."""
     # Typst source goes next to the figures' root, since Typst resolves paths from the source file.
+    margin = margin_cm(markdown)
     source = pandoc(markdown, root / f".{out.stem}.typ", root=root, bibliography=bibliography,
-                    extra=["--standalone", "--to", "typst", *TYPST_METADATA])
+                    extra=["--standalone", "--to", "typst", *TYPST_METADATA, "-V", f"margin.x={margin}cm",
+                           "-V", f"margin.y={margin}cm", "--include-in-header", str(TYPST_HEAD)])
     try:
         import typst
 
@@ -269,7 +282,7 @@ def typst_pdf(markdown: Path, out: Path, *, root: Path, bibliography: Path) -> N
         out.unlink(missing_ok=True)
         raise BuildError(f"typst failed for {out.name}: {err}") from None
     try:
-        check_layout(out)
+        check_layout(out, margin)
     except BuildError:
         out.unlink(missing_ok=True)
         raise

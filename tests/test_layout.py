@@ -65,4 +65,15 @@ def test_text_set_below_the_foot_of_the_page_is_found_and_named_by_its_page(tmp_
     tex.write_text(f"\\documentclass{{article}}\\begin{{document}}\n{stretched}\n\\end{{document}}\n")
     pdf = run_latex(tex, "xelatex", root=tmp_path)
     with pytest.raises(BuildError, match=r"page 1: text [\d.]+ pt down onto the page number"):
-        check_layout(pdf)
+        check_layout(pdf, margin=3.8)  # article.cls's default text block leaves more than that at the right
+
+
+def test_a_table_longer_than_the_page_breaks_across_pages_in_typst_instead_of_running_over_the_page_number(tmp_path):
+    # Typst set such a table as one unbreakable figure: its last rows were printed over the foot of the page.
+    rows = "\n".join(f"| LSTM per market interval, interval {i} | 0.5{i:02d} | [0.480, 0.540] |" for i in range(70))
+    long_table = f"| Model | Accuracy | 95 % CI |\n| --- | ---: | ---: |\n{rows}\n\n: Every model. {{#tbl:long}}\n\nSee @tbl:long."
+    out = build.build_pdf(markdown(tmp_path, long_table), tmp_path / "report.pdf", root=tmp_path,
+                          bibliography=tmp_path / "refs.bib", engine="typst")
+    import pypdfium2
+
+    assert len(pypdfium2.PdfDocument(str(out))) >= 4  # the table went on over the following pages

@@ -66,7 +66,7 @@ def read_calibration(path: Path = CALIBRATION_FILE) -> dict | None:
 def calibration_text(calibration: dict | None) -> str:
     """Why this test, in numbers: false positives on A/A splits of seeds, and power on planted differences."""
     if not calibration:
-        return ("The test's calibration has not been measured on this machine (`make bench-stats` measures it).")
+        return "The test's calibration has not been measured for this report."
     aa = calibration["aa"]
     splits = sum(a["splits"] for a in aa.values())
     previous = sum(a["previous: paired t over rows"] for a in aa.values())
@@ -98,7 +98,7 @@ def calibration_text(calibration: dict | None) -> str:
 def calibration_power(calibration: dict | None, seeds: Sequence[int]) -> str:
     """What the report's number of seeds can find, from the measured power (``make bench-stats``)."""
     if not calibration:
-        return "The power of the test has not been measured here (`make bench-stats`)."
+        return "The power of the test has not been measured for this report."
     n = max(seeds) if seeds else 1
     if n < 2:
         return ("With one seed per network, no comparison of a network here can speak about methods: "
@@ -228,11 +228,14 @@ class Comparison:
 class Registry:
     """Every comparison of one report: collected on a first pass, tested and corrected once, then read.
 
-    ``family_names`` turns a family key (a dataset) into the words the report uses.
+    ``family_names`` turns a family key (a dataset) into the words the report uses;
+    ``canonical`` maps a run to the run whose computation it repeats (itself when none),
+    so that a comparison is tested, and counted in its family, once.
     """
 
-    def __init__(self, family_names: dict[str, str] | None = None):
+    def __init__(self, family_names: dict[str, str] | None = None, canonical: Callable | None = None):
         self.family_names = family_names or {}
+        self.canonical = canonical or (lambda run: run)
         self._asked: dict[tuple[str, str], tuple] = {}
         self._found: dict[tuple[str, str], Comparison] | None = None
 
@@ -242,6 +245,8 @@ class Registry:
 
     def get(self, a, b, name: str = "", other: str = "") -> Comparison:
         """``a`` against ``b``; while collecting, a placeholder that says nothing."""
+        shown = a
+        a, b = self.canonical(a), self.canonical(b)
         key = (a.id, b.id)
         if self._found is None:
             if (b.id, a.id) not in self._asked:
@@ -254,14 +259,14 @@ class Registry:
         else:
             raise LookupError(f"{a.id} against {b.id} was not asked for on the first pass; "
                               "a template may not choose its comparisons from their results")
-        return replace(found, model=name or a.id, other=other or b.id, caveat=diagnostics.caveat(a))
+        return replace(found, model=name or shown.id, other=other or b.id, caveat=diagnostics.caveat(a))
 
     def settle(self) -> None:
         """Test every collected pair and correct each family's p-values with Holm's method."""
         families: dict[str, list[tuple[str, str]]] = {}
         tested: dict[tuple[str, str], stats.Test] = {}
         for key, (a, b) in self._asked.items():
-            if same_computation(a, b):
+            if a is b or same_computation(a, b):
                 continue
             tested[key] = stats.compare_correctness(correct(a), correct(b), a_fixed=fixed(a), b_fixed=fixed(b))
             families.setdefault(family_of(a), []).append(key)
@@ -355,7 +360,9 @@ def against(registry: Registry, runs: Sequence, names: Sequence[str], other_runs
             parts.append(f"{_join(who)} {'is' if len(who) == 1 else 'are'} {relation} accurate")
     level = [c for c in found if c.direction == "no evidence" and c.scope != "same"]
     if level:
-        ps = p_text(level[0].p_adjusted) if len(level) == 1 else f"every p at least {min(c.p_adjusted for c in level):.3f}"
+        least = min(c.p_adjusted for c in level)
+        ps = p_text(level[0].p_adjusted) if len(level) == 1 else \
+            ("every p = 1.000" if least >= 0.9995 else f"every p at least {least:.3f}")
         parts.append(f"the test shows no difference for {_join([c.model for c in level])} ({ps})")
     same = [c for c in found if c.scope == "same"]
     if same:

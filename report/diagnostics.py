@@ -30,6 +30,7 @@ class Finding:
     of: int
     text: str
     short: str
+    check: str = ""
 
     def sentence(self, name: str) -> str:
         where = "" if self.of == 1 else (f" (all {self.of} seeds)" if self.seeds == self.of else f" ({self.seeds} of {self.of} seeds)")
@@ -46,23 +47,26 @@ def _flagged(run, check) -> Finding | None:
     if not hits:
         return None
     text, short = hits[0]
-    return Finding(len(hits), len(found), text, short)
+    return Finding(len(hits), len(found), text, short, check.__qualname__.split(".<locals>")[0])
 
 
 def still_improving(run) -> Finding | None:
-    """Early stopping kept the cap's last epoch while validation accuracy was still rising."""
+    """The epoch cap stopped a run whose validation accuracy was still rising and validation loss still falling."""
 
     def check(seed: dict):
         spec, training = seed["spec"]["train"], seed["training"]
-        val = (training.get("history") or {}).get("val_accuracy") or []
-        if spec.get("patience") is None or len(val) <= RISING_OVER or training["epochs_run"] < spec["epochs"]:
+        history = training.get("history") or {}
+        val, loss = history.get("val_accuracy") or [], history.get("val_loss") or []
+        over = min(RISING_OVER, len(val) - 1)
+        if over < 1 or training["epochs_run"] < spec["epochs"]:
+            return None  # early stopping ended it before the cap
+        if spec.get("patience") is not None and training["best_epoch"] < spec["epochs"] - 1:
+            return None  # the weights kept are from before the end
+        if val[-1] <= val[-1 - over] or (loss and loss[-1] > min(loss) * (1 + LOSS_RISE / 5)):
             return None
-        if training["best_epoch"] < spec["epochs"] - 1 or val[-1] <= val[-1 - RISING_OVER]:
-            return None
-        return (f"kept the weights of epoch {training['best_epoch']} of the documented cap of {spec['epochs']}, "
-                f"with validation accuracy still rising ({val[-1 - RISING_OVER]:.3f} → {val[-1]:.3f} over the last "
-                f"{RISING_OVER} epochs): the cap stopped it, not convergence, and its scores are those of an "
-                f"undertrained model",
+        return (f"was stopped by the documented cap of {spec['epochs']} epochs while still improving: validation "
+                f"accuracy rose from {val[-1 - over]:.3f} to {val[-1]:.3f} over its last {over} epochs and "
+                f"validation loss was still at its lowest; its scores are those of an undertrained model",
                 f"still improving at the {spec['epochs']}-epoch cap")
 
     return _flagged(run, check)
@@ -104,10 +108,11 @@ def near_chance(run) -> Finding | None:
         kept = val[min(training["best_epoch"], len(val)) - 1]
         if kept > chance + NEAR_CHANCE:
             return None
+        where = "below" if kept < chance - NEAR_CHANCE else "near"
         return (f"kept epoch {training['best_epoch']}, where its validation accuracy was {kept:.3f} against "
                 f"{chance:.3f} for always predicting the most common validation class: it had not learned to "
-                f"predict the validation rows",
-                f"validation accuracy {kept:.3f} at its kept epoch, near chance")
+                f"predict the validation rows" + (", and did worse than that constant guess" if where == "below" else ""),
+                f"validation accuracy {kept:.3f} at its kept epoch, {where} chance")
 
     return _flagged(run, check)
 
@@ -120,6 +125,28 @@ def findings(run) -> list[Finding]:
     if "_findings" not in run.__dict__:
         run.__dict__["_findings"] = [f for check in CHECKS if (f := check(run)) is not None]
     return run.__dict__["_findings"]
+
+
+#: What several runs with the same finding have in common, for one sentence about all of them.
+GROUPED = {
+    "still_improving": "were stopped by their epoch cap while still improving",
+    "scored_past_best": "have no early stopping and are scored at their last epoch, after their validation loss had risen",
+    "near_chance": "kept an epoch whose validation accuracy was near or below always predicting the most common class",
+}
+
+
+def grouped(named: list[tuple[str, "Finding"]]) -> list[str]:
+    """Sentences for many runs' findings: one per kind, naming every run, with the numbers of the first."""
+    out = []
+    for check, phrase in GROUPED.items():
+        runs = [(name, f) for name, f in named if f.check == check]
+        if len(runs) == 1:
+            out.append(runs[0][1].sentence(runs[0][0]))
+        elif runs:
+            names = ", ".join(name for name, _ in runs[:-1]) + " and " + runs[-1][0]
+            first, finding = runs[0]
+            out.append(f"{len(runs)} runs {phrase}: {names}. For example, {first} {finding.text}.")
+    return out
 
 
 def caveat(run) -> str:

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from report import claims, summary
-from report.render import render_chapters
+from report.render import render_chapters, report_registry
 from report.runs import Run
 from report.stats import run_interval
 
@@ -67,7 +67,7 @@ def export(runs: dict[str, Run], templates_dir: Path, images_dir: Path, out: Pat
     """Write the three tables to ``out`` as ``fmt`` (csv or parquet); return their paths."""
     if fmt not in ("csv", "parquet"):
         raise ValueError(f"--format {fmt!r}; allowed: csv, parquet")
-    registry = claims.Registry(summary.DATASET_TITLES)
+    registry = report_registry(runs)
     render_chapters(templates_dir, runs, images_dir, registry)
     out.mkdir(parents=True, exist_ok=True)
     written = []

@@ -64,7 +64,7 @@ def sweep_figure(images_dir: Path, series: dict[str, list[Run]], xlabel: str, ca
 def overview_figure(images_dir: Path, runs: dict[str, Run], datasets: dict[str, str], caption: str, label: str) -> str:
     """Every run of each dataset (title → dataset name) with its interval, in one figure."""
     panels = {
-        title: [(summary.short_label(r), "reference" if r.spec["model"]["architecture"] in REFERENCE_MODELS else "network",
+        title: [(summary.axis_label(r), "reference" if r.spec["model"]["architecture"] in REFERENCE_MODELS else "network",
                  *_with_interval(r)) for r in summary.dataset_runs(runs, dataset)]
         for title, dataset in datasets.items()
     }

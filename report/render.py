@@ -36,7 +36,7 @@ def make_environment(
     templates_dir: Path, runs: dict[str, Run], warn: Callable[[str], None], images_dir: Path,
     registry: claims.Registry | None = None,
 ) -> jinja2.Environment:
-    registry = registry or claims.Registry(summary.DATASET_TITLES)
+    registry = registry or report_registry(runs)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         undefined=jinja2.StrictUndefined,
@@ -144,6 +144,12 @@ HELPERS = (
 )
 
 
+def report_registry(runs: dict[str, Run]) -> claims.Registry:
+    """The registry of one report's comparisons: families named by dataset, repeated computations tested once."""
+    repeats = summary.duplicates_of(runs)
+    return claims.Registry(summary.DATASET_TITLES, canonical=lambda run: runs.get(repeats.get(run.id), run))
+
+
 #: Rendered like a chapter, but placed on the title page as the abstract.
 ABSTRACT = "abstract.md.j2"
 
@@ -156,7 +162,7 @@ def render_chapters(templates_dir: Path, runs: dict[str, Run], images_dir: Path,
     which are then tested and corrected once per family, so that the second
     pass states each pair with one p-value and one verdict wherever it appears.
     """
-    registry = registry or claims.Registry(summary.DATASET_TITLES)
+    registry = registry or report_registry(runs)
     _render_all(templates_dir, make_environment(templates_dir, runs, lambda _: None, images_dir, registry))
     registry.settle()
     warnings: list[str] = []

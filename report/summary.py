@@ -43,8 +43,35 @@ def _point_words(run) -> str:
     return ", ".join(f"{SETTING_NAMES.get(k, k.replace('_', ' '))} {v}" for k, _, v in settings)
 
 
+#: How sentences name each experiment: short, unique within its dataset, no commas (lists of them stay
+#: readable). ``{value}`` is a sweep point's value. An experiment not listed reads as its title and point.
+SHORT_NAMES = {
+    "bbc-majority": "the majority class", "bbc-tfidf-logreg": "TF-IDF", "bbc-dense": "the dense baseline",
+    "bbc-stacked-bilstm": "the stacked BiLSTM", "bbc-bilstm-attention": "the attention BiLSTM",
+    "20ng-majority": "the majority class", "20ng-tfidf-logreg": "TF-IDF",
+    "20ng-tfidf-logreg-stripped": "TF-IDF without headers", "20ng-lstm": "the base LSTM",
+    "20ng-lstm-stripped": "the LSTM without headers", "20ng-simple-rnn": "the SimpleRNN",
+    "20ng-lstm-learned": "the learned embedding", "20ng-glove-200": "the 200-d variant",
+    "20ng-seq-len": "the LSTM at {value} tokens",
+    "market-majority": "the majority class at N = {value}", "market-tfidf-logreg": "TF-IDF at N = {value}",
+    "market-lstm": "the LSTM at N = {value}", "market-padding": "the LSTM padded to {value}",
+    "twitter-majority": "the majority class ({value} split)", "twitter-tfidf-logreg": "TF-IDF ({value} split)",
+    "twitter-bow-logreg": "bag-of-words ({value} split)", "twitter-mean-vectors": "the averaged-vector MLP ({value} split)",
+    "twitter-lstm": "the LSTM ({value} split)",
+}
+
+
 def short_label(run) -> str:
-    """The spec's title and its sweep point, without the vectors: for sentences and a figure's axis."""
+    """The experiment's short name in a sentence (``the LSTM at N = 10``), else its title and sweep point."""
+    base, _, point = run.id.partition("@")
+    if base in SHORT_NAMES:
+        return SHORT_NAMES[base].format(value=point.rpartition("=")[2])
+    words = _point_words(run)
+    return run.spec["title"] + (f", {words}" if words else "")
+
+
+def axis_label(run) -> str:
+    """The spec's title and its sweep point, without the vectors: a figure's axis, where names stand alone."""
     point = _point_words(run)
     return run.spec["title"] + (f", {point}" if point else "")
 
@@ -203,8 +230,8 @@ def learned_nothing(registry: claims.Registry, runs: dict, dataset: str) -> list
 
 def diagnosed(runs: dict, dataset: str) -> list[str]:
     """A sentence for every diagnostic finding on a run of ``dataset`` (:mod:`report.diagnostics`)."""
-    return [finding.sentence(short_label(run)) for run in dataset_runs(runs, dataset)
-            for finding in diagnostics.findings(run)]
+    return diagnostics.grouped([(short_label(run), finding) for run in dataset_runs(runs, dataset)
+                                for finding in diagnostics.findings(run)])
 
 
 def standing(registry: claims.Registry, runs: dict, dataset: str, architecture: str) -> dict[str, int]:

@@ -22,9 +22,15 @@ def test_a_run_kept_at_the_cap_while_still_improving_is_flagged_with_its_numbers
     run = Run("twitter-lstm", [seed(val_accuracy=rising, epochs=35, best_epoch=35)] * 3)
     [finding] = diagnostics.findings(run)
     assert (finding.seeds, finding.of) == (3, 3)
-    assert "kept the weights of epoch 35 of the documented cap of 35" in finding.text
-    assert "0.816 → 0.836 over the last 5 epochs" in finding.text
+    assert "was stopped by the documented cap of 35 epochs while still improving" in finding.text
+    assert "validation accuracy rose from 0.816 to 0.836 over its last 5 epochs" in finding.text
     assert diagnostics.caveat(run) == "still improving at the 35-epoch cap"
+
+
+def test_a_run_without_early_stopping_that_ends_still_improving_is_flagged_too():
+    rising = [0.6 + 0.01 * i for i in range(20)]
+    run = Run("20ng-lstm", [seed(val_accuracy=rising, patience=None)])
+    assert diagnostics.caveat(run) == "still improving at the 20-epoch cap"
 
 
 def test_a_run_that_early_stopping_stopped_before_the_cap_is_not_flagged():
@@ -57,7 +63,9 @@ def test_a_run_kept_at_an_epoch_where_validation_was_at_chance_is_flagged():
                                                validation_counts=(52, 48))])
     finding = diagnostics.near_chance(run)
     assert "kept epoch 2, where its validation accuracy was 0.473 against 0.520" in finding.text
-    assert diagnostics.caveat(run) == "validation accuracy 0.473 at its kept epoch, near chance"
+    assert diagnostics.caveat(run) == "validation accuracy 0.473 at its kept epoch, below chance"
+    near = Run("m", [seed(val_accuracy=[0.52, 0.51, 0.5], best_epoch=2, validation_counts=(52, 48))])
+    assert diagnostics.caveat(near) == "validation accuracy 0.510 at its kept epoch, near chance"
 
 
 def test_a_run_well_above_chance_at_its_kept_epoch_is_not_flagged():

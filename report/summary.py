@@ -55,9 +55,9 @@ SHORT_NAMES = {
     "20ng-seq-len": "the LSTM at {value} tokens",
     "market-majority": "the majority class at N = {value}", "market-tfidf-logreg": "TF-IDF at N = {value}",
     "market-lstm": "the LSTM at N = {value}", "market-padding": "the LSTM padded to {value}",
-    "twitter-majority": "the majority class ({value} split)", "twitter-tfidf-logreg": "TF-IDF ({value} split)",
-    "twitter-bow-logreg": "bag-of-words ({value} split)", "twitter-mean-vectors": "the averaged-vector MLP ({value} split)",
-    "twitter-lstm": "the LSTM ({value} split)",
+    "twitter-majority": "the majority class on the {value} split", "twitter-tfidf-logreg": "TF-IDF on the {value} split",
+    "twitter-bow-logreg": "bag-of-words on the {value} split",
+    "twitter-mean-vectors": "the averaged-vector MLP on the {value} split", "twitter-lstm": "the LSTM on the {value} split",
 }
 
 

@@ -102,7 +102,7 @@ bench-report: $(INSTALLED) ## Time `make report` once results exist: first build
 	$(PY) bench/report_speed.py
 
 data: $(INSTALLED) ## Download the four real datasets into DATA_DIR (needs internet)
-	$(PY) -c "from pathlib import Path; from experiments.datasets import fetch_all; fetch_all(Path('$(DATA_DIR)'))"
+	$(PY) -m experiments.check_data --download --data-dir '$(DATA_DIR)'
 
 vectors: $(INSTALLED) ## Download the documented word vectors (GloVe 100-d, 200-d, GoogleNews 300-d; needs internet, several GB)
 	$(PY) -m experiments vectors --download --data-dir '$(DATA_DIR)'

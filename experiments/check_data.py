@@ -7,7 +7,8 @@ wrong or partial copy is caught before hours of training rather than after.
     python -m experiments.check_data --data-dir DIR [--download]
 
 Prints a table (dataset, expected, found, OK/FAIL/MISSING) and exits 1 on any
-FAIL. A dataset that is not there is reported as MISSING, not as a failure.
+FAIL, or when a download asked for failed. A dataset that is not there is
+reported as MISSING, not as a failure.
 """
 
 from __future__ import annotations
@@ -109,15 +110,20 @@ def main(argv: list[str] | None = None) -> int:
         "--download", action="store_true", help="first download what is missing (needs internet)"
     )
     args = parser.parse_args(argv)
+    failed_downloads = []
     if args.download:
         for name, outcome in fetch_all(args.data_dir).items():
             print(f"{name}: {outcome}")
+            if outcome.startswith("FAILED"):
+                failed_downloads.append(name)
         print()
     table, errors = check(args.data_dir)
     print(format_table(table))
     for error in errors:
         print(f"\n{error}")
-    return 1 if any(row[-1] == "FAIL" for row in table) else 0
+    if failed_downloads:
+        print(f"\nerror: could not download {', '.join(failed_downloads)}; see above", file=sys.stderr)
+    return 1 if failed_downloads or any(row[-1] == "FAIL" for row in table) else 0
 
 
 if __name__ == "__main__":

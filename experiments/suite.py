@@ -137,6 +137,12 @@ def _remove_orphans(results_dir: Path) -> None:
         orphan.unlink(missing_ok=True)
 
 
+def _device() -> str:
+    """Where training runs, known without importing a framework: the NVIDIA GPUs the driver lists, else the CPU."""
+    gpus = sorted(Path("/proc/driver/nvidia/gpus").glob("*")) if Path("/proc/driver/nvidia/gpus").is_dir() else []
+    return f"{len(gpus)} NVIDIA GPU(s)" if gpus else f"CPU ({os.cpu_count()} cores)"
+
+
 def _clock(seconds: float) -> str:
     minutes, secs = divmod(int(seconds), 60)
     return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
@@ -164,7 +170,8 @@ def run_suite(
     todo, fresh = plan(specs, profile=profile, data_choice=data_choice, seeds=seeds, paths=paths, only=only)
     if force:
         todo, fresh = todo + fresh, []
-    print(f"{len(todo)} run(s) to do, {len(fresh)} up to date (profile {profile}, data {data_choice})")
+    print(f"{len(todo)} run(s) to do, {len(fresh)} up to date (profile {profile}, data {data_choice}, "
+          f"Keras backend {results.keras_backend()} on {_device()})")
     for spec in {job.spec.id: job.spec for job in todo}.values():
         spec.check_model()
     stamp = paths.results_dir / STAMP

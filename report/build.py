@@ -1,8 +1,8 @@
 """Markdown → PDF with pandoc: cross-references by the crossref filter, citations by citeproc.
 
-The real ``pandoc-crossref`` is used when one is on PATH; otherwise the
-project's own Lua filter (``report/crossref/``), which implements the syntax the
-templates use. The PDF engine is a TeX engine when one is installed, else Typst
+Cross-references use the project's own Lua filter (``report/crossref/``), which
+implements the syntax the templates use and stops at an unknown label; the
+``pandoc-crossref`` binary only when ``CROSSREF=pandoc-crossref`` asks for it. The PDF engine is a TeX engine when one is installed, else Typst
 through its Python package (no system packages, no root). Outputs are written
 to a temporary name first, so a failed build never leaves a partial file that
 looks like the report.
@@ -10,6 +10,7 @@ looks like the report.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -60,8 +61,15 @@ def pdf_engine(requested: str | None = None) -> str:
 
 
 def crossref_args() -> list[str]:
-    """The real pandoc-crossref when it matches our pandoc, else our Lua filter."""
-    if shutil.which("pandoc-crossref"):
+    """The project's tested Lua filter; the ``pandoc-crossref`` binary only when asked for (CROSSREF=pandoc-crossref).
+
+    The binary only warns about a reference to an unknown label, where the filter
+    stops the build, so it is never picked up silently from PATH.
+    """
+    if os.environ.get("CROSSREF") == "pandoc-crossref":
+        if not shutil.which("pandoc-crossref"):
+            raise BuildError("CROSSREF=pandoc-crossref, but no pandoc-crossref is on PATH; unset CROSSREF to use "
+                             "the project's filter")
         return ["--filter", "pandoc-crossref"]
     return ["--lua-filter", str(CROSSREF_LUA)]
 

@@ -90,11 +90,6 @@ def test_a_missing_result_is_a_framed_box_in_latex_and_html(to, expected):
     assert expected in out and "Not run yet" in out
 
 
-def longtable(rows: int, cell: str = "b") -> str:
-    body = "".join(f"a{i} & {cell}{i} \\\\\n" for i in range(rows))
-    return "\\begin{longtable}[]{lp{10cm}}\n\\endlastfoot\n" + body + "\\end{longtable}\n"
-
-
 def pandoc_table(rows: int, cell: str = "b") -> str:
     """A table as pandoc writes it in LaTeX: a longtable with a caption and a repeated head."""
     import pypandoc
@@ -120,8 +115,11 @@ def test_a_figure_taller_than_the_page_fails_the_build(tmp_path):
 def test_a_table_taller_than_a_page_breaks_instead_of_running_off_it(tmp_path):
     # The old rule held every table of up to 20 rows together: 18 rows of wrapped
     # prose then ran past the bottom margin and the text after it was lost.
-    body = build.float_short_tables(longtable(18, "words " * 60))
-    tex = latex_document(tmp_path, body + "\\section{After the table}\nThe last words.", "\\usepackage{longtable}")
+    table = pandoc_table(18, "words " * 60)
+    body = build.float_short_tables(table)
+    assert "\\begin{longtable}" in body and "\\begin{table}" not in body  # the rule kept it breakable
+    packages = "\\usepackage{longtable,booktabs,array,calc}"
+    tex = latex_document(tmp_path, body + "\\section{After the table}\nThe last words.", packages)
     pdf = run_latex(tex, "xelatex", root=tmp_path)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "a17" in text and "After the table" in text and "The last words." in text

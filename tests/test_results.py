@@ -1,6 +1,7 @@
 """The results file: schema, atomic write, and a key that changes with what the result depends on."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -51,3 +52,27 @@ def test_the_cache_key_changes_with_each_input():
     for name, other in [("spec", {"id": "y"}), ("seed", 1), ("profile", "full"), ("data_fingerprint", "e"), ("code", "z")]:
         assert results.cache_key(**{**base, name: other}) != key, name
     assert results.cache_key(**base) == key
+
+
+def test_the_code_version_follows_training_code_and_the_backend_but_not_scheduling_or_figure_code(tmp_path, monkeypatch):
+    import shutil
+
+    import experiments
+    from experiments import results
+
+    package = tmp_path / "experiments"
+    shutil.copytree(Path(experiments.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(experiments, "__file__", str(package / "__init__.py"))
+    monkeypatch.setenv("KERAS_BACKEND", "jax")
+    base, figures = results.code_version(), results.figures_version()
+
+    (package / "suite.py").write_text((package / "suite.py").read_text() + "\n# scheduling only\n")
+    (package / "plots.py").write_text((package / "plots.py").read_text() + "\n# a new colour\n")
+    assert results.code_version() == base  # NOT_TRAINING_CODE and the figure code never make results stale
+    assert results.figures_version() != figures  # but figures are redrawn
+
+    (package / "train.py").write_text((package / "train.py").read_text() + "\n# a changed step\n")
+    changed = results.code_version()
+    assert changed != base
+    monkeypatch.setenv("KERAS_BACKEND", "tensorflow")
+    assert results.code_version() != changed

@@ -200,3 +200,18 @@ def test_split_gaps_use_an_unpaired_test_and_give_each_model_its_direction():
     sentence = say(lambda reg: claims.split_gaps(reg, pairs, ["the LSTM", "TF-IDF"], first="random", second="grouped"))
     assert "the LSTM is lower on the grouped split (0.900 against 0.627, p < 0.001)" in sentence
     assert "TF-IDF shows no difference" in sentence and "two-proportion z-test, one trained model" in sentence
+
+
+def test_the_method_section_quotes_the_measured_calibration_not_numbers_of_its_own():
+    aa = {"previous: paired t over rows": 40, "Welch over seeds (scipy)": 9, "ASO eps_min < 0.2 (deepsig)": 3,
+          "report: t over seeds and rows": 4, "splits": 200, "aso splits": 60, "one seed each (McNemar)": 7,
+          "seed pairs": 28}
+    power = {f"{n}|{d}": {"report: t over seeds and rows": p} for n in (2, 3, 4) for d, p in ((0.02, 0.25), (0.05, 0.9))}
+    calibration = {"aa": {"20ng-lstm": aa}, "power": {"20ng-lstm": power}, "target": {"delta": 0.05},
+                   "experiments": {"20ng-lstm": {"seeds": 8, "rows": 7532, "study": "2a"}}}
+    said = claims.calibration_text(calibration)
+    assert "called different in 40 of the 200 splits (20 %)" in said and "in 4 (2.0 %) by the test used here" in said
+    assert "in 7 of 28 pairs of single seeds (25 %) by McNemar's test" in said
+    assert "90 % of the splits on 2a (7,532 test rows)" in said
+    assert "one of 2 points only 25 % of the time on 2a" in claims.calibration_power(calibration, [3])
+    assert "has not been measured" in claims.calibration_text(None)

@@ -47,7 +47,9 @@ def test_runs_spread_over_both_nodes_and_equal_the_local_executors_results(tmp_p
     paths = RunPaths(local / "raw", local / "interim", local / "results", local / "images")
     assert suite.run_suite(specs(local), profile="quick", data_choice="embedded", seeds=1, force=False,
                            paths=paths, verbose=0) == 0
-    for path in sorted((local / "results").glob(f"*/seed-0/{results.RESULTS_FILE}")):
+    compared = sorted((local / "results").glob(f"*/seed-0/{results.RESULTS_FILE}"))
+    assert len(compared) == RUNS  # every run of the suite is compared, not an empty loop
+    for path in compared:
         here, there = results.read(path), results.read(tmp_path / "ray" / path.relative_to(local))
         assert there["key"] == here["key"]  # the same cache key: a later local suite finds it fresh
         assert there["metrics"]["predictions"] == here["metrics"]["predictions"]

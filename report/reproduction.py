@@ -16,7 +16,7 @@ from report.summary import duplicates_of, model_title, natural_key, vectors_labe
 
 #: What the "inside" column says of a run on generated data: it reproduces nothing.
 NOT_COMPARABLE = "not comparable"
-HEADER = ["Study", "Model", "Published", "Reproduced", "95 % CI", "Published inside?", "Reasons"]
+HEADER = ["Study", "Model", "Published", "Reproduced (seeds)", "95 % CI", "Published inside?", "Why"]
 
 
 def published(run_id: str) -> tuple[float | None, tuple[str, ...]] | None:
@@ -49,6 +49,7 @@ def table(runs: dict, study_prefix: str = "") -> tuple[list[list[str]], list[str
         seeds = [s["metrics"]["accuracy"] for s in run.seeds]
         interval = run_interval(run)
         spread = f"{np.mean(seeds):.3f} ± {np.std(seeds, ddof=1):.3f}" if len(seeds) > 1 else f"{seeds[0]:.3f}"
+        spread += f" ({len(seeds)})"
         if figure is None:
             inside = "–"
         elif run.first["data"]["source"] != "real":
@@ -67,7 +68,7 @@ def table(runs: dict, study_prefix: str = "") -> tuple[list[list[str]], list[str
             model_title(run) + (f" ({point})" if point else "")
             + (f"; the same computation as {runs[repeats].spec['study']}" if repeats else ""),
             "–" if figure is None else f"{figure:.3f}",
-            f"{spread} ({len(seeds)} seed{'s' if len(seeds) > 1 else ''})",
+            spread,
             f"[{interval.low:.3f}, {interval.high:.3f}]",
             inside,
             ", ".join(letters),

@@ -27,7 +27,7 @@ def test_a_published_figure_inside_the_reproduced_interval_is_marked_yes_and_one
             "20ng-simple-rnn": run("20ng-simple-rnn", "2b", 300, vectors=GLOVE_50)}  # 0.75 against 0.255
     rows, notes = reproduction.table(runs, "2")
     lstm, rnn = rows
-    assert lstm[:4] == ["2a", "LSTM(30); GloVe 6B 50-d", "0.486", "0.487 (1 seed)"] and lstm[5] == "yes"
+    assert lstm[:4] == ["2a", "LSTM(30); GloVe 6B 50-d", "0.486", "0.487 (1)"] and lstm[5] == "yes"
     assert rnn[5] == "no"
     # Both rows share both reasons, each written once and cited by letter.
     assert lstm[6] == rnn[6] == "a, b" and len(notes) == 2
@@ -38,7 +38,7 @@ def test_a_published_figure_inside_the_reproduced_interval_is_marked_yes_and_one
 def test_several_seeds_read_as_mean_and_standard_deviation():
     seeds = [run("20ng-lstm", "2a", k).first for k in (190, 200, 210)]
     rows, _ = reproduction.table({"20ng-lstm": Run("20ng-lstm", seeds)}, "2")
-    assert rows[0][3] == f"0.500 ± {np.std([0.475, 0.5, 0.525], ddof=1):.3f} (3 seeds)"
+    assert rows[0][3] == f"0.500 ± {np.std([0.475, 0.5, 0.525], ddof=1):.3f} (3)"
 
 
 def test_runs_on_generated_data_are_never_set_against_a_published_figure():

@@ -41,11 +41,12 @@ METHOD = (
     "Training a network is random, and a test set is one sample of rows, so a difference between two methods "
     "must hold over both. Where every side that trains at random has two or more seeds, the difference of mean "
     "accuracies is tested with a t-test whose variance adds each side's variance over seeds (divided by its number "
-    "of seeds) and the variance over test rows of the per-row difference (divided by the rows), with "
+    "of seeds) and the variance over test rows of the per-row difference (divided by the rows; for two different "
+    "test sets, such as a random and a grouped split, each set's variance over its own rows), with "
     "Welch-Satterthwaite degrees of freedom. The majority class and the logistic regressions train without "
     "randomness, so one seed of them stands for all. Where a network has one seed, its spread over seeds is "
-    "unknown: McNemar's test on the same rows then says only whether the two trained models differ on these "
-    "rows, and the text says so. Two runs with identical predictions are one computation and are not tested. "
+    "unknown: McNemar's test on the same rows (a two-proportion z-test on different test sets) then says only "
+    "whether the two trained models differ on these rows, and the text says so. Two runs with identical predictions are one computation and are not tested. "
     "Every comparison made on one dataset belongs to that dataset's family; a family's p-values are corrected "
     "together with Holm's method and judged at the 5 % level, so a pair has the same adjusted p wherever it is "
     "cited. Intervals are two-level bootstrap intervals: seeds and test rows resampled together."
@@ -93,7 +94,7 @@ def calibration_text(calibration: dict | None) -> str:
         f"({_pct(previous / splits)}) by a paired t-test over test rows of the per-row share of correct seeds, "
         f"in {mcnemar} of {pairs} pairs of single seeds ({_pct(mcnemar / pairs)}) by McNemar's test, in {welch} "
         f"({_pct(welch / splits, 1)}) by Welch's t-test over seeds, in {aso} of {aso_splits} "
-        f"({_pct(aso / aso_splits, 1)}) by Almost Stochastic Order at ε < 0.2, and in {chosen} "
+        f"({_pct(aso / aso_splits, 1)}) by Almost Stochastic Order at its recommended threshold of 0.2, and in {chosen} "
         f"({_pct(chosen / splits, 1)}) by the test used here; the "
         f"nominal rate is 5 %. Welch's test is calibrated too but ignores the sampling of the test rows, which on "
         f"a test set of a few thousand rows is as large as the spread over seeds; Almost Stochastic Order gives no "
@@ -112,8 +113,12 @@ def calibration_power(calibration: dict | None, seeds: Sequence[int]) -> str:
         return "The power of the test has not been measured for this report."
     n = max(seeds) if seeds else 1
     if n < 2:
-        return ("With one seed per network, no comparison of a network here can speak about methods: "
-                "the report's test needs two or more seeds a side for that.")
+        aa = calibration["aa"].values()
+        k, pairs = sum(a["one seed each (McNemar)"] for a in aa), sum(a["seed pairs"] for a in aa)
+        return (f"With one seed per network, no comparison of a network here speaks about methods. On the real "
+                f"data, McNemar's test called two seeds of identical settings different in {k} of {pairs} pairs "
+                f"({_pct(k / pairs)}): a one-seed verdict says that two trained models differ on these rows, which "
+                f"another seed of the same settings would often also do.")
     size = min(n, 4)
     said = {}
     for delta in (0.02, 0.05):
@@ -187,6 +192,8 @@ class Comparison:
     family_size: int
     #: What the diagnostics say of the first model ("still improving at the 35-epoch cap"), or "".
     caveat: str = ""
+    #: The same for the second model.
+    other_caveat: str = ""
 
     @property
     def entry(self) -> str:
@@ -273,7 +280,8 @@ class Registry:
         else:
             raise LookupError(f"{a.id} against {b.id} was not asked for on the first pass; "
                               "a template may not choose its comparisons from their results")
-        return replace(found, model=name or shown.id, other=other or b.id, caveat=diagnostics.caveat(a))
+        return replace(found, model=name or shown.id, other=other or b.id, caveat=diagnostics.caveat(a),
+                       other_caveat=diagnostics.caveat(b))
 
     def settle(self) -> None:
         """Test every collected pair and correct each family's p-values with Holm's method."""
@@ -299,7 +307,7 @@ class Registry:
     def table(self) -> list[Comparison]:
         """Every settled comparison, family by family: the report's appendix lists them all."""
         found = self._found or {}
-        return sorted(found.values(), key=lambda c: (c.family, c.model, c.other))
+        return sorted((c for c in found.values() if c.model != c.other), key=lambda c: (c.family, c.model, c.other))
 
 
 def settled(say: Callable[[Registry], T], family_names: dict[str, str] | None = None) -> T:
@@ -402,6 +410,7 @@ def summarise(registry: Registry, runs: Sequence, names: Sequence[str], other_ru
         span = f"{low:.3f}" if low == high else f"{low:.3f}–{high:.3f}"
         bound = max(c.p_adjusted for c in group) if direction != "no evidence" else min(c.p_adjusted for c in group)
         ps = (p_text(group[0].p_adjusted) if len(group) == 1 else "every p < 0.001" if bound < 0.001 else
+              "every p = 1.000" if bound >= 0.9995 else
               f"every p {'at most' if direction != 'no evidence' else 'at least'} {bound:.3f}")
         count = f"all {len(group)} {noun}" if len(group) == len(found) and len(group) > 1 else \
             f"{len(group)} of the {len(found)} {noun}"
@@ -411,7 +420,17 @@ def summarise(registry: Registry, runs: Sequence, names: Sequence[str], other_ru
             parts.append(f"{count} {'are' if len(group) > 1 else 'is'} {words} ({span}, {ps})")
     reference = accuracy(others[0]) if len({id(o) for o in others}) == 1 else None
     head = f"Against {other}" + (f" ({reference:.3f})" if reference is not None else "")
-    return f"{head}, {'; '.join(parts)} ({_shared_how(found)}).{_scope_note(found) if note else ''}"
+    return (f"{head}, {'; '.join(parts)} ({_shared_how(found)}).{_flags(found)}"
+            f"{_scope_note(found) if note else ''}")
+
+
+def _flags(found: Sequence[Comparison]) -> str:
+    """The training diagnostics of the models in a summary, grouped by what they say."""
+    by_caveat: dict[str, list[str]] = {}
+    for c in found:
+        for caveat in filter(None, c.caveat.split("; ")):
+            by_caveat.setdefault(caveat, []).append(c.model)
+    return "".join(f" Flagged: {_join(names)} ({caveat})." for caveat, names in by_caveat.items())
 
 
 def ranking(registry: Registry, runs: Sequence, names: Sequence[str], *, among: str = "these") -> str:
@@ -426,15 +445,17 @@ def ranking(registry: Registry, runs: Sequence, names: Sequence[str], *, among: 
     ahead = [c.other for c in found if c.direction == "better"]
     if len(ahead) == len(found):
         each = ", ".join(f"{c.other} {p_text(c.p_adjusted)}" for c in found)
+        flagged = f" It was {found[0].caveat}." if found and found[0].caveat else ""
         return (f"{_capital(names[top])} is the most accurate of {among}: more accurate than each of the others "
-                f"({each}; {_shared_how(found)}).{_scope_note(found)}")
+                f"({each}; {_shared_how(found)}).{flagged}{_scope_note(found)}")
     close = [f"{c.other} ({p_text(c.p_adjusted)})" if c.scope != "same" else f"{c.other} (the same computation)"
              for c in found if c.direction != "better"]
     said = (f"{_capital(names[top])} has the highest accuracy of {among} ({accuracy(runs[top]):.3f}), but the tests "
             f"do not show it ahead of {_join(close)} ({_shared_how(found)})")
     if ahead:
         said += f"; it is ahead of {_join(ahead)}"
-    return said + "." + _scope_note(found)
+    flagged = f" The leader was {found[0].caveat}." if found and found[0].caveat else ""
+    return said + "." + flagged + _scope_note(found)
 
 
 def learned_nothing(registry: Registry, runs: Sequence, majority: Sequence, names: Sequence[str]) -> list[str]:
@@ -502,7 +523,7 @@ def attention_reading(run) -> str:
                 f"correlation with position {rho:+.2f}) and {spread}: the pooling picks words, not places.")
     side = "later" if rho > 0 else "earlier"
     return (f"Across these {len(profiles)} articles the weight grows towards {side} positions (mean Spearman "
-            f"correlation with position {rho:+.2f}) and {spread}: the pooling follows position as much as words.")
+            f"correlation with position {rho:+.2f}) and {spread}: the pooling follows position more than words.")
 
 
 def split_gaps(registry: Registry, pairs: Sequence[tuple[object, object]], names: Sequence[str], *, first: str,
@@ -518,6 +539,8 @@ def split_gaps(registry: Registry, pairs: Sequence[tuple[object, object]], names
             parts.append(f"{c.model} shows no difference ({c.accuracy:.3f} and {c.other_accuracy:.3f}, {p_text(c.p_adjusted)})")
         else:
             relation = "lower" if c.direction == "better" else "higher"
+            flags = "; ".join(f"{split}: {caveat}" for split, caveat in ((first, c.caveat), (second, c.other_caveat))
+                              if caveat)
             parts.append(f"{c.model} is {relation} on the {second} split ({c.accuracy:.3f} against "
-                         f"{c.other_accuracy:.3f}, {p_text(c.p_adjusted)})")
+                         f"{c.other_accuracy:.3f}, {p_text(c.p_adjusted)}{'; ' + flags if flags else ''})")
     return f"From the {first} to the {second} split: {_join(parts)} ({_shared_how(found)}).{_scope_note(found)}"

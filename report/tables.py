@@ -114,7 +114,9 @@ def provenance_rows(runs: dict[str, Run]) -> list[list[str]]:
         data = run.data
         if data["source"] == "real":
             for file, digest in sorted(data["provenance"].items()):
-                rows.setdefault((data["dataset"], file), [data["dataset"], "real", code(file), code(digest[:16])])
+                # The dataset's folder is the dataset column; 12 hex digits (48 bits) tell two copies apart.
+                short = file.split("/", 1)[-1]
+                rows.setdefault((data["dataset"], file), [data["dataset"], "real", code(short), code(digest[:12])])
         else:
             p = data["provenance"]
             made = f"{p.get('generator')} v{p.get('version')}, seed {p.get('seed')}, size {p.get('size')}"

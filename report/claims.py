@@ -430,7 +430,10 @@ def _flags(found: Sequence[Comparison]) -> str:
     for c in found:
         for caveat in filter(None, c.caveat.split("; ")):
             by_caveat.setdefault(caveat, []).append(c.model)
-    return "".join(f" Flagged: {_join(names)} ({caveat})." for caveat, names in by_caveat.items())
+    if not by_caveat:
+        return ""
+    return " Flagged by the training diagnostics: " + "; ".join(
+        f"{_join(names)} ({caveat})" for caveat, names in by_caveat.items()) + "."
 
 
 def ranking(registry: Registry, runs: Sequence, names: Sequence[str], *, among: str = "these") -> str:

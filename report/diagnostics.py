@@ -90,7 +90,7 @@ def scored_past_best(run) -> Finding | None:
                 f"from its minimum at epoch {low + 1} ({loss[low]:.3f} → {loss[-1]:.3f})"
                 + (f"; validation accuracy peaked at epoch {peak} ({max(val_acc):.3f} against {val_acc[-1]:.3f} at the end)"
                    if peak else ""),
-                f"scored {len(loss) - low - 1} epochs past its validation-loss minimum")
+                "scored long after its validation loss stopped falling")
 
     return _flagged(run, check)
 

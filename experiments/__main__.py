@@ -83,7 +83,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.seeds < 1:
         parser.error(f"--seeds must be at least 1, got {args.seeds}")
     try:
-        specs = [load_spec_file(path) for path in getattr(args, "spec", [])] or studies.find(args.only)
+        from_files = [load_spec_file(path) for path in getattr(args, "spec", [])]
+        specs = from_files or studies.find(args.only)
+        if from_files:
+            args.only = None  # --spec names what to run; ONLY selects among the declared studies
         specs = [with_overrides(spec, args.overrides) for spec in specs]
     except SpecError as err:
         print(f"error: {err}", file=sys.stderr)

@@ -130,9 +130,18 @@ def calibration_power(calibration: dict | None, seeds: Sequence[int]) -> str:
             if power is not None:
                 found.append(f"{_pct(power)} of the time on {e['study']}")
         said[delta] = _join(found)
+    fewer = min(seeds)
+    also = ""
+    if fewer < size and fewer >= 2:
+        low = [f"{_pct(calibration['power'][name][f'{fewer}|0.05']['report: t over seeds and rows'])} of the time on "
+               f"{e['study']}"
+               for name, e in sorted(calibration["experiments"].items(), key=lambda kv: kv[1]["study"])
+               if not name.startswith("market-lstm@") or name == "market-lstm@interval=5"]
+        also = (f" The networks with {fewer} seeds have less power: with {fewer} seeds a side, 5 points are found "
+                f"{_join(low)}.")
     return (f"With {size} seeds a side, the test finds a true difference of 5 points of accuracy {said[0.05]}, "
-            f"but one of 2 points only {said[0.02]}, before any correction for multiple comparisons: a "
-            f"\"no difference shown\" between models a few points apart is not evidence that they are equal.")
+            f"and one of 2 points {said[0.02]}, before any correction for multiple comparisons: a "
+            f"\"no difference shown\" between models a few points apart is not evidence that they are equal.{also}")
 
 
 def correct(run) -> np.ndarray:

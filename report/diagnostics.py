@@ -117,7 +117,21 @@ def near_chance(run) -> Finding | None:
     return _flagged(run, check)
 
 
-CHECKS = (still_improving, scored_past_best, near_chance)
+def resumed(run) -> Finding | None:
+    """A run without early stopping that ran fewer epochs than its cap was interrupted and resumed from a backup."""
+
+    def check(seed: dict):
+        spec, training = seed["spec"]["train"], seed["training"]
+        if spec.get("patience") is not None or training["epochs_run"] >= spec["epochs"]:
+            return None
+        return (f"was interrupted and resumed from its last saved epoch: its history holds only the last "
+                f"{training['epochs_run']} of its {spec['epochs']} epochs, so its curve and diagnostics cover those",
+                "resumed after an interruption")
+
+    return _flagged(run, check)
+
+
+CHECKS = (still_improving, scored_past_best, near_chance, resumed)
 
 
 def findings(run) -> list[Finding]:
@@ -132,6 +146,7 @@ GROUPED = {
     "still_improving": "were stopped by their epoch cap while still improving",
     "scored_past_best": "have no early stopping and are scored at their last epoch, after their validation loss had risen",
     "near_chance": "kept an epoch whose validation accuracy was near or below always predicting the most common class",
+    "resumed": "were interrupted and resumed from a saved epoch",
 }
 
 

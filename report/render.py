@@ -121,6 +121,7 @@ def make_environment(
             claims.read_calibration(), [len(r.seeds) for r in runs.values() if not claims.fixed(r)])),
         comparison_rows=lambda: [[escape(cell) for cell in row] for row in tables.comparison_rows(registry.table())],
         dataset_titles=summary.DATASET_TITLES,
+        commits=lambda: [f"`{c}` ({n} runs)" for c, n in tables.commit_counts(runs)],
         standing=lambda dataset, architecture: summary.standing(registry, runs, dataset, architecture),
         substitutions=lambda: [escape(said) for said in summary.substitutions(runs)],
         diagnosed=lambda dataset: [escape(said) for said in summary.diagnosed(runs, dataset)],

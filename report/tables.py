@@ -153,6 +153,14 @@ def comparison_rows(found: list) -> list[list[str]]:
              c.verdict] for c in found]
 
 
+def commit_counts(runs: dict[str, Run]) -> list[tuple[str, int]]:
+    """Each code commit the runs recorded, with how many runs (seeds) it made, most first."""
+    from collections import Counter
+
+    counted = Counter(s["environment"].get("git_commit") for r in runs.values() for s in r.seeds)
+    return [(commit, n) for commit, n in counted.most_common() if commit]
+
+
 def weakest_class(run: Run) -> dict:
     """The class with the lowest recall, the class it is most often mistaken for, and its AUC."""
     names, matrix = run.class_names, run.metrics["confusion_matrix"]

@@ -213,5 +213,6 @@ def test_the_method_section_quotes_the_measured_calibration_not_numbers_of_its_o
     assert "called different in 40 of the 200 splits (20 %)" in said and "in 4 (2.0 %) by the test used here" in said
     assert "in 7 of 28 pairs of single seeds (25 %) by McNemar's test" in said
     assert "90 % of the splits on 2a (7,532 test rows)" in said
-    assert "one of 2 points only 25 % of the time on 2a" in claims.calibration_power(calibration, [3])
+    assert "and one of 2 points 25 % of the time on 2a" in claims.calibration_power(calibration, [3])
+    assert "with 2 seeds a side, 5 points are found 90 % of the time on 2a." in claims.calibration_power(calibration, [2, 3])
     assert "has not been measured" in claims.calibration_text(None)

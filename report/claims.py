@@ -451,7 +451,15 @@ def ranking(registry: Registry, runs: Sequence, names: Sequence[str], *, among: 
     "Most accurate" is said only when the leader is more accurate than every
     other model of the list, after the family's correction.
     """
-    order = sorted(range(len(runs)), key=lambda i: -accuracy(runs[i]))
+    # Runs that are one computation are one contender, named together ("a padding length of 40 and of 80").
+    first: dict[str, int] = {}
+    names = list(names)
+    for i, run in enumerate(runs):
+        j = first.setdefault(registry.canonical(run).id, i)
+        if j != i:
+            names[j] = f"{names[j]} and {names[i]} (one computation)"
+    kept = sorted(first.values())
+    order = sorted(kept, key=lambda i: -accuracy(runs[i]))
     top, rest = order[0], order[1:]
     found = [registry.get(runs[top], runs[i], names[top], names[i]) for i in rest]
     ahead = [c.other for c in found if c.direction == "better"]

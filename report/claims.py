@@ -203,6 +203,8 @@ class Comparison:
     caveat: str = ""
     #: The same for the second model.
     other_caveat: str = ""
+    #: Seeds of the first model (its power is low with two).
+    seeds: int = 1
 
     @property
     def entry(self) -> str:
@@ -290,7 +292,7 @@ class Registry:
             raise LookupError(f"{a.id} against {b.id} was not asked for on the first pass; "
                               "a template may not choose its comparisons from their results")
         return replace(found, model=name or shown.id, other=other or b.id, caveat=diagnostics.caveat(a),
-                       other_caveat=diagnostics.caveat(b))
+                       other_caveat=diagnostics.caveat(b), seeds=len(a.seeds))
 
     def settle(self) -> None:
         """Test every collected pair and correct each family's p-values with Holm's method."""
@@ -424,7 +426,10 @@ def summarise(registry: Registry, runs: Sequence, names: Sequence[str], other_ru
         count = f"all {len(group)} {noun}" if len(group) == len(found) and len(group) > 1 else \
             f"{len(group)} of the {len(found)} {noun}"
         if direction == "no evidence":
-            parts.append(f"the tests show no difference for {count} ({span}, {ps})")
+            few = [f"{c.model} has {c.seeds} seeds" for c in group if c.scope == "methods" and 1 < c.seeds < 3 and
+                   not c.model.startswith("the majority")]
+            weak = f"; {_join(few)}, so the test has little power there" if few else ""
+            parts.append(f"the tests show no difference for {count} ({span}, {ps}{weak})")
         else:
             parts.append(f"{count} {'are' if len(group) > 1 else 'is'} {words} ({span}, {ps})")
     reference = accuracy(others[0]) if len({id(o) for o in others}) == 1 else None

@@ -66,7 +66,7 @@ def still_improving(run) -> Finding | None:
             return None
         return (f"was stopped by the documented cap of {spec['epochs']} epochs while still improving: validation "
                 f"accuracy rose from {val[-1 - over]:.3f} to {val[-1]:.3f} over its last {over} epochs and "
-                f"validation loss was still at its lowest; its scores are those of an undertrained model",
+                f"validation loss ended within 1 % of its lowest; its scores may be those of an undertrained model",
                 f"still improving at the {spec['epochs']}-epoch cap")
 
     return _flagged(run, check)
@@ -122,7 +122,10 @@ def resumed(run) -> Finding | None:
 
     def check(seed: dict):
         spec, training = seed["spec"]["train"], seed["training"]
-        if spec.get("patience") is not None or training["epochs_run"] >= spec["epochs"]:
+        if training["epochs_run"] >= spec["epochs"]:
+            return None
+        # With early stopping a run may end before the cap, but only `patience` epochs after its best one.
+        if spec.get("patience") is not None and training["best_epoch"] < training["epochs_run"]:
             return None
         return (f"was interrupted and resumed from its last saved epoch: its history holds only the last "
                 f"{training['epochs_run']} of its {spec['epochs']} epochs, so its curve and diagnostics cover those",

@@ -24,6 +24,7 @@ def test_a_run_kept_at_the_cap_while_still_improving_is_flagged_with_its_numbers
     assert (finding.seeds, finding.of) == (3, 3)
     assert "was stopped by the documented cap of 35 epochs while still improving" in finding.text
     assert "validation accuracy rose from 0.816 to 0.836 over its last 5 epochs" in finding.text
+    assert diagnostics.resumed(run) is None
     assert diagnostics.caveat(run) == "still improving at the 35-epoch cap"
 
 
@@ -70,3 +71,11 @@ def test_a_run_kept_at_an_epoch_where_validation_was_at_chance_is_flagged():
 
 def test_a_run_well_above_chance_at_its_kept_epoch_is_not_flagged():
     assert diagnostics.near_chance(Run("x", [seed(val_accuracy=[0.6, 0.8, 0.9], best_epoch=3)])) is None
+
+
+def test_a_run_that_ended_before_its_cap_at_its_best_epoch_was_resumed_after_an_interruption():
+    # Early stopping ends a run `patience` epochs after its best one, never at it; no early stopping runs to the cap.
+    resumed = Run("twitter-lstm", [seed(val_accuracy=[0.70 + 0.01 * i for i in range(29)], epochs=35, best_epoch=29)])
+    assert diagnostics.caveat(resumed) == "resumed after an interruption"
+    stopped = Run("twitter-lstm", [seed(val_accuracy=[0.7] * 29, epochs=35, best_epoch=24)])
+    assert diagnostics.resumed(stopped) is None

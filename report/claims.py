@@ -78,12 +78,8 @@ def calibration_text(calibration: dict | None) -> str:
     exps = calibration["experiments"]
     studies = sorted({e["study"] for e in exps.values()})
     delta = calibration["target"]["delta"]
-    power = []
-    for name, e in sorted(exps.items(), key=lambda kv: kv[1]["study"]):
-        row = calibration["power"][name].get(f"3|{delta}")
-        if row and not name.startswith("market-lstm@") or name == "market-lstm@interval=5":
-            power.append(f"{_pct(row['report: t over seeds and rows'])} of the splits on {e['study']} "
-                         f"({e['rows']:,} test rows)")
+    power = [f"{_pct(_power(calibration, name, 3, delta))} of the splits on {e['study']} ({e['rows']:,} test rows)"
+             for name, e in _quoted(calibration) if _power(calibration, name, 3, delta) is not None]
     aso = sum(a["ASO eps_min < 0.2 (deepsig)"] for a in aa.values())
     aso_splits = sum(a["aso splits"] for a in aa.values())
     return (
@@ -103,6 +99,17 @@ def calibration_text(calibration: dict | None) -> str:
     )
 
 
+def _quoted(calibration: dict) -> list[tuple[str, dict]]:
+    """The calibrated experiments the report quotes, in study order: one per study (3a by its interval of 5)."""
+    return [(name, e) for name, e in sorted(calibration["experiments"].items(), key=lambda kv: kv[1]["study"])
+            if not name.startswith("market-lstm@") or name == "market-lstm@interval=5"]
+
+
+def _power(calibration: dict, name: str, seeds: int, delta: float) -> float | None:
+    """The report's test's measured power on ``name`` with ``seeds`` a side for a planted ``delta``."""
+    return calibration["power"][name].get(f"{seeds}|{delta}", {}).get("report: t over seeds and rows")
+
+
 def _pct(share: float, digits: int = 0) -> str:
     return f"{100 * share:.{digits}f} %"
 
@@ -120,25 +127,16 @@ def calibration_power(calibration: dict | None, seeds: Sequence[int]) -> str:
                 f"({_pct(k / pairs)}): a one-seed verdict says that two trained models differ on these rows, which "
                 f"another seed of the same settings would often also do.")
     size = min(n, 4)
-    said = {}
-    for delta in (0.02, 0.05):
-        found = []
-        for name, e in sorted(calibration["experiments"].items(), key=lambda kv: kv[1]["study"]):
-            if name.startswith("market-lstm@") and name != "market-lstm@interval=5":
-                continue
-            power = calibration["power"][name].get(f"{size}|{delta}", {}).get("report: t over seeds and rows")
-            if power is not None:
-                found.append(f"{_pct(power)} of the time on {e['study']}")
-        said[delta] = _join(found)
+    def found(seeds: int, delta: float) -> str:
+        return _join([f"{_pct(_power(calibration, name, seeds, delta))} of the time on {e['study']}"
+                      for name, e in _quoted(calibration) if _power(calibration, name, seeds, delta) is not None])
+
+    said = {delta: found(size, delta) for delta in (0.02, 0.05)}
     fewer = min(seeds)
     also = ""
     if fewer < size and fewer >= 2:
-        low = [f"{_pct(calibration['power'][name][f'{fewer}|0.05']['report: t over seeds and rows'])} of the time on "
-               f"{e['study']}"
-               for name, e in sorted(calibration["experiments"].items(), key=lambda kv: kv[1]["study"])
-               if not name.startswith("market-lstm@") or name == "market-lstm@interval=5"]
         also = (f" The networks with {fewer} seeds have less power: with {fewer} seeds a side, 5 points are found "
-                f"{_join(low)}.")
+                f"{found(fewer, 0.05)}.")
     return (f"With {size} seeds a side, the test finds a true difference of 5 points of accuracy {said[0.05]}, "
             f"and one of 2 points {said[0.02]}, before any correction for multiple comparisons: a "
             f"\"no difference shown\" between models a few points apart is not evidence that they are equal.{also}")

@@ -197,35 +197,31 @@ def summary_rows(registry: claims.Registry, runs: dict, dataset: str, reference:
     return rows
 
 
-def versus(registry: claims.Registry, runs: dict, dataset: str, architecture: str, other: str) -> str:
-    """Every network of ``dataset`` against the ``architecture`` reference on its own test rows, as one sentence."""
+def with_reference(runs: dict, dataset: str, architecture: str) -> tuple[list, list, list[str]]:
+    """The networks of ``dataset`` that have an ``architecture`` reference on their own test rows: the networks,
+    their references and their short names (each list in the same order)."""
     pairs = [(r, same_rows(r, runs, architecture)) for r in networks(runs, dataset)]
     pairs = [(r, ref) for r, ref in pairs if ref is not None]
-    if not pairs:
-        return ""
-    return claims.against(registry, [r for r, _ in pairs], [short_label(r) for r, _ in pairs],
-                          [ref for _, ref in pairs], other)
+    return [r for r, _ in pairs], [ref for _, ref in pairs], [short_label(r) for r, _ in pairs]
+
+
+def versus(registry: claims.Registry, runs: dict, dataset: str, architecture: str, other: str) -> str:
+    """Every network of ``dataset`` against the ``architecture`` reference on its own test rows, as one sentence."""
+    nets, refs, names = with_reference(runs, dataset, architecture)
+    return claims.against(registry, nets, names, refs, other) if nets else ""
 
 
 def headline(registry: claims.Registry, runs: dict, dataset: str, architecture: str, other: str, *,
              note: bool = True) -> str:
     """:func:`versus` as counts: the networks of ``dataset`` against a reference, in one short sentence."""
-    pairs = [(r, same_rows(r, runs, architecture)) for r in networks(runs, dataset)]
-    pairs = [(r, ref) for r, ref in pairs if ref is not None]
-    if not pairs:
-        return ""
-    return claims.summarise(registry, [r for r, _ in pairs], [short_label(r) for r, _ in pairs],
-                            [ref for _, ref in pairs], other, note=note)
+    nets, refs, names = with_reference(runs, dataset, architecture)
+    return claims.summarise(registry, nets, names, refs, other, note=note) if nets else ""
 
 
 def learned_nothing(registry: claims.Registry, runs: dict, dataset: str) -> list[str]:
     """Flags for the networks of ``dataset`` that learned nothing (one class, or no better than the majority class)."""
-    pairs = [(r, same_rows(r, runs, "majority")) for r in networks(runs, dataset)]
-    pairs = [(r, ref) for r, ref in pairs if ref is not None]
-    if not pairs:
-        return []
-    return claims.learned_nothing(registry, [r for r, _ in pairs], [ref for _, ref in pairs],
-                                  [short_label(r) for r, _ in pairs])
+    nets, refs, names = with_reference(runs, dataset, "majority")
+    return claims.learned_nothing(registry, nets, refs, names) if nets else []
 
 
 def diagnosed(runs: dict, dataset: str) -> list[str]:
@@ -237,8 +233,7 @@ def diagnosed(runs: dict, dataset: str) -> list[str]:
 def standing(registry: claims.Registry, runs: dict, dataset: str, architecture: str) -> dict[str, int]:
     """How many networks of ``dataset`` are ahead of, behind or not separated from a reference: verdict counts
     that prose may branch on ({"better": 0, "worse": 3, "no evidence": 0, "n": 3})."""
-    pairs = [(r, same_rows(r, runs, architecture)) for r in networks(runs, dataset)]
-    found = [registry.get(r, ref) for r, ref in pairs if ref is not None]
+    found = [registry.get(r, ref) for r, ref in zip(*with_reference(runs, dataset, architecture)[:2])]
     counts = {d: sum(c.direction == d and c.scope != "same" for c in found) for d in ("better", "worse", "no evidence")}
     return {**counts, "n": sum(c.scope != "same" for c in found),
             "trained": sum(c.scope == "trained models" for c in found)}

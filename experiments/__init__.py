@@ -13,11 +13,11 @@ import os
 from pathlib import Path
 
 
-def _nvidia_gpu() -> bool:
-    """Whether the NVIDIA driver reports a GPU (without importing any framework)."""
+def nvidia_gpus() -> list[Path]:
+    """The GPUs the NVIDIA driver reports (known without importing any framework)."""
     gpus = Path("/proc/driver/nvidia/gpus")
-    return gpus.is_dir() and any(gpus.iterdir())
+    return sorted(gpus.iterdir()) if gpus.is_dir() else []
 
 
-if "KERAS_BACKEND" not in os.environ and importlib.util.find_spec("jax") is not None and not _nvidia_gpu():
+if "KERAS_BACKEND" not in os.environ and importlib.util.find_spec("jax") is not None and not nvidia_gpus():
     os.environ["KERAS_BACKEND"] = "jax"

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
+import experiments
 from experiments import data, results, wordvectors
 from experiments.corpus import SplitError
 from experiments.datasets import DataFormatError, DataNotFoundError
@@ -139,7 +140,7 @@ def _remove_orphans(results_dir: Path) -> None:
 
 def _device() -> str:
     """Where training runs, known without importing a framework: the NVIDIA GPUs the driver lists, else the CPU."""
-    gpus = sorted(Path("/proc/driver/nvidia/gpus").glob("*")) if Path("/proc/driver/nvidia/gpus").is_dir() else []
+    gpus = experiments.nvidia_gpus()
     return f"{len(gpus)} NVIDIA GPU(s)" if gpus else f"CPU ({os.cpu_count()} cores)"
 
 

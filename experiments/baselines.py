@@ -14,7 +14,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from experiments.vectorize import tokenize
 
 
-def build_reference(name: str, *, max_tokens: int, seed: int) -> Pipeline:
+def build_reference(name: str, *, max_tokens: int | None, seed: int) -> Pipeline:
     """An unfitted pipeline for the reference model ``name``."""
     if name == "majority":
         return make_pipeline(TfidfVectorizer(max_features=1), DummyClassifier(strategy="most_frequent"))
@@ -22,7 +22,7 @@ def build_reference(name: str, *, max_tokens: int, seed: int) -> Pipeline:
         return make_pipeline(
             # The same tokenizer as the neural models, so the comparison is about the model.
             TfidfVectorizer(tokenizer=tokenize, token_pattern=None, lowercase=False, ngram_range=(1, 2),
-                            max_features=max_tokens * 5, sublinear_tf=True, min_df=2),
+                            max_features=None if max_tokens is None else max_tokens * 5, sublinear_tf=True, min_df=2),
             LogisticRegression(C=10.0, max_iter=2000, random_state=seed),
         )
     if name == "bow-logreg":

@@ -72,8 +72,14 @@ def make_splits(corpus: Corpus, spec: DataSpec) -> Splits:
             else np.sort(np.random.default_rng(SPLIT_SEED).choice(len(train), spec.max_train, replace=False))
         )
         train = train.subset(keep)
-    fit_rows, val_rows = split_indices(train, kind, test_size=spec.validation_size, seed=SPLIT_SEED)
-    splits = Splits(train=train.subset(fit_rows), validation=train.subset(val_rows), test=corpus.subset(test_rows))
+    test = corpus.subset(test_rows)
+    if spec.validation == "test":
+        # The original study 2's protocol, kept for its ladder: every training row trains, and the
+        # test rows are the validation data (nothing may stop early or choose an epoch on them).
+        splits = Splits(train=train, validation=test, test=test)
+    else:
+        fit_rows, val_rows = split_indices(train, kind, test_size=spec.validation_size, seed=SPLIT_SEED)
+        splits = Splits(train=train.subset(fit_rows), validation=train.subset(val_rows), test=test)
     _check_classes(splits, corpus)
     return splits
 

@@ -433,12 +433,13 @@ def _twitter_rows(path: Path) -> Iterator[tuple[int, str, str]]:
             raise _format_error(path, f"line {reader.line_num}: {problem}", TWITTER_CSV.url)
 
 
-def load_twitter_sentiment(*, data_dir: Path, download_if_missing: bool = True) -> Corpus:
+def load_twitter_sentiment(*, data_dir: Path, download_if_missing: bool = True, keep_duplicates: bool = False) -> Corpus:
     """Entity sentiment tweets: 3 classes, ``groups`` = tweet id (about 6 paraphrases each).
 
     Empty and whitespace-only texts and the ``Irrelevant`` class are dropped,
     then exact duplicate texts (the first copy is kept), before any split, so
-    that no text is both trained on and tested on. ``notes`` counts
+    that no text is both trained on and tested on. ``keep_duplicates`` keeps
+    them, as the original study did (for its ladder). ``notes`` counts
     ``rows_read``, ``empty_dropped``, ``whitespace_only_dropped``,
     ``irrelevant_dropped`` and ``duplicates_removed``.
     """
@@ -453,7 +454,7 @@ def load_twitter_sentiment(*, data_dir: Path, download_if_missing: bool = True) 
     seen: set[str] = set()
     kept = []
     for row in relevant:
-        if row[2] not in seen:
+        if keep_duplicates or row[2] not in seen:
             seen.add(row[2])
             kept.append(row)
     texts = [text for _, _, text in kept]

@@ -169,8 +169,11 @@ def _run_network(
 
     train.seed_everything(seed)
     train.enable_compile_cache(paths.cache_dir / "xla")
-    vectorizer = TextVectorizer(spec.vectorize.max_tokens, spec.vectorize.seq_len, spec.vectorize.lowercase)
-    vectorizer.fit(splits.train.texts)  # training rows only: nothing from validation or test
+    vectorizer = TextVectorizer(spec.vectorize.max_tokens, spec.vectorize.seq_len, spec.vectorize.lowercase,
+                                spec.vectorize.padding)
+    # Training rows only, so nothing of validation or test enters the vocabulary; "all" is the
+    # original study 4's flaw, kept for its ladder.
+    vectorizer.fit(corpus.texts if spec.vectorize.fit_on == "all" else splits.train.texts)
     x = {part: vectorizer.transform(getattr(splits, part).texts) for part in ("train", "validation", "test")}
 
     embedding_weights, embedding_dim = None, spec.vectors.dim
@@ -185,6 +188,11 @@ def _run_network(
         )
         embedding_weights, coverage = wordvectors.embedding_matrix(vectorizer, vectors, seed=seed)
         embedding_dim, vectors_info = vectors.dim, vectors.record(coverage)
+        if spec.vectors.pad_to is not None and spec.vectors.pad_to > vectors.dim:
+            # The original 2e's "200-d" vectors: each vector followed by zeros, nothing learned in them.
+            embedding_weights = np.pad(embedding_weights, ((0, 0), (0, spec.vectors.pad_to - vectors.dim)))
+            embedding_dim = spec.vectors.pad_to
+            vectors_info = {**vectors_info, "padded_to": spec.vectors.pad_to}
 
     model = models.build_model(
         spec.model.architecture,

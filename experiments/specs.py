@@ -15,6 +15,13 @@ from typing import Any, Mapping
 
 DATASETS = ("bbc", "20newsgroups", "twitter-sentiment", "trump-market")
 SPLITS = ("predefined", "random", "grouped", "time")
+#: Where validation rows come from: the training split, or (the flaw of study 2's original runs) the test split.
+VALIDATION_SOURCES = ("train", "test")
+#: Which rows the vocabulary is fitted on: the training split, or (the flaw of study 4's original) every row.
+VOCABULARY_SOURCES = ("train", "all")
+#: "post": text first, zeros after, the first tokens kept; "pre": Keras ``pad_sequences``' defaults
+#: (zeros in front, the last tokens kept).
+PADDINGS = ("post", "pre")
 #: Non-neural reference models that every dataset gets beside the networks.
 REFERENCE_MODELS = ("majority", "tfidf-logreg", "bow-logreg")
 PROFILES = ("quick", "full")
@@ -32,10 +39,16 @@ class DataSpec:
     validation_size: float = field(default=0.1, metadata={"help": "fraction of the training rows kept for validation"})
     options: dict = field(default_factory=dict, metadata={"help": "loader options, e.g. {'interval': 5}"})
     max_train: int | None = field(default=None, metadata={"help": "cap on training rows (quick profile)"})
+    validation: str = field(
+        default="train",
+        metadata={"help": "'train': validation rows held out of the training split; 'test': the test split serves as "
+                          "validation and every training row trains (a flaw of the original study 2, for its ladder)"},
+    )
 
     def __post_init__(self) -> None:
         _check_choice("data.dataset", self.dataset, DATASETS)
         _check_choice("data.split", self.split, SPLITS)
+        _check_choice("data.validation", self.validation, VALIDATION_SOURCES)
         for key in ("test_size", "validation_size"):
             value = getattr(self, key)
             if not 0.0 < value < 1.0:
@@ -45,13 +58,27 @@ class DataSpec:
 
 @dataclass(frozen=True)
 class VectorizeSpec:
-    max_tokens: int = field(default=20_000, metadata={"help": "vocabulary size kept, most frequent first"})
+    max_tokens: int | None = field(
+        default=20_000, metadata={"help": "vocabulary size kept, most frequent first; None: every word"}
+    )
     seq_len: int = field(default=100, metadata={"help": "tokens per input; longer texts are truncated"})
     lowercase: bool = field(default=True, metadata={"help": "lowercase before tokenising"})
+    padding: str = field(
+        default="post",
+        metadata={"help": "'post': zeros after the text, its first seq_len tokens kept; 'pre': zeros in front, "
+                          "the last seq_len tokens kept (Keras pad_sequences' defaults)"},
+    )
+    fit_on: str = field(
+        default="train",
+        metadata={"help": "rows the vocabulary is fitted on: 'train', or 'all' (test rows too: a flaw of the "
+                          "original study 4, for its ladder)"},
+    )
 
     def __post_init__(self) -> None:
-        _check_positive("vectorize.max_tokens", self.max_tokens)
+        _check_positive("vectorize.max_tokens", self.max_tokens, optional=True)
         _check_positive("vectorize.seq_len", self.seq_len)
+        _check_choice("vectorize.padding", self.padding, PADDINGS)
+        _check_choice("vectorize.fit_on", self.fit_on, VOCABULARY_SOURCES)
 
 
 @dataclass(frozen=True)
@@ -62,9 +89,15 @@ class VectorsSpec:
     )
     dim: int = field(default=300, metadata={"help": "embedding dimension"})
     trainable: bool = field(default=False, metadata={"help": "fine-tune the embedding (False: frozen)"})
+    pad_to: int | None = field(
+        default=None,
+        metadata={"help": "zero-pad each vector to this many dimensions (the original 2e's \"200-d\" vectors were "
+                          "100-d GloVe padded so); None: no padding"},
+    )
 
     def __post_init__(self) -> None:
         _check_positive("vectors.dim", self.dim)
+        _check_positive("vectors.pad_to", self.pad_to, optional=True)
 
 
 @dataclass(frozen=True)
@@ -121,6 +154,11 @@ class ExperimentSpec:
         for key, values in self.grid.items():
             if not isinstance(values, (list, tuple)) or not values:
                 raise SpecError(f"{self.id}: grid[{key!r}] must be a non-empty list of values")
+        if self.data.validation == "test" and self.train.patience is not None:
+            raise SpecError(
+                f"{self.id}: data.validation is 'test', so early stopping (train.patience) would choose the epoch on "
+                "the test rows; set train.patience to None, or data.validation to 'train'"
+            )
 
     def check_model(self, where: str | None = None) -> None:
         """Check that the model's builder accepts ``model.params``.

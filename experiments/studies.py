@@ -7,6 +7,9 @@ epochs, capped sizes); the full profile is the documented setting.
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
+
 from experiments.specs import DataSpec, ExperimentSpec, ModelSpec, TrainSpec, VectorizeSpec, VectorsSpec
 
 # -- 1. BBC News, 5 topics ----------------------------------------------------
@@ -147,6 +150,101 @@ STUDIES: list[ExperimentSpec] = [
     ),
     *references("twitter", "4", TWITTER, TWITTER_TOKENS, grid=TWITTER_SPLITS),
 ]
+
+
+# -- The original protocols, flaws included, and the corrections from them to the suite's --------------
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One way the suite's protocol departs from an original study's: its name, and the original's settings."""
+
+    name: str
+    #: The settings of the original run, as dotted-key overrides of the corrected spec.
+    published: dict
+
+
+@dataclass(frozen=True)
+class Ladder:
+    """From an original study's protocol, flaws included, to the suite's, one correction at a time.
+
+    Rung 0 runs as published: every correction undone. Rung k applies the first
+    k corrections; the last rung is the corrected experiment itself, so it is
+    never run twice. ``unreplicated`` names what of the original no setting here
+    can bring back.
+    """
+
+    name: str
+    #: The declared experiment (and its grid point) that the top rung is.
+    experiment: str
+    point: dict
+    corrections: tuple[Correction, ...]
+    unreplicated: tuple[str, ...] = ()
+
+    @property
+    def corrected(self) -> str:
+        """The id of the top rung, as :func:`experiments.specs.expand` names it."""
+        label = ",".join(f"{k.rsplit('.', 1)[1]}={v}" for k, v in self.point.items())
+        return f"{self.experiment}@{label}" if label else self.experiment
+
+    def rung_ids(self) -> list[str]:
+        """Every rung's run id, from as published to corrected."""
+        return [f"ladder-{self.name}-{k}" for k in range(len(self.corrections))] + [self.corrected]
+
+    def specs(self, declared: ExperimentSpec) -> list[ExperimentSpec]:
+        """The rungs below the top, as declared experiments (with the quick profile of ``declared``)."""
+        rungs = []
+        for k, rung_id in enumerate(self.rung_ids()[:-1]):
+            undone = {key: value for c in self.corrections[k:] for key, value in c.published.items()}
+            title = "as published" if k == 0 else "+ " + self.corrections[k - 1].name
+            spec = declared.replace({**self.point, **undone}, id=rung_id)
+            point = "".join(f", {key.rsplit('.', 1)[1].replace('_', ' ')} {value}" for key, value in self.point.items())
+            rungs.append(dataclasses.replace(spec, title=f"{declared.title}{point}, {title}", grid={}))
+        return rungs
+
+
+STUDY_2_PROTOCOL = (
+    Correction("validation rows from the training split, not the test split", {"data.validation": "test"}),
+    Correction("the first tokens kept, not the last", {"vectorize.padding": "pre"}),
+)
+LADDERS: tuple[Ladder, ...] = (
+    # One whole ladder per study; the other published figures get their as-published run.
+    Ladder("2a", "20ng-lstm", {}, STUDY_2_PROTOCOL),
+    Ladder("2b", "20ng-simple-rnn", {}, (Correction("the corrections of 2a", {
+        key: value for c in STUDY_2_PROTOCOL for key, value in c.published.items()}),)),
+    Ladder("2c", "20ng-lstm-learned", {}, (Correction("the corrections of 2a, and the embedding trained", {
+        "data.validation": "test", "vectorize.padding": "pre", "vectors.trainable": False}),)),
+    *(Ladder(f"2d-{n}", "20ng-seq-len", {"vectorize.seq_len": n}, (Correction("the corrections of 2a", {
+        "data.validation": "test", "vectorize.padding": "pre"}),)) for n in (50, 100)),
+    Ladder("2e", "20ng-glove-200", {}, (Correction("the corrections of 2a, and real 200-d vectors", {
+        "data.validation": "test", "vectorize.padding": "pre",
+        "vectors.name": "glove-wiki-gigaword-100", "vectors.dim": 100, "vectors.pad_to": 200}),)),
+    *(Ladder(f"3a-{n}", "market-lstm", {"data.options.interval": n}, (
+        Correction("a split by time, not a shuffled one (the original's split is unstated)", {"data.split": "random"}),
+    ), unreplicated=("the original's PyTorch model and its split",)) for n in INTERVALS),
+    Ladder("4a", "twitter-lstm", {"data.split": "random"}, (
+        Correction("exact duplicate texts removed before splitting", {"data.options.keep_duplicates": True}),
+        Correction("the vocabulary fitted on the training rows only, capped at 20,000 words",
+                   {"vectorize.fit_on": "all", "vectorize.max_tokens": None}),
+        Correction("the first tokens kept, not the last", {"vectorize.padding": "pre"}),
+    ), unreplicated=(
+        "the original's split was unseeded, so its draw of test rows cannot be repeated (here the split seed is 0)",
+        "Keras's validation_split held out the last 10 % of the training rows; here a stratified random 10 %",
+    )),
+)
+
+
+def _ladder_specs() -> list[ExperimentSpec]:
+    declared = {spec.id: spec for spec in STUDIES}
+    return [rung for ladder in LADDERS for rung in ladder.specs(declared[ladder.experiment])]
+
+
+STUDIES += _ladder_specs()
+
+
+def ladder_of(run_id: str) -> Ladder | None:
+    """The ladder that ``run_id`` is a lower rung of (its top rung is the corrected experiment), or None."""
+    return next((ladder for ladder in LADDERS if run_id in ladder.rung_ids()[:-1]), None)
 
 
 def find(pattern: str | None = None) -> list[ExperimentSpec]:

@@ -95,16 +95,19 @@ class FusedAdam(keras.optimizers.Adam):
 
 
 class LengthBatches(keras.utils.PyDataset):
-    """Batches of post-padded rows cut to the longest row in each batch.
+    """Batches of padded rows cut to the longest row in each batch.
 
     Rows are sorted by length (ties broken at random), cut into batches, and the
-    batch order is shuffled every epoch when ``shuffle`` is set.
+    batch order is shuffled every epoch when ``shuffle`` is set. Pre-padded rows
+    (zeros in front) keep their last columns, post-padded rows their first.
     """
 
     def __init__(self, x: np.ndarray, y: np.ndarray | None, batch_size: int, *, shuffle: bool, seed: int = 0):
         super().__init__()
         self.x, self.y, self.batch_size, self.shuffle = x, y, batch_size, shuffle
         self.lengths = np.maximum((x != PAD).sum(axis=1), 1)
+        # Only pre-padding puts a zero before a token: a post-padded row is zero from its end on.
+        self.pre_padded = bool(((x[:, 0] == PAD) & (x[:, -1] != PAD)).any())
         self.rng = np.random.default_rng(seed)
         self._arrange()
 
@@ -121,7 +124,7 @@ class LengthBatches(keras.utils.PyDataset):
     def __getitem__(self, index: int):
         rows = self.batches[index]
         width = batch_width(self.lengths[rows].max(), self.x.shape[1])
-        x = self.x[rows, :width]
+        x = self.x[rows, self.x.shape[1] - width:] if self.pre_padded else self.x[rows, :width]
         return x if self.y is None else (x, self.y[rows])
 
     def on_epoch_end(self) -> None:

@@ -25,16 +25,20 @@ def tokenize(text: str, *, lowercase: bool = True) -> list[str]:
 
 
 class TextVectorizer(TransformerMixin, BaseEstimator):
-    """Keep the ``max_tokens`` most frequent training words; post-pad and truncate to ``seq_len``.
+    """Keep the ``max_tokens`` most frequent training words (all when None); pad and truncate to ``seq_len``.
 
-    Post-padding keeps each text at the start of its row, which is what masked
-    recurrent layers (and their fused GPU kernels) expect.
+    ``padding="post"`` keeps each text's first tokens at the start of its row,
+    which is what masked recurrent layers (and their fused GPU kernels) expect.
+    ``"pre"`` is Keras ``pad_sequences``' default, which the original studies
+    used: zeros in front and the last ``seq_len`` tokens kept.
     """
 
-    def __init__(self, max_tokens: int = 20_000, seq_len: int = 100, lowercase: bool = True):
+    def __init__(self, max_tokens: int | None = 20_000, seq_len: int = 100, lowercase: bool = True,
+                 padding: str = "post"):
         self.max_tokens = max_tokens
         self.seq_len = seq_len
         self.lowercase = lowercase
+        self.padding = padding
 
     def fit(self, texts: Iterable[str], y=None) -> "TextVectorizer":
         counts = Counter(word for text in texts for word in tokenize(text, lowercase=self.lowercase))
@@ -50,18 +54,19 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
         return len(self.vocabulary_) + 2
 
     def index(self, texts: Iterable[str]) -> list[list[int]]:
-        """Unpadded id lists, one per text, cut at ``seq_len``."""
+        """Unpadded id lists, one per text, cut to ``seq_len`` (its first tokens, or its last with "pre")."""
         vocab = self.vocabulary_
-        return [
-            [vocab.get(word, OOV) for word in tokenize(text, lowercase=self.lowercase)][: self.seq_len]
-            for text in texts
-        ]
+        kept = slice(-self.seq_len, None) if self.padding == "pre" else slice(None, self.seq_len)
+        return [[vocab.get(word, OOV) for word in tokenize(text, lowercase=self.lowercase)][kept] for text in texts]
 
     def transform(self, texts: Iterable[str]) -> np.ndarray:
         rows = self.index(texts)
         out = np.full((len(rows), self.seq_len), PAD, dtype=np.int32)
         for i, row in enumerate(rows):
-            out[i, : len(row)] = row
+            if self.padding == "pre":
+                out[i, self.seq_len - len(row):] = row
+            else:
+                out[i, : len(row)] = row
         return out
 
     def words(self) -> list[str]:

@@ -26,7 +26,8 @@ SETTING_NAMES = {"seq_len": "sequence length", "interval": "interval", "split": 
 
 def vectors_label(vectors: dict) -> str:
     """A run's vectors in a few words, for titles: the name, or "word2vec 300-d trained here"."""
-    return f"word2vec {vectors['dim']}-d trained here" if vectors.get("kind") == "trained" else vectors["name"]
+    name = f"word2vec {vectors['dim']}-d trained here" if vectors.get("kind") == "trained" else vectors["name"]
+    return name + (f", zero-padded to {vectors['padded_to']}-d" if vectors.get("padded_to") else "")
 
 
 def model_title(run) -> str:

@@ -148,6 +148,36 @@ def sweep(xs: list, series: dict[str, list[tuple[float, float, float]]], referen
     return _save(fig, path)
 
 
+def waterfall(bars: list[tuple[str, float, float, float]], names: list[str], published: float | None,
+              path: Path) -> Path:
+    """A correction ladder, top to bottom: the accuracy as published, each correction as a bar from the level
+    before it (its 95 % interval as an error bar at its end), the corrected accuracy, the published figure dashed."""
+    import textwrap
+
+    labels = ["as published"] + [textwrap.fill(f"{i}. {n}", 34) for i, n in enumerate(names, start=1)] + ["corrected"]
+    fig, ax = plt.subplots(figsize=(6.4, 0.55 * len(labels) + 1.0), layout="constrained")
+    ends = []
+    for row, (_, start, effect, half) in enumerate(bars):
+        if row in (0, len(bars) - 1):  # a level, not a change
+            ax.plot([effect], [row], marker="D", color="black")
+            ends.append(effect)
+            continue
+        ax.barh(row, effect, left=start, height=0.5, color="tab:blue" if effect >= 0 else "tab:orange")
+        ax.errorbar([start + effect], [row], xerr=[[half], [half]], color="black", capsize=3)
+        ends += [start, start + effect - half, start + effect + half]
+    if published is not None:
+        ax.axvline(published, color="grey", linestyle="--", label=f"published ({published:.3f})")
+        ends.append(published)
+        ax.legend(fontsize=8, loc="lower right")
+    margin = max(0.01, (max(ends) - min(ends)) * 0.15)
+    ax.set_xlim(min(ends) - margin, max(ends) + margin)
+    ax.set_yticks(range(len(labels)), labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("test accuracy")
+    ax.grid(axis="x", alpha=0.3)
+    return _save(fig, path)
+
+
 def overview(panels: dict[str, list[tuple[str, str, float, float, float]]], path: Path) -> Path:
     """Every model of every dataset: test accuracy with its 95 % interval, references in grey.
 

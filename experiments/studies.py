@@ -187,6 +187,12 @@ class Ladder:
         label = ",".join(f"{k.rsplit('.', 1)[1]}={v}" for k, v in self.point.items())
         return f"{self.experiment}@{label}" if label else self.experiment
 
+    @property
+    def label(self) -> str:
+        """The study and its grid point, for tables: "2d, seq len 100"."""
+        point = "".join(f", {key.rsplit('.', 1)[1].replace('_', ' ')} {value}" for key, value in self.point.items())
+        return self.name.split("-")[0] + point
+
     def rung_ids(self) -> list[str]:
         """Every rung's run id, from as published to corrected."""
         return [f"ladder-{self.name}-{k}" for k in range(len(self.corrections))] + [self.corrected]

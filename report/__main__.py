@@ -47,9 +47,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "runs":
             print(runs_table(load_runs(results_dir)))
         elif args.command == "reproduction":
-            from report import reproduction
+            from report import ladder, reproduction
 
-            print(reproduction.markdown(load_runs(results_dir)))
+            print(reproduction.markdown(*ladder.split(load_runs(results_dir))))
         elif args.command == "export":
             from report.export import export
 

@@ -14,7 +14,7 @@ from types import ModuleType
 from typing import Callable
 
 from experiments.specs import REFERENCE_MODELS
-from report import claims, stats, summary
+from report import claims, ladder, stats, summary
 from report.runs import Run, point_value
 
 
@@ -81,4 +81,17 @@ def lengths_figure(images_dir: Path, datasets: dict[str, Run], caption: str, lab
     histograms = {name: r.data["train_lengths"] for name, r in datasets.items()}
     path = images_dir / "data" / "lengths.png"
     draw_if_changed(path, histograms, lambda plots: plots.length_histograms(histograms, path))
+    return figure(path.relative_to(images_dir.parent).as_posix(), caption, label, width)
+
+
+def waterfall_figure(images_dir: Path, climb, caption: str, label: str, width: str = "80%") -> str:
+    """A ladder as a waterfall: the accuracy as published, each correction's effect with its interval, the
+    corrected accuracy, and the published figure as a line. Empty until every rung has run."""
+    bars = ladder.waterfall_bars(climb)
+    if bars is None:
+        return ""
+    names = [step.correction for step in climb.steps]
+    path = images_dir / "ladders" / f"{climb.ladder.name}.png"
+    inputs = [bars, names, climb.published_figure]
+    draw_if_changed(path, inputs, lambda plots: plots.waterfall(bars, names, climb.published_figure, path))
     return figure(path.relative_to(images_dir.parent).as_posix(), caption, label, width)

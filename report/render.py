@@ -18,7 +18,7 @@ from typing import Callable
 
 import jinja2
 
-from report import claims, figures, reproduction, summary, tables
+from report import claims, figures, ladder, reproduction, summary, tables
 from report.runs import Run, by_point, load_runs, point_value
 from report.tables import escape
 
@@ -36,6 +36,8 @@ def make_environment(
     templates_dir: Path, runs: dict[str, Run], warn: Callable[[str], None], images_dir: Path,
     registry: claims.Registry | None = None,
 ) -> jinja2.Environment:
+    # The ladders' lower rungs are read by their own helpers; every other helper sees the experiments only.
+    runs, rungs = ladder.split(runs)
     registry = registry or report_registry(runs)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
@@ -126,8 +128,13 @@ def make_environment(
         substitutions=lambda: [escape(said) for said in summary.substitutions(runs)],
         diagnosed=lambda dataset: [escape(said) for said in summary.diagnosed(runs, dataset)],
         conditions=lambda dataset: tables.conditions(runs, dataset),
-        agreement=lambda prefix: escape(reproduction.agreement(runs, prefix)),
-        published_table=lambda prefix: _escaped_table(*reproduction.table(runs, prefix)),
+        agreement=lambda prefix: escape(reproduction.agreement(runs, rungs, prefix)),
+        published_table=lambda prefix: _escaped_table(*reproduction.table(runs, rungs, prefix)),
+        climbs=lambda prefix: ladder.climbs(runs, rungs, prefix),
+        ladder_rows=lambda climbs: [[escape(cell) for cell in row] for row in ladder.table_rows(climbs)],
+        unreplicated=lambda climb: [escape(said) for said in ladder.unreplicated(climb)],
+        ladder_reading=lambda climb: escape(ladder.reading(climb)),
+        waterfall_figure=lambda climb, caption, label: figures.waterfall_figure(images_dir, climb, caption, label),
     )
     env.filters.update(
         fmt=tables.fmt, pct=tables.pct, count=tables.count, escape=escape, score_row=tables.score_row,
@@ -148,6 +155,7 @@ HELPERS = (
 
 def report_registry(runs: dict[str, Run]) -> claims.Registry:
     """The registry of one report's comparisons: families named by dataset, repeated computations tested once."""
+    runs = ladder.split(runs)[0]
     repeats = summary.duplicates_of(runs)
     return claims.Registry(summary.DATASET_TITLES, canonical=lambda run: runs.get(repeats.get(run.id), run))
 
@@ -217,6 +225,7 @@ def write_markdown(templates_dir: Path, results_dir: Path, images_dir: Path, out
     # Holm correction runs gc.collect() on each call: frozen, the collector skips them.
     gc.freeze()
     body, abstract, warnings = render_chapters(templates_dir, runs, images_dir)
+    runs = ladder.split(runs)[0]
     metadata = (Path(templates_dir) / "metadata.yaml").read_text(encoding="utf-8")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".tmp")

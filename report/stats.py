@@ -119,11 +119,34 @@ def compare_correctness(a: np.ndarray, b: np.ndarray, *, a_fixed: bool = False, 
         return Test(*_one_trained_model(a, b, paired), scope="trained models")
     from scipy.stats import t as student
 
+    d, variance, df = _difference(a, b, a_fixed=a_fixed, b_fixed=b_fixed)
+    if variance == 0:
+        return Test(1.0 if d == 0 else 0.0, SEEDS_AND_ROWS, "methods")
+    return Test(float(2 * student.sf(abs(d) / np.sqrt(variance), df)), SEEDS_AND_ROWS, "methods")
+
+
+def difference_interval(a: np.ndarray, b: np.ndarray, *, a_fixed: bool = False, b_fixed: bool = False,
+                        level: float = 0.95) -> tuple[float, Interval]:
+    """The difference of mean accuracies of ``a`` over ``b`` and its interval, from :func:`compare_correctness`'s variance.
+
+    A side with one seed adds no spread over seeds (it is unknown), so its
+    interval covers the test rows only and is too narrow for a claim about methods.
+    """
+    from scipy.stats import t as student
+
+    d, variance, df = _difference(a, b, a_fixed=a_fixed, b_fixed=b_fixed)
+    half = float(student.ppf(0.5 + level / 2, df) * np.sqrt(variance)) if variance > 0 else 0.0
+    return d, Interval(d - half, d + half)
+
+
+def _difference(a: np.ndarray, b: np.ndarray, *, a_fixed: bool, b_fixed: bool) -> tuple[float, float, float]:
+    """Mean accuracy difference, its variance over seeds and test rows, and its Welch-Satterthwaite df."""
+    paired = a.shape[1] == b.shape[1]
     share_a, share_b = a.mean(axis=0), b.mean(axis=0)
     d = float(share_a.mean() - share_b.mean())
     parts = []  # (variance of d from one source, its degrees of freedom)
     for seeds, fixed in ((a, a_fixed), (b, b_fixed)):
-        if not fixed:
+        if not fixed and len(seeds) > 1:
             accuracies = seeds.mean(axis=1)
             parts.append((float(accuracies.var(ddof=1)) / len(seeds), len(seeds) - 1))
     if paired:
@@ -132,10 +155,8 @@ def compare_correctness(a: np.ndarray, b: np.ndarray, *, a_fixed: bool = False, 
     else:
         parts += [(float(s.var(ddof=1)) / len(s), len(s) - 1) for s in (share_a, share_b)]
     variance = sum(v for v, _ in parts)
-    if variance == 0:
-        return Test(1.0 if d == 0 else 0.0, SEEDS_AND_ROWS, "methods")
-    df = variance ** 2 / sum(v ** 2 / k for v, k in parts if v > 0)
-    return Test(float(2 * student.sf(abs(d) / np.sqrt(variance), df)), SEEDS_AND_ROWS, "methods")
+    df = variance ** 2 / sum(v ** 2 / k for v, k in parts if v > 0) if variance > 0 else np.inf
+    return d, variance, df
 
 
 def _one_trained_model(a: np.ndarray, b: np.ndarray, paired: bool) -> tuple[float, str]:

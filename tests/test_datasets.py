@@ -489,3 +489,14 @@ def test_check_data_fails_on_counts_that_differ_from_the_documented_ones(tmp_pat
     assert "bbc: articles read" in out and "FAIL" in out
     assert "20newsgroups" in out and "MISSING" in out
     assert all(line.split()[-1] in {"status", "OK", "FAIL", "MISSING"} for line in out.splitlines() if line)
+
+
+def test_twitter_keeps_duplicate_texts_when_asked_as_the_original_study_did(tmp_path):
+    write_twitter_csv(tmp_path)
+
+    deduplicated = load_twitter_sentiment(data_dir=tmp_path, download_if_missing=False)
+    kept = load_twitter_sentiment(data_dir=tmp_path, download_if_missing=False, keep_duplicates=True)
+
+    assert len(kept) == len(deduplicated) + deduplicated.notes["duplicates_removed"] == 4
+    assert len(set(kept.texts)) == len(deduplicated.texts)
+    assert kept.notes["duplicates_removed"] == 0

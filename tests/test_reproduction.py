@@ -1,6 +1,5 @@
-"""Published figures beside reproduced ones: the interval decides "inside", and each known reason is written once."""
-
-import numpy as np
+"""Published figures beside the original protocol repeated and the corrected one: the as-published interval
+decides "inside", the corrections are measured, and what cannot be replicated is written once."""
 
 from report import reproduction
 from report.runs import Run
@@ -8,53 +7,59 @@ from report.runs import Run
 LABELS = [0, 1] * 200
 
 
-def run(run_id: str, study: str, right: int, *, vectors: dict | None = None) -> Run:
-    predictions = [y if i < right else 1 - y for i, y in enumerate(LABELS)]
-    seed = {
-        "spec": {"id": run_id, "study": study, "title": "LSTM(30)"},
-        "profile": "full", "data": {"source": "real"},
-        "model": {"vectors": vectors or {}},
-        "metrics": {"accuracy": right / len(LABELS), "labels": LABELS, "predictions": predictions},
-    }
-    return Run(run_id, [seed])
+def run(run_id: str, study: str, right: list[int], *, vectors: dict | None = None, source: str = "real") -> Run:
+    seeds = []
+    for r in right:
+        predictions = [y if i < r else 1 - y for i, y in enumerate(LABELS)]
+        seeds.append({
+            "spec": {"id": run_id, "study": study, "title": "LSTM(30)", "model": {"architecture": "lstm"}},
+            "profile": "full", "data": {"source": source, "dataset": "20newsgroups"},
+            "model": {"vectors": vectors or {}},
+            "metrics": {"accuracy": r / len(LABELS), "labels": LABELS, "predictions": predictions},
+        })
+    return Run(run_id, seeds)
 
 
 GLOVE_50 = {"requested": "glove-wiki-gigaword-100", "name": "GloVe 6B 50-d", "substitute": True}
 
 
-def test_a_published_figure_inside_the_reproduced_interval_is_marked_yes_and_one_outside_no():
-    runs = {"20ng-lstm": run("20ng-lstm", "2a", 195, vectors=GLOVE_50),  # 0.4875 against a published 0.486
-            "20ng-simple-rnn": run("20ng-simple-rnn", "2b", 300, vectors=GLOVE_50)}  # 0.75 against 0.255
-    rows, notes = reproduction.table(runs, "2")
+def test_inside_is_judged_on_the_run_as_published_and_the_corrections_are_measured():
+    runs = {"20ng-lstm": run("20ng-lstm", "2a", [240, 244, 248], vectors=GLOVE_50),
+            "20ng-simple-rnn": run("20ng-simple-rnn", "2b", [300, 302, 304], vectors=GLOVE_50)}
+    rungs = {"ladder-2a-0": run("ladder-2a-0", "2a", [192, 195, 198], vectors=GLOVE_50),  # 0.4875 against 0.486
+             "ladder-2b-0": run("ladder-2b-0", "2b", [290, 292, 294], vectors=GLOVE_50)}  # 0.73 against 0.255
+    rows, notes = reproduction.table(runs, rungs, "2")
     lstm, rnn = rows
-    assert lstm[:4] == ["2a", "LSTM(30); GloVe 6B 50-d", "0.486", "0.487 (1)"] and lstm[5] == "yes"
-    assert rnn[5] == "no"
-    # Both rows share both reasons, each written once and cited by letter.
-    assert lstm[6] == rnn[6] == "a, b" and len(notes) == 2
-    assert notes[1] == "(b) vectors: GloVe 6B 50-d instead of the documented glove-wiki-gigaword-100"
-    assert "1 of the 2 published test accuracies lies inside" in reproduction.agreement(runs, "2")
+    assert lstm[:4] == ["2a", "0.486", lstm[2], "yes"] and lstm[2].startswith("0.487 [") and lstm[2].endswith("(3)")
+    assert rnn[3] == "no"
+    assert lstm[5].startswith(f"{(244 - 195) / 400:+.3f} [")  # corrected minus as published
+    # What no run could replicate is written once and cited by letter from both rows.
+    assert lstm[6] == rnn[6] == "a" and len(notes) == 1
+    assert "glove-wiki-gigaword-100" in notes[0] and "GloVe 6B 50-d stood in" in notes[0]
+    assert "1 of the 2 published test accuracies lies inside" in reproduction.agreement(runs, rungs, "2")
 
 
-def test_several_seeds_read_as_mean_and_standard_deviation():
-    seeds = [run("20ng-lstm", "2a", k).first for k in (190, 200, 210)]
-    rows, _ = reproduction.table({"20ng-lstm": Run("20ng-lstm", seeds)}, "2")
-    assert rows[0][3] == f"0.500 ± {np.std([0.475, 0.5, 0.525], ddof=1):.3f} (3)"
+def test_a_published_figure_without_its_as_published_run_says_not_run_yet():
+    runs = {"20ng-lstm": run("20ng-lstm", "2a", [240, 244, 248])}
+    (row,), _ = reproduction.table(runs, {}, "2")
+    assert row[2] == "not run yet" and row[3] == "–" and row[5] == "not run yet"
+    assert reproduction.agreement(runs, {}, "2") == "no run as published has finished yet"
 
 
 def test_runs_on_generated_data_are_never_set_against_a_published_figure():
-    generated = run("20ng-lstm", "2a", 195, vectors=GLOVE_50)
-    generated.first["data"]["source"] = "embedded"
-    rows, _ = reproduction.table({"20ng-lstm": generated}, "2")
-    assert rows[0][5] == "not comparable"
-    assert "not compared" in reproduction.agreement({"20ng-lstm": generated}, "2")
-    assert "inside" not in reproduction.agreement({"20ng-lstm": generated}, "2")
+    runs = {"20ng-lstm": run("20ng-lstm", "2a", [195], source="embedded")}
+    rungs = {"ladder-2a-0": run("ladder-2a-0", "2a", [195], source="embedded")}
+    rows, notes = reproduction.table(runs, rungs, "2")
+    assert rows[0][3] == "not comparable"
+    assert any("generated stand-in data" in note for note in notes)
+    assert "not compared" in reproduction.agreement(runs, rungs, "2")
+    assert "inside" not in reproduction.agreement(runs, rungs, "2")
 
 
-def test_published_figures_set_against_one_computation_twice_are_counted_as_one_run():
-    base = run("20ng-lstm", "2a", 195, vectors=GLOVE_50)
-    copy = run("20ng-glove-200", "2e", 195, vectors=GLOVE_50)
-    rows, _ = reproduction.table({"20ng-lstm": base, "20ng-glove-200": copy}, "2")
-    assert rows[1][1].endswith("; the same computation as 2a")
-    said = reproduction.agreement({"20ng-lstm": base, "20ng-glove-200": copy}, "2")
-    assert "1 of those published figures are set against a run that is the same computation" in said
-    assert "so 1 distinct runs are compared" in said
+def test_a_sweep_point_that_repeats_another_run_takes_that_runs_ladder():
+    base = run("20ng-lstm", "2a", [240, 244, 248])
+    point = run("20ng-seq-len@seq_len=30", "2d", [240, 244, 248])
+    rungs = {"ladder-2a-0": run("ladder-2a-0", "2a", [192, 195, 198])}
+    rows, _ = reproduction.table({"20ng-lstm": base, "20ng-seq-len@seq_len=30": point}, rungs, "2")
+    assert rows[1][0] == "2d, seq len 30 (as 2a)"
+    assert rows[1][2] == rows[0][2] and rows[1][3] == "yes"

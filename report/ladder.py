@@ -1,0 +1,203 @@
+"""The correction ladders: from each original protocol, flaws included, to the suite's, one correction at a time.
+
+The rungs are runs declared in ``experiments.studies.LADDERS``. A step's
+effect is the difference of mean test accuracy between two neighbouring rungs,
+with the interval and the test of :mod:`report.stats` (over seeds and test
+rows), Holm-corrected over the steps of one study. The effects telescope: the
+steps of a complete ladder sum to the distance from the run as published to
+the corrected one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from experiments.studies import LADDERS, PUBLISHED, Ladder
+from report import claims, stats
+from report.runs import Run
+
+
+@dataclass(frozen=True)
+class Step:
+    """One correction and what it did: the accuracy it led to, and its effect on the rung below."""
+
+    correction: str
+    run: Run | None
+    effect: float | None = None
+    interval: stats.Interval | None = None
+    test: stats.Test | None = None
+    #: Holm-adjusted over the steps of the study.
+    p_adjusted: float | None = None
+
+
+@dataclass(frozen=True)
+class Climb:
+    """A ladder with its results: the run as published, each step, and the whole distance."""
+
+    ladder: Ladder
+    published_figure: float | None
+    as_published: Run | None
+    steps: list[Step]
+    #: Corrected minus as published, with its interval (None until both ends have run).
+    total: tuple[float, stats.Interval] | None
+
+    @property
+    def complete(self) -> bool:
+        return self.as_published is not None and all(step.run is not None for step in self.steps)
+
+
+def rung_ids() -> set[str]:
+    """Every declared rung below the top (the top rungs are the study's own experiments)."""
+    return {rung for ladder in LADDERS for rung in ladder.rung_ids()[:-1]}
+
+
+def split(runs: dict[str, Run]) -> tuple[dict[str, Run], dict[str, Run]]:
+    """The study's own experiments and the ladders' lower rungs, apart: the chapters analyse only the first."""
+    rungs = rung_ids()
+    return ({key: run for key, run in runs.items() if key not in rungs},
+            {key: run for key, run in runs.items() if key in rungs})
+
+
+def _difference(upper: Run, lower: Run) -> tuple[float, stats.Interval, stats.Test]:
+    a, b = claims.correct(upper), claims.correct(lower)
+    effect, interval = stats.difference_interval(a, b)
+    return effect, interval, stats.compare_correctness(a, b)
+
+
+def climbs(runs: dict[str, Run], rungs_run: dict[str, Run], study_prefix: str = "") -> list[Climb]:
+    """The ladders of the studies starting with ``study_prefix``, with whatever rungs have run.
+
+    ``runs`` are the experiments (the top rungs), ``rungs_run`` the lower rungs.
+    """
+    chosen = [ladder for ladder in LADDERS if ladder.name.startswith(study_prefix)]
+    drafts = []
+    for ladder in chosen:
+        rungs = [rungs_run.get(rung) or runs.get(rung) for rung in ladder.rung_ids()]
+        steps = []
+        for correction, lower, upper in zip(ladder.corrections, rungs, rungs[1:]):
+            if lower is None or upper is None:
+                steps.append(Step(correction.name, upper))
+            else:
+                steps.append(Step(correction.name, upper, *_difference(upper, lower)))
+        total = None
+        if rungs[0] is not None and rungs[-1] is not None:
+            effect, interval, _ = _difference(rungs[-1], rungs[0])
+            total = (effect, interval)
+        figure = PUBLISHED.get(ladder.corrected)
+        drafts.append(Climb(ladder, figure[0] if figure else None, rungs[0], steps, total))
+    # One family per study: every tested step of its ladders, Holm-corrected together.
+    tested = [step for climb in drafts for step in climb.steps if step.test is not None]
+    adjusted = dict(zip(map(id, tested), claims.holm([step.test.p for step in tested])))
+    return [
+        Climb(c.ladder, c.published_figure, c.as_published,
+              [Step(s.correction, s.run, s.effect, s.interval, s.test, adjusted.get(id(s))) for s in c.steps], c.total)
+        for c in drafts
+    ]
+
+
+def _signed(value: float) -> str:
+    return f"{value:+.3f}".replace("-", "\u2212")
+
+
+def effect_text(step: Step) -> str:
+    """A step's effect for a table cell: "+0.031 [0.012, 0.050]", or "not run yet"."""
+    if step.effect is None:
+        return "not run yet"
+    return f"{_signed(step.effect)} [{_signed(step.interval.low)}, {_signed(step.interval.high)}]"
+
+
+def verdict(step: Step) -> str:
+    """The step's test in words: its direction where the Holm-adjusted p is below 0.05, with what it speaks about."""
+    if step.test is None:
+        return "–"
+    if step.test.scope != "methods":
+        where = "these trained models" if step.test.scope == "trained models" else step.test.scope
+        said = f"{claims.format_p(step.p_adjusted)}, {where}"
+    else:
+        said = claims.format_p(step.p_adjusted)
+    if step.p_adjusted >= claims.ALPHA:
+        return f"{said}; no evidence of a change"
+    return f"{said}; {'raises' if step.effect > 0 else 'lowers'} accuracy"
+
+
+def accuracy_text(run: Run | None) -> str:
+    """Mean accuracy over seeds with its bootstrap interval and the number of seeds, or "not run yet"."""
+    if run is None:
+        return "not run yet"
+    interval = stats.run_interval(run)
+    return f"{claims.accuracy(run):.3f} [{interval.low:.3f}, {interval.high:.3f}] ({len(run.seeds)})"
+
+
+def rows(climb: Climb) -> list[list[str]]:
+    """The ladder table of one climb: the run as published, then one row per correction."""
+    out = [["as published", accuracy_text(climb.as_published), "–", "–"]]
+    for number, step in enumerate(climb.steps, start=1):
+        out.append([f"{number}. {step.correction}", accuracy_text(step.run), effect_text(step), verdict(step)])
+    return out
+
+
+def table_rows(climbs_shown: list[Climb]) -> list[list[str]]:
+    """One study's ladder table: each ladder's rows (:func:`rows`), its label in the first column of its first row."""
+    out = []
+    for climb in climbs_shown:
+        out += [[climb.ladder.label if i == 0 else "", *row] for i, row in enumerate(rows(climb))]
+    return out
+
+
+def waterfall_bars(climb: Climb) -> list[tuple[str, float, float, float]] | None:
+    """What the waterfall figure draws: the as-published level, then each step as (name, start, effect, half-width)."""
+    if not climb.complete:
+        return None
+    bars = [("as published", 0.0, claims.accuracy(climb.as_published), 0.0)]
+    level = claims.accuracy(climb.as_published)
+    for number, step in enumerate(climb.steps, start=1):
+        bars.append((f"{number}", level, step.effect, (step.interval.high - step.interval.low) / 2))
+        level += step.effect
+    bars.append(("corrected", 0.0, level, 0.0))
+    return bars
+
+
+def unreplicated(climb: Climb) -> list[str]:
+    """What of the original the as-published run could not bring back: the ladder's own list and substituted vectors."""
+    said = list(climb.ladder.unreplicated)
+    run = climb.as_published
+    vectors = (run.first.get("model") or {}).get("vectors") or {} if run is not None else {}
+    if vectors.get("substitute"):
+        said.append(f"the documented {vectors['requested']} vectors (not installed here; {vectors['name']} stood in)")
+    if run is not None and run.first["profile"] != "full":
+        said.append(f"the documented training length ({run.first['profile']} profile)")
+    if run is not None and run.first["data"]["source"] != "real":
+        said.append("the real dataset (these runs used generated stand-in data)")
+    return said
+
+
+def summed(climb: Climb) -> float | None:
+    """The sum of the step effects of a complete ladder (equal to its total distance)."""
+    return float(np.sum([step.effect for step in climb.steps])) if climb.complete else None
+
+
+def reading(climb: Climb) -> str:
+    """The ladder in two or three sentences: the as-published run against the published figure, the whole
+    distance, and the step that moved it most, each verdict from its Holm-adjusted test."""
+    if climb.as_published is None:
+        return f"The run of {climb.ladder.label} as published has not run yet."
+    said = f"Repeated as published, {climb.ladder.label} reaches {accuracy_text(climb.as_published).rsplit(' (', 1)[0]}"
+    if climb.published_figure is not None and climb.as_published.first["data"]["source"] == "real":
+        interval = stats.run_interval(climb.as_published)
+        inside = interval.low <= climb.published_figure <= interval.high
+        said += f"; the published {climb.published_figure:.3f} lies {'inside' if inside else 'outside'} that interval"
+    said += "."
+    if climb.total is not None:
+        said += (f" The corrections together change the accuracy by {effect_text(Step('', None, *climb.total))}"
+                 " (corrected minus as published).")
+    tested = [step for step in climb.steps if step.test is not None]
+    if len(climb.steps) > 1 and tested:
+        largest = max(tested, key=lambda step: abs(step.effect))
+        change = ("no evidence that it changes the accuracy" if largest.p_adjusted >= claims.ALPHA
+                  else f"it {'raises' if largest.effect > 0 else 'lowers'} the accuracy")
+        scope = "" if largest.test.scope == "methods" else " (of these trained models: one seed)"
+        said += (f" The largest step is \"{largest.correction}\", {effect_text(largest)} "
+                 f"(Holm-adjusted {claims.p_text(largest.p_adjusted)}): {change}{scope}.")
+    return said

@@ -1,0 +1,172 @@
+"""The correction ladders: each original flaw is a setting that does what it says, and the steps add up.
+
+Every setting of an as-published run is checked on constructed data: the test
+rows really serve as validation, pre-padding really keeps the last tokens, the
+vocabulary really sees the test rows, the vectors really gain zero columns.
+"""
+
+import numpy as np
+import pytest
+
+from experiments import studies
+from experiments.corpus import Corpus
+from experiments.data import make_splits
+from experiments.specs import DataSpec, ExperimentSpec, ModelSpec, SpecError, TrainSpec, expand
+from experiments.train import LengthBatches
+from experiments.vectorize import TextVectorizer
+from report import ladder
+from report.runs import Run
+
+
+# -- the settings -------------------------------------------------------------------------------------
+
+
+def corpus(n: int = 50) -> Corpus:
+    return Corpus(name="twitter-sentiment", texts=[f"text {i}" for i in range(n)],
+                  labels=np.arange(n) % 2, class_names=("a", "b"), source="embedded")
+
+
+def test_validation_from_the_test_split_scores_the_test_rows_and_trains_on_every_training_row():
+    honest = make_splits(corpus(), DataSpec("twitter-sentiment", split="random", test_size=0.2))
+    flawed = make_splits(corpus(), DataSpec("twitter-sentiment", split="random", test_size=0.2, validation="test"))
+
+    assert flawed.validation.texts == flawed.test.texts == honest.test.texts
+    assert sorted(flawed.train.texts) == sorted(honest.train.texts + honest.validation.texts)
+    assert not set(honest.validation.texts) & set(honest.test.texts)
+
+
+def test_validation_on_the_test_split_refuses_early_stopping_which_would_choose_the_epoch_on_test_rows():
+    with pytest.raises(SpecError, match="train.patience"):
+        ExperimentSpec("x", "2a", "x", DataSpec("20newsgroups", split="predefined", validation="test"),
+                       ModelSpec("lstm"), train=TrainSpec(patience=3))
+
+
+def test_pre_padding_keeps_the_last_tokens_behind_zeros_as_keras_pad_sequences_does():
+    text = "one two three four five"
+    post = TextVectorizer(seq_len=3).fit([text])
+    pre = TextVectorizer(seq_len=3, padding="pre").fit([text])
+    words = pre.words()
+
+    assert [words[i] for i in post.transform([text])[0]] == ["one", "two", "three"]
+    assert [words[i] for i in pre.transform([text])[0]] == ["three", "four", "five"]
+    assert pre.transform(["five"])[0].tolist() == [0, 0, pre.vocabulary_["five"]]
+
+
+def test_length_batches_cut_pre_padded_rows_to_their_last_columns():
+    x = np.zeros((2, 40), dtype=np.int32)
+    x[0, -3:], x[1, -5:] = 7, 9  # pre-padded: the tokens at the end
+    batch = LengthBatches(x, None, 2, shuffle=False)[0]
+    assert batch.shape == (2, 8)
+    assert (batch != 0).sum() == 8 and batch[:, -1].tolist() == [7, 9]
+
+
+def test_a_vocabulary_without_a_cap_keeps_every_word():
+    texts = ["a a a b b c", "d"]
+    assert TextVectorizer(max_tokens=2).fit(texts).vocab_size == 2 + 2
+    assert TextVectorizer(max_tokens=None).fit(texts).vocab_size == 4 + 2
+
+
+# -- the ladders as declared ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("declared", studies.LADDERS, ids=lambda lad: lad.name)
+def test_rung_zero_undoes_every_correction_and_each_rung_adds_the_next(declared):
+    (base,) = [s for s in studies.STUDIES if s.id == declared.experiment]
+    rungs = declared.specs(base)
+    (top,) = [p for p in expand(base) if p.id == declared.corrected]
+    assert len(rungs) == len(declared.corrections)
+    for k, rung in enumerate(rungs):
+        (point,) = expand(rung)
+        undone = {key: value for c in declared.corrections[k:] for key, value in c.published.items()}
+        assert point.replace(undone, id=top.id) != top  # something of the original is still there
+        # Redoing the corrections still undone gives the corrected experiment exactly.
+        redone = point.replace({key: _get(top, key) for key in undone}, id=top.id).to_dict()
+        # A loader option the corrected spec leaves unset is at its default.
+        redone["data"]["options"] = {k: v for k, v in redone["data"]["options"].items() if v is not None}
+        assert redone == {**top.to_dict(), "title": point.title}
+
+
+def _get(spec: ExperimentSpec, key: str):
+    value = spec.to_dict()
+    for part in key.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def test_every_published_figure_has_a_run_as_published():
+    tops = {lad.corrected for lad in studies.LADDERS}
+    for run_id, (figure, _) in studies.PUBLISHED.items():
+        if figure is not None and run_id != "20ng-seq-len@seq_len=30":  # the same run as 2a
+            assert run_id in tops, run_id
+
+
+# -- the effects --------------------------------------------------------------------------------------
+
+LABELS = [0, 1] * 300
+
+
+def run(run_id: str, right: list[int]) -> Run:
+    """A run whose seeds get the first ``right[s]`` rows right."""
+    seeds = []
+    for r in right:
+        predictions = [y if i < r else 1 - y for i, y in enumerate(LABELS)]
+        seeds.append({"spec": {"id": run_id, "study": "2a", "model": {"architecture": "lstm"}},
+                      "profile": "full", "data": {"source": "real", "dataset": "20newsgroups"}, "model": {"vectors": {}},
+                      "metrics": {"labels": LABELS, "predictions": predictions}})
+    return Run(run_id, seeds)
+
+
+def test_the_steps_add_up_to_the_distance_from_as_published_to_corrected():
+    runs = {"20ng-lstm": run("20ng-lstm", [420, 424, 430])}
+    rungs = {"ladder-2a-0": run("ladder-2a-0", [300, 306, 310]), "ladder-2a-1": run("ladder-2a-1", [360, 362, 370])}
+    (climb,) = [c for c in ladder.climbs(runs, rungs, "2a")]
+
+    assert climb.complete
+    assert ladder.summed(climb) == pytest.approx(climb.total[0]) == pytest.approx((1274 - 916) / 3 / 600)
+    first, second = climb.steps
+    assert first.effect == pytest.approx((1092 - 916) / 3 / 600) and first.interval.low > 0
+    assert first.p_adjusted < 0.05 and "raises accuracy" in ladder.verdict(first)
+    assert [row[0] for row in ladder.table_rows([climb])] == ["2a", "", ""]
+
+
+def test_a_missing_rung_leaves_its_steps_untested_and_the_table_says_so():
+    runs = {"20ng-lstm": run("20ng-lstm", [420, 424, 430])}
+    (climb,) = ladder.climbs(runs, {"ladder-2a-0": run("ladder-2a-0", [300, 306, 310])}, "2a")
+    assert not climb.complete and climb.total is not None
+    assert [step.test for step in climb.steps] == [None, None]
+    assert ladder.rows(climb)[1][1:3] == ["not run yet", "not run yet"]
+    assert ladder.waterfall_bars(climb) is None
+
+
+def test_steps_are_holm_corrected_together_so_a_lone_small_effect_can_lose_its_verdict():
+    # Two one-step ladders of the chapter, each with a raw p below 0.05: Holm doubles the smaller.
+    runs = {"20ng-simple-rnn": run("20ng-simple-rnn", [306, 310, 314]), "20ng-lstm-learned": run("20ng-lstm-learned", [310, 316, 322])}
+    rungs = {"ladder-2b-0": run("ladder-2b-0", [296, 300, 304]), "ladder-2c-0": run("ladder-2c-0", [294, 300, 306])}
+    steps = [step for c in ladder.climbs(runs, rungs, "2") for step in c.steps if step.test is not None]
+    assert len(steps) == 2
+    assert all(step.test.p < 0.05 <= step.p_adjusted for step in steps)
+    assert all("no evidence of a change" in ladder.verdict(step) for step in steps)
+
+
+# -- the same settings in a real run ------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_run_as_published_fits_its_vocabulary_on_the_test_rows_and_zero_pads_its_vectors(tmp_path):
+    from experiments.run import RunPaths, run_experiment
+
+    paths = RunPaths(data_dir=tmp_path / "raw", cache_dir=tmp_path / "interim", results_dir=tmp_path / "results",
+                     images_dir=tmp_path / "images")
+    declared = expand(next(s for s in studies.STUDIES if s.id == "twitter-mean-vectors"), profile="quick")[0]
+    small = {"train.epochs": 1, "data.max_train": 200, "data.split": "random", "vectorize.seq_len": 16,
+             "vectors.name": "word2vec", "vectors.dim": 20, "vectorize.max_tokens": None}
+    honest = declared.replace(small, id="honest")
+    flawed = declared.replace({**small, "vectorize.fit_on": "all", "vectors.pad_to": 32}, id="flawed")
+    out = {spec.id: run_experiment(spec, seed=0, profile="quick", source="embedded", key="test", paths=paths, verbose=0)
+           for spec in (honest, flawed)}
+
+    # The generated tweets invent words, so the test rows bring words the 200 training rows never had.
+    assert out["flawed"]["model"]["vocab_size"] > out["honest"]["model"]["vocab_size"]
+    (embedding,) = [layer for layer in out["flawed"]["model"]["layers"] if layer["type"] == "Embedding"]
+    assert embedding["params"] == out["flawed"]["model"]["vocab_size"] * 32, out["flawed"]["model"]["layers"]
+    assert out["flawed"]["model"]["vectors"]["padded_to"] == 32 and out["flawed"]["model"]["vectors"]["dim"] == 20

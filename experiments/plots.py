@@ -160,6 +160,7 @@ def waterfall(bars: list[tuple[str, float, float, float]], names: list[str], pub
     for row, (_, start, effect, half) in enumerate(bars):
         if row in (0, len(bars) - 1):  # a level, not a change
             ax.plot([effect], [row], marker="D", color="black")
+            ax.annotate(f"{effect:.3f}", (effect, row), xytext=(8, 0), textcoords="offset points", va="center", fontsize=8)
             ends.append(effect)
             continue
         ax.barh(row, effect, left=start, height=0.5, color="tab:blue" if effect >= 0 else "tab:orange")
@@ -168,7 +169,8 @@ def waterfall(bars: list[tuple[str, float, float, float]], names: list[str], pub
     if published is not None:
         ax.axvline(published, color="grey", linestyle="--", label=f"published ({published:.3f})")
         ends.append(published)
-        ax.legend(fontsize=8, loc="lower right")
+        # Above the axes, so that it hides no bar.
+        ax.legend(fontsize=8, loc="lower right", bbox_to_anchor=(1.0, 1.0), borderaxespad=0.3, frameon=False)
     margin = max(0.01, (max(ends) - min(ends)) * 0.15)
     ax.set_xlim(min(ends) - margin, max(ends) + margin)
     ax.set_yticks(range(len(labels)), labels, fontsize=8)

@@ -66,7 +66,7 @@ results/.last-set: $(if $(RESULTS),,experiments) ;
 
 # The renderer's own code is a dependency too: a new helper or layout rule re-renders.
 build/report.md: $(TEMPLATES) $(wildcard report/*.py) results/.last-set $(wildcard results/*/.updated) | $(INSTALLED)
-	$(PY) -m report markdown $(if $(RESULTS),--results '$(RESULTS)')
+	$(PY) -m report $(if $(RESULTS),--results '$(RESULTS)') markdown
 
 markdown: build/report.md ## Run missing experiments, render the chapters to build/report.md (no PDF)
 

@@ -22,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from experiments import paths  # noqa: E402
+from report.ladder import rung_ids  # noqa: E402
 from report.runs import load_runs  # noqa: E402
 
 
@@ -46,17 +47,22 @@ def main() -> int:
         print(f"no results in {args.results_dir}; `make bench-suite RUN=1 DATA_DIR=…` runs the suite first")
         return 1
     by_study: dict[str, list[dict]] = defaultdict(list)
+    rungs = rung_ids()
     for run in runs.values():
         if run.first.get("same_as"):
             continue  # reused, not run
-        by_study[run.spec["study"]] += [split_time(seed) for seed in run.seeds]
+        # The correction ladders' runs as published apart, so their share of the suite shows.
+        by_study[run.spec["study"] + ("-ladder" if run.id in rungs else "")] += [split_time(seed) for seed in run.seeds]
     print("minutes per study: load the data; vectorise, vectors, build and score the test split; "
           "compile (first epoch beyond a usual one); the epochs; metrics of the test predictions")
-    print(f"{'study':<6} {'runs':>5} " + " ".join(f"{part:>8}" for part in PARTS) + f" {'total':>8}")
+    print(f"{'study':<10} {'runs':>5} " + " ".join(f"{part:>8}" for part in PARTS) + f" {'total':>8}")
     for study in sorted(by_study) + ["total"]:
         rows = by_study[study] if study != "total" else [r for rows in by_study.values() for r in rows]
         minutes = {part: sum(r[part] for r in rows) / 60 for part in (*PARTS, "total")}
-        print(f"{study:<6} {len(rows):>5} " + " ".join(f"{minutes[part]:>8.1f}" for part in (*PARTS, "total")))
+        print(f"{study:<10} {len(rows):>5} " + " ".join(f"{minutes[part]:>8.1f}" for part in (*PARTS, "total")))
+    ladder = sum(r["total"] for study, rows in by_study.items() if study.endswith("-ladder") for r in rows)
+    everything = sum(r["total"] for rows in by_study.values() for r in rows)
+    print(f"correction ladders: {ladder / 60:.1f} of {everything / 60:.1f} min ({100 * ladder / max(everything, 1e-9):.0f} %)")
     if args.run:
         print(f"wall clock of the whole suite: {wall / 60:.1f} min (with start-up and figures, which runs do not time)")
     return 0

@@ -109,17 +109,14 @@ def effect_text(step: Step) -> str:
 
 
 def verdict(step: Step) -> str:
-    """The step's test in words: its direction where the Holm-adjusted p is below 0.05, with what it speaks about."""
+    """The step's Holm-adjusted p and its direction where that p is below 0.05; "(1 seed)" where a side had one
+    seed, so the test speaks of these trained models, not of the protocols."""
     if step.test is None:
         return "–"
-    if step.test.scope != "methods":
-        where = "these trained models" if step.test.scope == "trained models" else step.test.scope
-        said = f"{claims.format_p(step.p_adjusted)}, {where}"
-    else:
-        said = claims.format_p(step.p_adjusted)
+    said = claims.format_p(step.p_adjusted) + ("" if step.test.scope == "methods" else " (1 seed)")
     if step.p_adjusted >= claims.ALPHA:
-        return f"{said}; no evidence of a change"
-    return f"{said}; {'raises' if step.effect > 0 else 'lowers'} accuracy"
+        return f"{said}; no change shown"
+    return f"{said}; {'raises' if step.effect > 0 else 'lowers'}"
 
 
 def accuracy_text(run: Run | None) -> str:

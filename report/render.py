@@ -138,7 +138,8 @@ def make_environment(
     )
     env.filters.update(
         fmt=tables.fmt, pct=tables.pct, count=tables.count, escape=escape, score_row=tables.score_row,
-        sweep_row=tables.sweep_row, point_value=point_value
+        sweep_row=tables.sweep_row, point_value=point_value,
+        without=lambda row, index: [cell for i, cell in enumerate(row) if i != index],
     )
     return env
 

@@ -15,8 +15,8 @@ from report.runs import Run
 from report.summary import duplicates_of, natural_key
 
 #: What the "inside" column says of a run on generated data: it reproduces nothing.
-NOT_COMPARABLE = "not comparable"
-HEADER = ["Study", "Published", "As published here", "Inside?", "Corrected here", "Corrections, measured", "Not replicated"]
+NOT_COMPARABLE = "n/a"
+HEADER = ["Study", "Published", "As published here", "In?", "Corrected here", "Corrections, measured", "Not replicated"]
 
 
 def published(run_id: str) -> tuple[float | None, tuple[str, ...]] | None:
@@ -62,7 +62,7 @@ def table(runs: dict[str, Run], rungs: dict[str, Run], study_prefix: str = "") -
         total = "not run yet" if climb is None or climb.total is None else ladder.effect_text(
             ladder.Step("", None, climb.total[0], climb.total[1]))
         out.append([
-            _study(run) + (f" (as {runs[repeats[run.id]].spec['study']})" if run.id in repeats else ""),
+            _study(run) + (f" (= {runs[repeats[run.id]].spec['study']})" if run.id in repeats else ""),
             f"{figure:.3f}",
             ladder.accuracy_text(as_published),
             _inside(figure, as_published),

@@ -50,7 +50,7 @@ def test_runs_on_generated_data_are_never_set_against_a_published_figure():
     runs = {"20ng-lstm": run("20ng-lstm", "2a", [195], source="embedded")}
     rungs = {"ladder-2a-0": run("ladder-2a-0", "2a", [195], source="embedded")}
     rows, notes = reproduction.table(runs, rungs, "2")
-    assert rows[0][3] == "not comparable"
+    assert rows[0][3] == "n/a"
     assert any("generated stand-in data" in note for note in notes)
     assert "not compared" in reproduction.agreement(runs, rungs, "2")
     assert "inside" not in reproduction.agreement(runs, rungs, "2")
@@ -61,5 +61,5 @@ def test_a_sweep_point_that_repeats_another_run_takes_that_runs_ladder():
     point = run("20ng-seq-len@seq_len=30", "2d", [240, 244, 248])
     rungs = {"ladder-2a-0": run("ladder-2a-0", "2a", [192, 195, 198])}
     rows, _ = reproduction.table({"20ng-lstm": base, "20ng-seq-len@seq_len=30": point}, rungs, "2")
-    assert rows[1][0] == "2d, seq len 30 (as 2a)"
+    assert rows[1][0] == "2d, seq len 30 (= 2a)"
     assert rows[1][2] == rows[0][2] and rows[1][3] == "yes"

@@ -72,3 +72,17 @@ def test_export_writes_tables_that_pandas_reads_as_they_are(tmp_path, start_suit
     pairs = {frozenset(pair) for pair in zip(comparisons["model"], comparisons["other"])}
     assert frozenset({"bbc-dense", "bbc-tfidf-logreg"}) in pairs and set(comparisons["family"]) == {"BBC News"}
     assert comparisons["p_holm"].between(0, 1).all()
+
+
+def test_make_report_passes_a_named_results_set_where_the_report_command_reads_it(tmp_path):
+    """`make report RESULTS=…` renders that set: the option must come before the subcommand."""
+    import shlex
+
+    dry = subprocess.run(["make", "-n", "--always-make", "build/report.md", "RESULTS=no-such-set"],
+                         capture_output=True, text=True, cwd=ROOT).stdout
+    (line,) = [line for line in dry.splitlines() if "-m report" in line]
+    argv = shlex.split(line)
+    argv = [sys.executable, "-m", "report", "--root", str(tmp_path), *argv[argv.index("report") + 1:]]
+    done = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT)
+    assert "unrecognized arguments" not in done.stderr
+    assert "no-such-set" in done.stderr and done.returncode != 0

@@ -22,8 +22,10 @@ RESULTS ?=
 
 TEMPLATES := $(wildcard templates/*.j2 templates/*.yaml templates/*.bib)
 TEX_PACKAGES := texlive-latex-recommended texlive-fonts-recommended lmodern texlive-xetex poppler-utils
+BROWSER_PACKAGES := chromium chromium-driver
+PORT ?= 8000
 
-.PHONY: help install gpu tex experiments report render markdown test bench bench-report data check-data clean distclean vectors tensorboard bench-vectors bench-suite bench-stats
+.PHONY: help install gpu tex browser preview experiments report render markdown test bench bench-report data check-data clean distclean vectors tensorboard bench-vectors bench-suite bench-stats
 
 help: ## List the targets and the settings they read
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -56,6 +58,18 @@ tex: ## Install a TeX engine for the PDF (as root); without root the PDF is buil
 	  fi; \
 	fi
 
+browser: tex ## Install headless Chromium for the preview's browser test (as root); without it that test is skipped
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Chromium from Debian's packages (a minute, once)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null || \
+	      echo "note: Chromium could not be installed; the preview's browser test will be skipped"; \
+	  else \
+	    echo "note: no Chromium and not root, so the preview's browser test is skipped. To run it:"; \
+	    echo "  sudo apt-get install -y $(BROWSER_PACKAGES)"; \
+	  fi; \
+	fi
+
 experiments: $(INSTALLED) ## Train and evaluate every experiment whose results are missing or stale
 	$(PY) -m experiments run --profile $(PROFILE) --data $(DATA) $(if $(SEEDS),--seeds $(SEEDS)) --data-dir '$(DATA_DIR)' \
 	  $(if $(ONLY),--only '$(ONLY)') $(if $(FORCE),--force) $(if $(EXECUTOR),--executor $(EXECUTOR))
@@ -81,7 +95,10 @@ report: build/report.pdf build/report.html ## Run missing experiments, render th
 render: ## Render a results set without training (RESULTS=full-real, default the set last run)
 	$(MAKE) report RESULTS='$(or $(RESULTS),$(shell cat results/.last-set 2>/dev/null))'
 
-test: $(INSTALLED) tex ## Run the test suite (offline, a few minutes)
+preview: $(INSTALLED) ## Serve the HTML report at http://127.0.0.1:$(PORT)/ and rebuild it on every template or result change (RESULTS=set)
+	$(PY) -m report $(if $(RESULTS),--results '$(RESULTS)') preview --port $(PORT)
+
+test: $(INSTALLED) tex browser ## Run the test suite (offline, a few minutes)
 	$(PY) -m pytest -q
 	$(MAKE) -s -C report/crossref test PANDOC="$$($(PY) -c 'import pypandoc; print(pypandoc.get_pandoc_path())')"
 

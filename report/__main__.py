@@ -25,6 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     exported = sub.add_parser("export", help="write runs, experiments and comparisons as tables for pandas")
     exported.add_argument("--format", choices=("csv", "parquet"), default="csv")
     exported.add_argument("--out", type=Path, default=None, help="folder (default: build/export)")
+    preview = sub.add_parser("preview", help="serve the HTML report; rebuild it when a template or a result changes")
+    preview.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8000))
+    preview.add_argument("--templates", type=Path, default=paths.TEMPLATES_DIR, help="the chapter templates' folder")
     pdf = sub.add_parser("pdf", help="build/report.md → build/report.pdf with pandoc")
     pdf.add_argument("--engine", default=os.environ.get("PDF_ENGINE") or None, help="TeX engine (default: first found)")
     parser.add_argument("--root", type=Path, default=paths.ROOT,
@@ -41,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.results_dir is not None:
             results_dir, images_dir, name = args.results_dir.resolve(), args.results_dir.resolve().parent / "images", None
-        elif args.command in ("runs", "reproduction", "markdown", "export"):
+        elif args.command in ("runs", "reproduction", "markdown", "export", "preview"):
             name = paths.chosen_set(args.results, root / "results")
             results_dir, images_dir = paths.set_dirs(name, root / "results", root / "images")
         if args.command == "runs":
@@ -56,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
             for path in export(load_runs(results_dir), paths.TEMPLATES_DIR, images_dir, args.out or build_dir / "export",
                                args.format):
                 print(f"wrote {path}")
+        elif args.command == "preview":
+            return _preview(args, results_dir, images_dir, build_dir, name)
         elif args.command == "markdown":
             print(f"rendering results set {name or results_dir}")
             write_markdown(paths.TEMPLATES_DIR, results_dir, images_dir, markdown, set_name=name)
@@ -81,6 +86,23 @@ def main(argv: list[str] | None = None) -> int:
     except (TemplateError, ResultsError, BuildError, FileNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _preview(args: argparse.Namespace, results_dir: Path, images_dir: Path, build_dir: Path, name: str | None) -> int:
+    from report.preview import Preview
+
+    preview = Preview(args.templates.resolve(), results_dir, images_dir, build_dir, set_name=name)
+    seconds = preview.rebuild()
+    server = preview.serve(args.port)
+    print(f"preview of {name or results_dir} at http://127.0.0.1:{args.port}/ (first build {seconds:.1f} s); "
+          "it rebuilds when a template or a result changes. Ctrl-C stops it.", flush=True)
+    try:
+        preview.watch(report=lambda said: print(said, flush=True))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
     return 0
 
 

@@ -18,6 +18,8 @@ be the same, never tested against each other.
 
 from __future__ import annotations
 
+import functools
+
 import json
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -175,11 +177,16 @@ def family_of(run) -> str:
 
 def holm(pvalues: Sequence[float]) -> list[float]:
     """Holm-adjusted p-values (statsmodels' ``multipletests``)."""
-    if not pvalues:
-        return []
+    return list(_holm(tuple(pvalues))) if pvalues else []
+
+
+@functools.lru_cache(maxsize=256)
+def _holm(pvalues: tuple[float, ...]) -> tuple[float, ...]:
+    # Kept: statsmodels runs a full garbage collection on every Holm call, which over a
+    # report's results costs seconds, and the preview renders the same families again and again.
     from statsmodels.stats.multitest import multipletests
 
-    return [float(p) for p in multipletests(list(pvalues), alpha=ALPHA, method="holm")[1]]
+    return tuple(float(p) for p in multipletests(list(pvalues), alpha=ALPHA, method="holm")[1])
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,24 @@ CHAPTER_GLOB = "*.md.j2"
 # -- rendering -----------------------------------------------------------------
 
 
+class _Compiled(jinja2.BytecodeCache):
+    """Compiled templates kept in memory: each render makes new environments, and an unchanged
+    template (Jinja checks its source's checksum) is not compiled again."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _Compiled()
+
+
 class Missing(LookupError):
     """A template asked for an experiment that has no results yet."""
 
@@ -41,6 +59,7 @@ def make_environment(
     registry = registry or report_registry(runs)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
+        bytecode_cache=_COMPILED,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,  # Markdown, not HTML: data text goes through |escape explicitly
@@ -215,13 +234,15 @@ def _template_line(err: BaseException, path: Path) -> str:
 
 
 def write_markdown(templates_dir: Path, results_dir: Path, images_dir: Path, out: Path, *,
-                   set_name: str | None = None) -> list[str]:
+                   set_name: str | None = None, runs: dict[str, Run] | None = None) -> list[str]:
     """Render ``out`` (front matter from ``templates/metadata.yaml`` plus every chapter).
 
     Figure paths are relative to the parent of ``images_dir``, where pandoc runs.
-    ``set_name`` (e.g. "full-real") goes on the title page.
+    ``set_name`` (e.g. "full-real") goes on the title page. ``runs``, when given,
+    are the results already loaded from ``results_dir`` (the preview keeps them,
+    with their intervals, between renders).
     """
-    runs = load_runs(results_dir)
+    runs = load_runs(results_dir) if runs is None else runs
     # The results hold millions of small objects that live until the end, and statsmodels'
     # Holm correction runs gc.collect() on each call: frozen, the collector skips them.
     gc.freeze()

@@ -25,7 +25,7 @@ TEX_PACKAGES := texlive-latex-recommended texlive-fonts-recommended lmodern texl
 BROWSER_PACKAGES := chromium chromium-driver
 PORT ?= 8000
 
-.PHONY: help install gpu tex browser preview experiments report render markdown test bench bench-report data check-data clean distclean vectors tensorboard bench-vectors bench-suite bench-stats
+.PHONY: help install lock gpu tex browser preview experiments report render markdown test bench bench-report data check-data clean distclean vectors tensorboard bench-vectors bench-suite bench-stats
 
 help: ## List the targets and the settings they read
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -34,13 +34,20 @@ help: ## List the targets and the settings they read
 	@echo "          ONLY='bbc-*,20ng-lstm'  FORCE=1  PDF_ENGINE=xelatex|lualatex|pdflatex|typst"
 	@echo "          EXECUTOR=local|ray  RAY_ADDRESS=host:port (an existing Ray cluster)"
 
-$(INSTALLED): pyproject.toml
+# requirements.lock pins every package (all platforms: uv's universal resolution); installs use it as constraints.
+$(INSTALLED): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[test]'
 	@touch $@
 
-install: $(INSTALLED) ## Create .venv and install the project and its test tools
+install: $(INSTALLED) ## Create .venv and install the project and its test tools, pinned by requirements.lock
+
+lock: ## Refresh requirements.lock from pyproject.toml (keeps the current pins that still fit; UPGRADE=1 takes the newest)
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet uv
+	$(VENV)/bin/uv pip compile pyproject.toml --extra test --extra cluster --universal --python-version 3.11 \
+	  $(if $(UPGRADE),--upgrade) --quiet -o requirements.lock
 
 gpu: $(INSTALLED) ## On a machine with an NVIDIA GPU: TensorFlow with CUDA in place of the CPU build
 	$(PY) -m pip uninstall --quiet --yes tensorflow-cpu || true

@@ -53,9 +53,28 @@ def keras_backend() -> str:
     return os.environ.get("KERAS_BACKEND", "tensorflow")
 
 
+#: The libraries whose numerics a result depends on. Their major.minor version is part of the key: a new
+#: release line may change kernels, initialisers or solvers; a patch release is taken not to.
+NUMERIC_LIBRARIES = ("keras", "jax", "jaxlib", "tensorflow", "tensorflow-cpu", "torch", "numpy", "scikit-learn", "gensim")
+
+
+def library_versions() -> dict[str, str]:
+    """Major.minor of each installed library of :data:`NUMERIC_LIBRARIES`."""
+    from importlib import metadata
+
+    found = {}
+    for package in NUMERIC_LIBRARIES:
+        try:
+            found[package] = ".".join(metadata.version(package).split(".")[:2])
+        except metadata.PackageNotFoundError:
+            continue
+    return found
+
+
 def code_version() -> str:
-    """Hash of the code that computes results, and of the backend running it: changing either makes results stale."""
-    digest = hashlib.sha256(f"keras backend {keras_backend()}\0".encode())
+    """Hash of the code that computes results, of the backend running it and of the release lines of the numeric
+    libraries (:func:`library_versions`): changing any of them makes results stale."""
+    digest = hashlib.sha256(f"keras backend {keras_backend()}\0{sorted(library_versions().items())}\0".encode())
     package = Path(experiments.__file__).parent
     for path in sorted(package.glob("*.py")):
         if path.name not in NOT_TRAINING_CODE:

@@ -68,7 +68,7 @@ def plan(
 ) -> tuple[list[Job], list[Job]]:
     """Every job of ``specs`` (grids expanded, one per seed, points filtered by ``only``), split into
     (to run, already fresh)."""
-    code = results.code_version()
+    code, libraries = results.code_version(), results.library_versions()
     sources: dict[str, str] = {}
     prints: dict[tuple, str] = {}
     vector_sources: dict[tuple, str | None] = {}
@@ -96,7 +96,8 @@ def plan(
                 # What is computed, whatever the experiment is called: equal for a grid point equal to another experiment.
                 content = results.cache_key({**spec.to_dict(), "id": "", "title": "", "study": ""}, seed, profile, fingerprint, code)
                 parts = {"spec": spec.to_dict(), "seed": seed, "profile": profile, "data": prints[print_key],
-                         "vectors": vectors, "code": code, "backend": results.keras_backend()}
+                         "vectors": vectors, "code": code, "backend": results.keras_backend(),
+                         "libraries": libraries}
                 job = Job(spec, seed, source, key, parts, same_as=computed.get(content))
                 computed.setdefault(content, job)
                 if not matches(spec.id, only):
@@ -243,6 +244,11 @@ def why_stale(stored: dict, now: dict) -> str:
         reasons.append(f"vectors ({stored.get('vectors')} → {now['vectors']})")
     if stored.get("backend") != now["backend"]:
         reasons.append(f"backend ({stored.get('backend')} → {now['backend']})")
+    elif stored.get("libraries", now.get("libraries")) != now.get("libraries"):
+        old, new = stored["libraries"], now["libraries"]
+        moved = [f"{name} {old.get(name, '–')} → {new.get(name, '–')}" for name in sorted(set(old) | set(new))
+                 if old.get(name) != new.get(name)]
+        reasons.append(f"library versions ({', '.join(moved)})")
     elif stored.get("code") != now["code"]:
         reasons.append("training code (experiments/*.py)")
     return ", ".join(reasons) or "its key changed"

@@ -126,3 +126,24 @@ def test_the_ray_executor_without_ray_installed_says_how_to_install_it(tmp_path,
     with pytest.raises(SystemExit, match=r"EXECUTOR=ray needs Ray, which is not installed: pip install 'ray\[default\]"):
         suite.run_suite(studies.find("bbc-majority"), profile="quick", data_choice="embedded", seeds=1, force=False,
                         paths=paths, executor="ray")
+
+
+def test_a_results_set_copied_with_its_data_to_another_folder_is_still_fresh(tmp_path, start_suite):
+    """No absolute path enters a key: a moved project (data, results) needs no rerun."""
+    import shutil
+
+    from test_datasets import write_twitter_csv
+
+    first = tmp_path / "first"
+    write_twitter_csv(first / "raw")
+    paths = RunPaths(first / "raw", first / "interim", first / "results", first / "images")
+    only = studies.find("twitter-majority,twitter-lstm")  # a reference, and a network with pre-trained vectors
+    todo, _ = suite.plan(only, profile="quick", data_choice="real", seeds=1, paths=paths)
+    keys = {(job.spec.id, job.seed): job.key for job in todo}
+    assert keys and all(str(tmp_path) not in str(job.parts) for job in todo)
+
+    moved = tmp_path / "elsewhere" / "clone"
+    shutil.copytree(first / "raw", moved / "raw")
+    paths = RunPaths(moved / "raw", moved / "interim", moved / "results", moved / "images")
+    todo, _ = suite.plan(only, profile="quick", data_choice="real", seeds=1, paths=paths)
+    assert {(job.spec.id, job.seed): job.key for job in todo} == keys

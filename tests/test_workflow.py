@@ -26,6 +26,26 @@ def test_a_stale_run_says_which_part_of_its_key_changed_by_dotted_key():
     assert why_stale({**now, "backend": "tensorflow", "code": "x"}, now) == "backend (tensorflow → jax)"
     assert why_stale({**now, "code": "x"}, now) == "training code (experiments/*.py)"
     assert why_stale({**now, "vectors": "glove.6B.100d.txt:1"}, now).startswith("vectors (glove.6B.100d.txt:1 → v)")
+    libraries = {"keras": "3.10", "numpy": "2.4"}
+    moved = {**now, "code": "x", "libraries": {"keras": "3.9", "numpy": "2.4"}}
+    assert why_stale(moved, {**now, "libraries": libraries}) == "library versions (keras 3.9 → 3.10)"
+
+
+def test_a_new_release_line_of_a_numeric_library_makes_results_stale_and_a_patch_release_does_not(monkeypatch):
+    from importlib import metadata
+
+    from experiments import results
+
+    installed = metadata.version
+    def version(release: str):
+        return lambda name: release if name == "keras" else installed(name)
+
+    monkeypatch.setattr(metadata, "version", version("3.10.0"))
+    before = results.code_version()
+    monkeypatch.setattr(metadata, "version", version("3.10.4"))
+    assert results.code_version() == before
+    monkeypatch.setattr(metadata, "version", version("3.11.0"))
+    assert results.code_version() != before
 
 
 def test_only_selects_a_whole_grid_or_one_of_its_points():

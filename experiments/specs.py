@@ -145,6 +145,10 @@ class ExperimentSpec:
     quick: dict = field(default_factory=dict)
     #: Sweep axes as {"section.key": [values]}; expanded by :func:`expand`.
     grid: dict = field(default_factory=dict)
+    #: Set by :func:`expand` on each runnable spec: the declared experiment it comes from, and its grid point
+    #: as {"section.key": value} ({} outside a sweep). What the report groups and names runs by.
+    experiment: str = ""
+    point: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.id or any(c in self.id for c in "/\\ "):
@@ -239,13 +243,13 @@ def expand(spec: ExperimentSpec, *, profile: str = "full") -> list[ExperimentSpe
     _check_choice("profile", profile, PROFILES)
     base = spec.replace(spec.quick) if profile == "quick" else spec
     if not spec.grid:
-        return [dataclasses.replace(base, quick={}, grid={})]
+        return [dataclasses.replace(base, quick={}, grid={}, experiment=spec.id, point={})]
     keys = list(spec.grid)
     points = []
     for values in itertools.product(*(spec.grid[k] for k in keys)):
         label = ",".join(f"{k.rsplit('.', 1)[1]}={v}" for k, v in zip(keys, values))
         point = base.replace(dict(zip(keys, values)), id=f"{spec.id}@{label}")
-        points.append(dataclasses.replace(point, quick={}, grid={}))
+        points.append(dataclasses.replace(point, quick={}, grid={}, experiment=spec.id, point=dict(zip(keys, values))))
     return points
 
 

@@ -57,7 +57,7 @@ def sweep_figure(images_dir: Path, series: dict[str, list[Run]], xlabel: str, ca
     # A single reference run (no sweep of its own) is the same at every point.
     lines = {name: [claims.accuracy(r) for r in (rs if len(rs) == len(xs) else rs * len(xs))]
              for name, rs in (references or {}).items()}
-    folder = first[0].id.split("@")[0]
+    folder = first[0].experiment
     path = images_dir / folder / f"sweep-{label.removeprefix('fig:')}.png"
     draw_if_changed(path, [xs, points, lines, xlabel], lambda plots: plots.sweep(xs, points, lines, xlabel, path))
     return figure(path.relative_to(images_dir.parent).as_posix(), caption, label, width)

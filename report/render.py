@@ -91,9 +91,8 @@ def make_environment(
 
     def sweep(experiment_id: str) -> list[Run]:
         """The finished points of a sweep, in the order of their swept value."""
-        prefix = f"{experiment_id}@"
-        points = [r for key, r in runs.items() if key.startswith(prefix)]
-        return sorted(points, key=lambda r: summary.natural_key(r.id.removeprefix(prefix)))
+        points = [r for r in runs.values() if r.experiment == experiment_id and r.point]
+        return sorted(points, key=lambda r: summary.natural_key(point_value(r)))
 
     def with_runs(*experiment_ids: str, caller: Callable) -> str:
         """Render the block with the runs (a sweep id gives its list of points), or a visible box naming how to make the missing ones."""

@@ -19,13 +19,13 @@ NOT_COMPARABLE = "n/a"
 HEADER = ["Study", "Published", "As published here", "In?", "Corrected here", "Corrections, measured", "Not replicated"]
 
 
-def published(run_id: str) -> tuple[float | None, tuple[str, ...]] | None:
+def published(run: Run) -> tuple[float | None, tuple[str, ...]] | None:
     """The published figure and known reasons for a run (a sweep point may inherit its sweep's entry)."""
-    return PUBLISHED.get(run_id) or PUBLISHED.get(run_id.split("@")[0])
+    return PUBLISHED.get(run.id) or PUBLISHED.get(run.experiment)
 
 
 def _study(run: Run) -> str:
-    point = run.id.partition("@")[2].replace("=", " ").replace("_", " ")
+    point = ", ".join(f"{key.rsplit('.', 1)[-1].replace('_', ' ')} {value}" for key, value in run.point.items())
     return run.spec["study"] + (f", {point}" if point else "")
 
 
@@ -48,10 +48,10 @@ def table(runs: dict[str, Run], rungs: dict[str, Run], study_prefix: str = "") -
     climbs = {climb.ladder.corrected: climb for climb in ladder.climbs(runs, rungs, study_prefix)}
     repeats = duplicates_of(runs)
     out, notes = [], []
-    chosen = [r for r in runs.values() if r.spec["study"].startswith(study_prefix) and published(r.id)
-              and published(r.id)[0] is not None]
+    chosen = [r for r in runs.values() if r.spec["study"].startswith(study_prefix) and published(r)
+              and published(r)[0] is not None]
     for run in sorted(chosen, key=lambda r: (r.spec["study"], natural_key(r.id))):
-        figure = published(run.id)[0]
+        figure = published(run)[0]
         climb = climbs.get(run.id) or climbs.get(repeats.get(run.id, ""))
         letters = []
         for said in ladder.unreplicated(climb) if climb else ["no as-published run is declared"]:

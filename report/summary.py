@@ -13,11 +13,8 @@ import numpy as np
 
 from experiments.specs import REFERENCE_MODELS
 from report import claims, diagnostics
+from report.runs import point_value
 from report.stats import run_interval
-
-
-def _point(run_id: str) -> str:
-    return run_id.partition("@")[2]
 
 
 #: How a swept setting reads in a table; other settings read as their name without underscores.
@@ -40,8 +37,8 @@ def model_title(run) -> str:
 
 def _point_words(run) -> str:
     """A sweep point in words: "interval 10", "sequence length 50", "split grouped"."""
-    settings = (part.partition("=") for part in _point(run.id).split(",") if part)
-    return ", ".join(f"{SETTING_NAMES.get(k, k.replace('_', ' '))} {v}" for k, _, v in settings)
+    names = ((key.rsplit(".", 1)[-1], value) for key, value in run.point.items())
+    return ", ".join(f"{SETTING_NAMES.get(k, k.replace('_', ' '))} {v}" for k, v in names)
 
 
 #: How sentences name each experiment: short, unique within its dataset, no commas (lists of them stay
@@ -64,9 +61,8 @@ SHORT_NAMES = {
 
 def short_label(run) -> str:
     """The experiment's short name in a sentence (``the LSTM at N = 10``), else its title and sweep point."""
-    base, _, point = run.id.partition("@")
-    if base in SHORT_NAMES:
-        return SHORT_NAMES[base].format(value=point.rpartition("=")[2])
+    if run.experiment in SHORT_NAMES:
+        return SHORT_NAMES[run.experiment].format(value=point_value(run))
     words = _point_words(run)
     return run.spec["title"] + (f", {words}" if words else "")
 
@@ -138,14 +134,10 @@ def reference_for(run, runs: dict, reference: str):
 
     The point with the same swept value is preferred (interval 10 against interval 10).
     """
-    point = _point(run.id)
-    preferred = [reference, f"{reference}@{point}"]
-    others = sorted((key for key in runs if key.startswith(f"{reference}@")), key=natural_key)
-    for key in [*preferred, *others]:
-        candidate = runs.get(key)
-        if candidate is not None and candidate.metrics["labels"] == run.metrics["labels"]:
-            return candidate
-    return None
+    points = sorted((r for r in runs.values() if r.experiment == reference), key=lambda r: natural_key(r.id))
+    # The same grid point first (its key from the same setting), then any other point on the same rows.
+    preferred = sorted(points, key=lambda r: r.point != run.point)
+    return next((r for r in preferred if r.metrics["labels"] == run.metrics["labels"]), None)
 
 
 def spread(run, metric: str) -> str:
@@ -159,7 +151,7 @@ def same_rows(run, runs: dict, architecture: str):
     dataset = run.first["data"]["dataset"]
     candidates = sorted((r for r in runs.values() if r.spec["model"]["architecture"] == architecture
                          and r.first["data"]["dataset"] == dataset), key=lambda r: natural_key(r.id))
-    return reference_for(run, runs, candidates[0].id.split("@")[0]) if candidates else None
+    return reference_for(run, runs, candidates[0].experiment) if candidates else None
 
 
 def networks(runs: dict, dataset: str) -> list:
@@ -171,7 +163,7 @@ def also(run, runs: dict) -> str:
     repeats = sorted((runs[i] for i, original in duplicates_of(runs).items() if original == run.id), key=_study_order)
     if not repeats:
         return ""
-    names = [f"{r.spec['study']}{' at ' + _point_words(r) if _point(r.id) else ''}" for r in repeats]
+    names = [f"{r.spec['study']}{' at ' + _point_words(r) if r.point else ''}" for r in repeats]
     return "also " + (names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1])
 
 

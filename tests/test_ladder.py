@@ -83,7 +83,7 @@ def test_rung_zero_undoes_every_correction_and_each_rung_adds_the_next(declared)
         redone = point.replace({key: _get(top, key) for key in undone}, id=top.id).to_dict()
         # A loader option the corrected spec leaves unset is at its default.
         redone["data"]["options"] = {k: v for k, v in redone["data"]["options"].items() if v is not None}
-        assert redone == {**top.to_dict(), "title": point.title}
+        assert redone == {**top.to_dict(), "title": point.title, "experiment": point.experiment, "point": {}}
 
 
 def _get(spec: ExperimentSpec, key: str):

@@ -94,7 +94,8 @@ def plan(
                 fingerprint = f"{prints[print_key]}|{vectors}"
                 key = results.cache_key(spec.to_dict(), seed, profile, fingerprint, code)
                 # What is computed, whatever the experiment is called: equal for a grid point equal to another experiment.
-                content = results.cache_key({**spec.to_dict(), "id": "", "title": "", "study": ""}, seed, profile, fingerprint, code)
+                content = results.cache_key({**spec.to_dict(), "id": "", "title": "", "study": "", "experiment": "", "point": {}},
+                                            seed, profile, fingerprint, code)
                 parts = {"spec": spec.to_dict(), "seed": seed, "profile": profile, "data": prints[print_key],
                          "vectors": vectors, "code": code, "backend": results.keras_backend(),
                          "libraries": libraries}

@@ -475,7 +475,7 @@ def ranking(registry: Registry, runs: Sequence, names: Sequence[str], *, among: 
     ahead = [c.other for c in found if c.direction == "better"]
     if len(ahead) == len(found):
         each = ", ".join(f"{c.other} {p_text(c.p_adjusted)}" for c in found)
-        flagged = f" It was {found[0].caveat}." if found and found[0].caveat else ""
+        flagged = f" Its training diagnostic: {found[0].caveat}." if found and found[0].caveat else ""
         return (f"{_capital(names[top])} is the most accurate of {among}: more accurate than each of the others "
                 f"({each}; {_shared_how(found)}).{flagged}{_scope_note(found)}")
     close = [f"{c.other} ({p_text(c.p_adjusted)})" if c.scope != "same" else f"{c.other} (the same computation)"
@@ -484,7 +484,7 @@ def ranking(registry: Registry, runs: Sequence, names: Sequence[str], *, among: 
             f"do not show it ahead of {_join(close)} ({_shared_how(found)})")
     if ahead:
         said += f"; it is ahead of {_join(ahead)}"
-    flagged = f" The leader was {found[0].caveat}." if found and found[0].caveat else ""
+    flagged = f" The leader's training diagnostic: {found[0].caveat}." if found and found[0].caveat else ""
     return said + "." + flagged + _scope_note(found)
 
 

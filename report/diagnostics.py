@@ -62,9 +62,12 @@ def still_improving(run) -> Finding | None:
             return None  # early stopping ended it before the cap
         if spec.get("patience") is not None and training["best_epoch"] < spec["epochs"] - 1:
             return None  # the weights kept are from before the end
-        if val[-1] <= val[-1 - over] or (loss and loss[-1] > min(loss) * (1 + LOSS_RISE / 5)):
+        # A rise within one standard error of the validation accuracy is a few rows, not a trend.
+        rows = max(1, (seed["data"].get("sizes") or {}).get("validation") or 1)
+        noise = np.sqrt(val[-1] * (1 - val[-1]) / rows)
+        if val[-1] - val[-1 - over] <= noise or (loss and loss[-1] > min(loss) * (1 + LOSS_RISE / 5)):
             return None
-        return (f"was stopped by the documented cap of {spec['epochs']} epochs while still improving: validation "
+        return (f"was stopped by its cap of {spec['epochs']} epochs while still improving: validation "
                 f"accuracy rose from {val[-1 - over]:.3f} to {val[-1]:.3f} over its last {over} epochs and "
                 f"validation loss ended within 1 % of its lowest; its scores may be those of an undertrained model",
                 f"still improving at the {spec['epochs']}-epoch cap")
@@ -83,7 +86,8 @@ def scored_past_best(run) -> Finding | None:
         if len(loss) < 3:
             return None
         low = int(np.argmin(loss))
-        if low == len(loss) - 1 or loss[-1] <= loss[low] * (1 + LOSS_RISE):
+        # "Long after": a tenth of the epochs, and at least three, past the minimum.
+        if len(loss) - 1 - low < max(3, len(loss) // 10) or loss[-1] <= loss[low] * (1 + LOSS_RISE):
             return None
         peak = int(np.argmax(val_acc)) + 1 if val_acc and int(np.argmax(val_acc)) < len(val_acc) - 1 else None
         return (f"has no early stopping and is scored at its last epoch ({len(loss)}), while validation loss rose "
@@ -112,7 +116,7 @@ def near_chance(run) -> Finding | None:
         return (f"kept epoch {training['best_epoch']}, where its validation accuracy was {kept:.3f} against "
                 f"{chance:.3f} for always predicting the most common validation class: it had not learned to "
                 f"predict the validation rows" + (", and did worse than that constant guess" if where == "below" else ""),
-                f"validation accuracy {kept:.3f} at its kept epoch, {where} chance")
+                f"validation accuracy {kept:.3f} at its kept epoch, {where} the majority-class rate {chance:.3f}")
 
     return _flagged(run, check)
 
@@ -148,7 +152,7 @@ def findings(run) -> list[Finding]:
 GROUPED = {
     "still_improving": "were stopped by their epoch cap while still improving",
     "scored_past_best": "have no early stopping and are scored at their last epoch, after their validation loss had risen",
-    "near_chance": "kept an epoch whose validation accuracy was near or below always predicting the most common class",
+    "near_chance": "kept an epoch whose validation accuracy was near or below the rate of always predicting the most common class",
     "resumed": "were interrupted and resumed from a saved epoch",
 }
 

@@ -12,17 +12,17 @@ def seed(*, val_accuracy, val_loss=None, epochs=None, patience=5, best_epoch=Non
         "spec": {"train": {"epochs": epochs, "patience": patience}, "model": {"architecture": architecture}},
         "training": {"epochs_run": len(val_accuracy), "best_epoch": best_epoch or len(val_accuracy),
                      "history": {"val_accuracy": val_accuracy, "val_loss": val_loss}},
-        "data": {"class_counts": {"validation": list(validation_counts)}},
+        "data": {"class_counts": {"validation": list(validation_counts)}, "sizes": {"validation": sum(validation_counts)}},
         "class_names": ["a", "b"][: len(validation_counts)],
     }
 
 
 def test_a_run_kept_at_the_cap_while_still_improving_is_flagged_with_its_numbers():
     rising = [0.70 + 0.004 * i for i in range(35)]
-    run = Run("twitter-lstm", [seed(val_accuracy=rising, epochs=35, best_epoch=35)] * 3)
+    run = Run("twitter-lstm", [seed(val_accuracy=rising, epochs=35, best_epoch=35, validation_counts=(2500, 2500))] * 3)
     [finding] = diagnostics.findings(run)
     assert (finding.seeds, finding.of) == (3, 3)
-    assert "was stopped by the documented cap of 35 epochs while still improving" in finding.text
+    assert "was stopped by its cap of 35 epochs while still improving" in finding.text
     assert "validation accuracy rose from 0.816 to 0.836 over its last 5 epochs" in finding.text
     assert diagnostics.resumed(run) is None
     assert diagnostics.caveat(run) == "still improving at the 35-epoch cap"
@@ -32,6 +32,12 @@ def test_a_run_without_early_stopping_that_ends_still_improving_is_flagged_too()
     rising = [0.6 + 0.01 * i for i in range(20)]
     run = Run("20ng-lstm", [seed(val_accuracy=rising, patience=None)])
     assert diagnostics.caveat(run) == "still improving at the 20-epoch cap"
+
+
+def test_a_rise_of_a_few_validation_rows_at_the_cap_is_not_called_improving():
+    # 0.442 → 0.458 on 120 rows is 2 rows: within one standard error (0.045).
+    wobble = [0.45, 0.44, 0.442, 0.45, 0.455, 0.458]
+    assert diagnostics.still_improving(Run("x", [seed(val_accuracy=wobble, patience=None, validation_counts=(60, 60))])) is None
 
 
 def test_a_run_that_early_stopping_stopped_before_the_cap_is_not_flagged():
@@ -64,9 +70,9 @@ def test_a_run_kept_at_an_epoch_where_validation_was_at_chance_is_flagged():
                                                validation_counts=(52, 48))])
     finding = diagnostics.near_chance(run)
     assert "kept epoch 2, where its validation accuracy was 0.473 against 0.520" in finding.text
-    assert diagnostics.caveat(run) == "validation accuracy 0.473 at its kept epoch, below chance"
+    assert diagnostics.caveat(run) == "validation accuracy 0.473 at its kept epoch, below the majority-class rate 0.520"
     near = Run("m", [seed(val_accuracy=[0.52, 0.51, 0.5], best_epoch=2, validation_counts=(52, 48))])
-    assert diagnostics.caveat(near) == "validation accuracy 0.510 at its kept epoch, near chance"
+    assert diagnostics.caveat(near) == "validation accuracy 0.510 at its kept epoch, near the majority-class rate 0.520"
 
 
 def test_a_run_well_above_chance_at_its_kept_epoch_is_not_flagged():

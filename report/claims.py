@@ -49,9 +49,11 @@ METHOD = (
     "randomness, so one seed of them stands for all. Where a network has one seed, its spread over seeds is "
     "unknown: McNemar's test on the same rows (a two-proportion z-test on different test sets) then says only "
     "whether the two trained models differ on these rows, and the text says so. Two runs with identical predictions are one computation and are not tested. "
-    "Every comparison made on one dataset belongs to that dataset's family; a family's p-values are corrected "
-    "together with Holm's method and judged at the 5 % level, so a pair has the same adjusted p wherever it is "
-    "cited. Intervals are two-level bootstrap intervals: seeds and test rows resampled together."
+    "Every comparison of models made on one dataset belongs to that dataset's family; the steps of a chapter's "
+    "correction ladders, which compare protocols rather than models, form a family of their own. A family's "
+    "p-values are corrected together with Holm's method and judged at the 5 % level, so a pair has the same "
+    "adjusted p wherever it is cited. Intervals are two-level bootstrap intervals: seeds and test rows resampled "
+    "together."
 )
 
 #: The measured calibration of the test (``make bench-stats`` writes it).
@@ -97,7 +99,7 @@ def calibration_text(calibration: dict | None) -> str:
         f"nominal rate is 5 %. Welch's test is calibrated too but ignores the sampling of the test rows, which on "
         f"a test set of a few thousand rows is as large as the spread over seeds; Almost Stochastic Order gives no "
         f"p-value to correct. With three seeds a side, this test finds a planted improvement of "
-        f"{delta * 100:g} points of accuracy in {_join(power)}."
+        f"{delta * 100:g} points of accuracy in {join_words(power)}."
     )
 
 
@@ -129,8 +131,9 @@ def calibration_power(calibration: dict | None, seeds: Sequence[int]) -> str:
                 f"({_pct(k / pairs)}): a one-seed verdict says that two trained models differ on these rows, which "
                 f"another seed of the same settings would often also do.")
     size = min(n, 4)
+
     def found(seeds: int, delta: float) -> str:
-        return _join([f"{_pct(_power(calibration, name, seeds, delta))} of the time on {e['study']}"
+        return join_words([f"{_pct(_power(calibration, name, seeds, delta))} of the time on {e['study']}"
                       for name, e in _quoted(calibration) if _power(calibration, name, seeds, delta) is not None])
 
     said = {delta: found(size, delta) for delta in (0.02, 0.05)}
@@ -141,7 +144,8 @@ def calibration_power(calibration: dict | None, seeds: Sequence[int]) -> str:
                 f"{found(fewer, 0.05)}.")
     return (f"With {size} seeds a side, the test finds a true difference of 5 points of accuracy {said[0.05]}, "
             f"and one of 2 points {said[0.02]}, before any correction for multiple comparisons: a "
-            f"\"no difference shown\" between models a few points apart is not evidence that they are equal.{also}")
+            f"\"no difference shown\" between models a few points apart is not evidence that they are equal, and a "
+            f"smaller true difference is found less often still.{also}")
 
 
 def correct(run) -> np.ndarray:
@@ -348,7 +352,7 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _join(parts: list[str]) -> str:
+def join_words(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
@@ -381,7 +385,7 @@ def tally(registry: Registry, runs: Sequence, others: Sequence, *, subject: str,
         parts.append(f"less accurate at {len(groups['worse'])} ({', '.join(groups['worse'])})")
     if groups["no evidence"]:
         parts.append(f"not distinguishable at {len(groups['no evidence'])}")
-    return f"Against {other}, {subject} is {_join(parts)} of the {len(found)} {unit}s ({_shared_how(found)}).{_scope_note(found)}"
+    return f"Against {other}, {subject} is {join_words(parts)} of the {len(found)} {unit}s ({_shared_how(found)}).{_scope_note(found)}"
 
 
 def against(registry: Registry, runs: Sequence, names: Sequence[str], other_runs, other: str) -> str:
@@ -395,16 +399,16 @@ def against(registry: Registry, runs: Sequence, names: Sequence[str], other_runs
     for direction, relation in (("better", "more"), ("worse", "less")):
         who = [c.entry for c in found if c.direction == direction]
         if who:
-            parts.append(f"{_join(who)} {'is' if len(who) == 1 else 'are'} {relation} accurate")
+            parts.append(f"{join_words(who)} {'is' if len(who) == 1 else 'are'} {relation} accurate")
     level = [c for c in found if c.direction == "no evidence" and c.scope != "same"]
     if level:
         least = min(c.p_adjusted for c in level)
         ps = p_text(level[0].p_adjusted) if len(level) == 1 else \
             ("every p = 1.000" if least >= 0.9995 else f"every p at least {least:.3f}")
-        parts.append(f"the test shows no difference for {_join([c.model for c in level])} ({ps})")
+        parts.append(f"the test shows no difference for {join_words([c.model for c in level])} ({ps})")
     same = [c for c in found if c.scope == "same"]
     if same:
-        parts.append(f"{_join([c.model for c in same])} made exactly its predictions (the same computation, not tested)")
+        parts.append(f"{join_words([c.model for c in same])} made exactly its predictions (the same computation, not tested)")
     how = _shared_how(found)
     return f"Against {other}: {'; '.join(parts)}{f' ({how})' if how else ''}.{_scope_note(found)}"
 
@@ -433,7 +437,7 @@ def summarise(registry: Registry, runs: Sequence, names: Sequence[str], other_ru
         if direction == "no evidence":
             few = [f"{c.model} has {c.seeds} seeds" for c in group if c.scope == "methods" and 1 < c.seeds < 3 and
                    not c.model.startswith("the majority")]
-            weak = f"; {_join(few)}, so the test has little power there" if few else ""
+            weak = f"; {join_words(few)}, so the test has little power there" if few else ""
             parts.append(f"the tests show no difference for {count} ({span}, {ps}{weak})")
         else:
             parts.append(f"{count} {'are' if len(group) > 1 else 'is'} {words} ({span}, {ps})")
@@ -452,7 +456,7 @@ def _flags(found: Sequence[Comparison]) -> str:
     if not by_caveat:
         return ""
     return " Flagged by the training diagnostics: " + "; ".join(
-        f"{_join(names)} ({caveat})" for caveat, names in by_caveat.items()) + "."
+        f"{join_words(names)} ({caveat})" for caveat, names in by_caveat.items()) + "."
 
 
 def ranking(registry: Registry, runs: Sequence, names: Sequence[str], *, among: str = "these") -> str:
@@ -481,9 +485,9 @@ def ranking(registry: Registry, runs: Sequence, names: Sequence[str], *, among: 
     close = [f"{c.other} ({p_text(c.p_adjusted)})" if c.scope != "same" else f"{c.other} (the same computation)"
              for c in found if c.direction != "better"]
     said = (f"{_capital(names[top])} has the highest accuracy of {among} ({accuracy(runs[top]):.3f}), but the tests "
-            f"do not show it ahead of {_join(close)} ({_shared_how(found)})")
+            f"do not show it ahead of {join_words(close)} ({_shared_how(found)})")
     if ahead:
-        said += f"; it is ahead of {_join(ahead)}"
+        said += f"; it is ahead of {join_words(ahead)}"
     flagged = f" The leader's training diagnostic: {found[0].caveat}." if found and found[0].caveat else ""
     return said + "." + flagged + _scope_note(found)
 
@@ -504,7 +508,7 @@ def learned_nothing(registry: Registry, runs: Sequence, majority: Sequence, name
         elif comparison.direction != "better":
             level.append(comparison)
     if level:
-        who = _join([c.entry for c in level])
+        who = join_words([c.entry for c in level])
         verb = "is" if len(level) == 1 else "are"
         flags.append(f"{_capital(who)} {verb} not shown to be more accurate than always predicting the majority "
                      f"class ({_shared_how(level)}).")
@@ -573,4 +577,4 @@ def split_gaps(registry: Registry, pairs: Sequence[tuple[object, object]], names
                               if caveat)
             parts.append(f"{c.model} is {relation} on the {second} split ({c.accuracy:.3f} against "
                          f"{c.other_accuracy:.3f}, {p_text(c.p_adjusted)}{'; ' + flags if flags else ''})")
-    return f"From the {first} to the {second} split: {_join(parts)} ({_shared_how(found)}).{_scope_note(found)}"
+    return f"From the {first} to the {second} split: {join_words(parts)} ({_shared_how(found)}).{_scope_note(found)}"

@@ -94,6 +94,7 @@ def waterfall_figure(images_dir: Path, climb, caption: str, label: str, width: s
         return ""
     names = [step.correction for step in climb.steps]
     path = images_dir / "ladders" / f"{climb.ladder.name}.png"
-    inputs = [bars, names, climb.published_figure]
-    draw_if_changed(path, inputs, lambda plots: plots.waterfall(bars, names, climb.published_figure, path))
+    # Generated data reproduces nothing, so no published figure is drawn against it.
+    line = climb.published_figure if climb.comparable else None
+    draw_if_changed(path, [bars, names, line], lambda plots: plots.waterfall(bars, names, line, path))
     return figure(path.relative_to(images_dir.parent).as_posix(), caption, label, width)

@@ -44,6 +44,11 @@ class Climb:
     total: tuple[float, stats.Interval] | None
 
     @property
+    def comparable(self) -> bool:
+        """Whether the run as published may be set against the published figure: it ran on the real data."""
+        return self.as_published is not None and self.as_published.first["data"]["source"] == "real"
+
+    @property
     def complete(self) -> bool:
         return self.as_published is not None and all(step.run is not None for step in self.steps)
 
@@ -60,9 +65,15 @@ def split(runs: dict[str, Run]) -> tuple[dict[str, Run], dict[str, Run]]:
             {key: run for key, run in runs.items() if key in rungs})
 
 
+#: The scope of a step whose two rungs made the same predictions (a setting with nothing to act on).
+SAME = "same"
+
+
 def _difference(upper: Run, lower: Run) -> tuple[float, stats.Interval, stats.Test]:
     a, b = claims.correct(upper), claims.correct(lower)
     effect, interval = stats.difference_interval(a, b)
+    if claims.same_computation(upper, lower):
+        return effect, interval, stats.Test(1.0, "", SAME)
     return effect, interval, stats.compare_correctness(a, b)
 
 
@@ -88,7 +99,7 @@ def climbs(runs: dict[str, Run], rungs_run: dict[str, Run], study_prefix: str = 
         figure = PUBLISHED.get(ladder.corrected)
         drafts.append(Climb(ladder, figure[0] if figure else None, rungs[0], steps, total))
     # One family per study: every tested step of its ladders, Holm-corrected together.
-    tested = [step for climb in drafts for step in climb.steps if step.test is not None]
+    tested = [step for climb in drafts for step in climb.steps if step.test is not None and step.test.scope != SAME]
     adjusted = dict(zip(map(id, tested), claims.holm([step.test.p for step in tested])))
     return [
         Climb(c.ladder, c.published_figure, c.as_published,
@@ -113,6 +124,8 @@ def verdict(step: Step) -> str:
     seed, so the test speaks of these trained models, not of the protocols."""
     if step.test is None:
         return "–"
+    if step.test.scope == SAME:
+        return "the same predictions: nothing to correct here"
     said = claims.format_p(step.p_adjusted) + ("" if step.test.scope == "methods" else " (1 seed)")
     if step.p_adjusted >= claims.ALPHA:
         return f"{said}; no change shown"
@@ -181,7 +194,7 @@ def reading(climb: Climb) -> str:
     if climb.as_published is None:
         return f"The run of {climb.ladder.label} as published has not run yet."
     said = f"Repeated as published, {climb.ladder.label} reaches {accuracy_text(climb.as_published).rsplit(' (', 1)[0]}"
-    if climb.published_figure is not None and climb.as_published.first["data"]["source"] == "real":
+    if climb.published_figure is not None and climb.comparable:
         interval = stats.run_interval(climb.as_published)
         inside = interval.low <= climb.published_figure <= interval.high
         said += f"; the published {climb.published_figure:.3f} lies {'inside' if inside else 'outside'} that interval"
@@ -189,7 +202,7 @@ def reading(climb: Climb) -> str:
     if climb.total is not None:
         said += (f" The corrections together change the accuracy by {effect_text(Step('', None, *climb.total))}"
                  " (corrected minus as published).")
-    tested = [step for step in climb.steps if step.test is not None]
+    tested = [step for step in climb.steps if step.test is not None and step.test.scope != SAME]
     if len(climb.steps) > 1 and tested:
         largest = max(tested, key=lambda step: abs(step.effect))
         change = ("no evidence that it changes the accuracy" if largest.p_adjusted >= claims.ALPHA
@@ -198,3 +211,22 @@ def reading(climb: Climb) -> str:
         said += (f" The largest step is \"{largest.correction}\", {effect_text(largest)} "
                  f"(Holm-adjusted {claims.p_text(largest.p_adjusted)}): {change}{scope}.")
     return said
+
+
+def single_steps(climbs_shown: list[Climb]) -> str:
+    """The ladders of one correction in a sentence: which the correction raises or lowers, and where no change shows."""
+    steps = [(c.ladder.label, c.steps[0]) for c in climbs_shown
+             if len(c.steps) == 1 and c.steps[0].test is not None and c.steps[0].test.scope != SAME]
+    if not steps:
+        return ""
+    moved = {"raise": [], "lower": []}
+    for label, step in steps:
+        if step.p_adjusted < claims.ALPHA:
+            moved["raise" if step.effect > 0 else "lower"].append(f"{label} ({effect_text(step)})")
+    still = [label for label, step in steps if step.p_adjusted >= claims.ALPHA]
+    parts = [f"{verb} the accuracy of {claims.join_words(names)}" for verb, names in moved.items() if names]
+    said = "In the ladders of one step, the corrections " + (" and ".join(parts) or "show no change")
+    if still and parts:
+        said += f"; for {claims.join_words(still)} no change is shown"
+    one_seed = any(step.test.scope != "methods" for _, step in steps)
+    return said + (" (one seed a side: these trained models)" if one_seed else "") + "."

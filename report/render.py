@@ -137,9 +137,10 @@ def make_environment(
         statistical_method=escape(claims.METHOD),
         test_legend=escape(claims.TEST_LEGEND),
         calibration=lambda: escape(claims.calibration_text(claims.read_calibration())),
+        one_seed_networks=lambda: max((len(r.seeds) for r in runs.values() if not claims.fixed(r)), default=0) == 1,
         calibration_power=lambda: escape(claims.calibration_power(
             claims.read_calibration(), [len(r.seeds) for r in runs.values() if not claims.fixed(r)])),
-        comparison_rows=lambda: [[escape(cell) for cell in row] for row in tables.comparison_rows(registry.table())],
+        comparison_rows=lambda: [[escape(cell) for cell in row] for row in tables.comparison_rows(registry.table(), runs)],
         dataset_titles=summary.DATASET_TITLES,
         commits=lambda: [f"`{c}` ({n} runs)" for c, n in tables.commit_counts(runs)],
         standing=lambda dataset, architecture: summary.standing(registry, runs, dataset, architecture),
@@ -149,9 +150,11 @@ def make_environment(
         agreement=lambda prefix: escape(reproduction.agreement(runs, rungs, prefix)),
         published_table=lambda prefix: _escaped_table(*reproduction.table(runs, rungs, prefix)),
         climbs=lambda prefix: ladder.climbs(runs, rungs, prefix),
+        ladder_runs=rungs,
         ladder_rows=lambda climbs: [[escape(cell) for cell in row] for row in ladder.table_rows(climbs)],
         unreplicated=lambda climb: [escape(said) for said in ladder.unreplicated(climb)],
         ladder_reading=lambda climb: escape(ladder.reading(climb)),
+        ladder_single_steps=lambda climbs: escape(ladder.single_steps(climbs)),
         waterfall_figure=lambda climb, caption, label: figures.waterfall_figure(images_dir, climb, caption, label),
     )
     env.filters.update(

@@ -144,11 +144,15 @@ def run_rows(runs: dict[str, Run]) -> list[list[str]]:
     ]
 
 
-def comparison_rows(found: list) -> list[list[str]]:
-    """Every comparison of the report, family by family: the pair, the test, raw and Holm-adjusted p, the verdict."""
+def comparison_rows(found: list, runs: dict[str, Run]) -> list[list[str]]:
+    """Every comparison of the report, family by family: the pair (named as in the figures, not by id), the test,
+    raw and Holm-adjusted p, the verdict."""
     from report.claims import format_p
 
-    return [[c.family, f"{c.model} against {c.other}", f"{c.accuracy:.3f} / {c.other_accuracy:.3f}",
+    def name(run_id: str) -> str:
+        return summary.axis_label(runs[run_id]) if run_id in runs else run_id
+
+    return [[c.family, f"{name(c.model)} against {name(c.other)}", f"{c.accuracy:.3f} / {c.other_accuracy:.3f}",
              c.test or "–", "–" if c.scope == "same" else format_p(c.p), "–" if c.scope == "same" else format_p(c.p_adjusted),
              c.verdict] for c in found]
 

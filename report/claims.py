@@ -507,12 +507,24 @@ def learned_nothing(registry: Registry, runs: Sequence, majority: Sequence, name
             flags.append(f"{_capital(name)} predicts \"{label}\" for every test text: it learned nothing from the words.")
         elif comparison.direction != "better":
             level.append(comparison)
-    if level:
+    if len(level) > SPELLED_OUT:
+        # Many runs in one clause: their names, then the ranges of their numbers, not ten bracketed entries.
+        low = min(level, key=lambda c: c.p_adjusted)
+        flags.append(
+            f"None of {join_words([c.model for c in level])} is shown to be more accurate than always predicting the "
+            f"majority class: accuracies {min(c.accuracy for c in level):.3f} to {max(c.accuracy for c in level):.3f} "
+            f"against {min(c.other_accuracy for c in level):.3f} to {max(c.other_accuracy for c in level):.3f}, the "
+            f"smallest adjusted p {format_p(low.p_adjusted).strip()} ({_shared_how(level)}).")
+    elif level:
         who = join_words([c.entry for c in level])
         verb = "is" if len(level) == 1 else "are"
         flags.append(f"{_capital(who)} {verb} not shown to be more accurate than always predicting the majority "
                      f"class ({_shared_how(level)}).")
     return flags
+
+
+#: Up to this many runs are named with their numbers in one sentence; more are summarised by their ranges.
+SPELLED_OUT = 3
 
 
 def weakest_by_auc(run) -> tuple[str, float] | None:

@@ -21,7 +21,9 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("markdown", help="render templates/*.md.j2 with the results into build/report.md")
     sub.add_parser("html", help="build/report.md → build/report.html (self-contained)")
     sub.add_parser("runs", help="print a Markdown table of every finished run (for the README)")
-    sub.add_parser("reproduction", help="print the published-against-reproduced table (for the README)")
+    reproduced = sub.add_parser("reproduction", help="print the published-against-reproduced table (for the README)")
+    reproduced.add_argument("--into", type=Path, default=None,
+                            help="write it between the <!-- reproduction --> markers of this file (README.md)")
     exported = sub.add_parser("export", help="write runs, experiments and comparisons as tables for pandas")
     exported.add_argument("--format", choices=("csv", "parquet"), default="csv")
     exported.add_argument("--out", type=Path, default=None, help="folder (default: build/export)")
@@ -52,7 +54,12 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "reproduction":
             from report import ladder, reproduction
 
-            print(reproduction.markdown(*ladder.split(load_runs(results_dir))))
+            table = reproduction.markdown(*ladder.split(load_runs(results_dir)))
+            if args.into is None:
+                print(table)
+            else:
+                reproduction.write_between_markers(args.into, table)
+                print(f"wrote the table into {args.into}")
         elif args.command == "export":
             from report.export import export
 

@@ -99,3 +99,18 @@ def agreement(runs: dict[str, Run], rungs: dict[str, Run], study_prefix: str = "
     if len(judged) < len(marks):
         said += f" ({len(marks) - len(judged)} more have no finished as-published run)"
     return said
+
+
+#: Where ``python -m report reproduction --into FILE`` writes the table.
+MARKERS = ("<!-- reproduction -->", "<!-- /reproduction -->")
+
+
+def write_between_markers(path, table: str) -> None:
+    """Replace what lies between the two :data:`MARKERS` of ``path`` (a README) with ``table``."""
+    from pathlib import Path
+
+    text = Path(path).read_text(encoding="utf-8")
+    start, end = text.find(MARKERS[0]), text.find(MARKERS[1])
+    if start < 0 or end < start:
+        raise FileNotFoundError(f"{path} has no {MARKERS[0]} … {MARKERS[1]} markers to write the table between")
+    Path(path).write_text(text[: start + len(MARKERS[0])] + "\n" + table + "\n" + text[end:], encoding="utf-8")

@@ -63,3 +63,15 @@ def test_a_sweep_point_that_repeats_another_run_takes_that_runs_ladder():
     rows, _ = reproduction.table({"20ng-lstm": base, "20ng-seq-len@seq_len=30": point}, rungs, "2")
     assert rows[1][0] == "2d, seq len 30 (= 2a)"
     assert rows[1][2] == rows[0][2] and rows[1][3] == "yes"
+
+
+def test_the_table_is_written_between_the_readme_markers_and_a_file_without_them_is_refused(tmp_path):
+    import pytest
+
+    readme = tmp_path / "README.md"
+    readme.write_text("intro\n<!-- reproduction -->\nold table\n<!-- /reproduction -->\nafter\n", encoding="utf-8")
+    reproduction.write_between_markers(readme, "| new | table |")
+    assert readme.read_text(encoding="utf-8") == "intro\n<!-- reproduction -->\n| new | table |\n<!-- /reproduction -->\nafter\n"
+    (tmp_path / "other.md").write_text("no markers", encoding="utf-8")
+    with pytest.raises(FileNotFoundError, match="markers"):
+        reproduction.write_between_markers(tmp_path / "other.md", "x")

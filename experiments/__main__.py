@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "show":
         return show_spec(args.id, args.profile)
     if args.command == "list":
-        for spec in studies.STUDIES:
+        for spec in studies.all_studies():
             grid = f"  grid {spec.grid}" if spec.grid else ""
             print(f"{spec.study:>3}  {spec.id:<24} {spec.title}{grid}")
         return 0
@@ -92,14 +92,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 2
     if not specs:
-        print(f"error: no experiment matches ONLY={args.only!r}; ids: {', '.join(s.id for s in studies.STUDIES)}",
+        print(f"error: no experiment matches ONLY={args.only!r}; ids: {', '.join(s.id for s in studies.all_studies())}",
               file=sys.stderr)
         return 2
     if args.results_dir is None:
         from experiments.data import resolve_source
 
         # Every declared dataset counts, so that ONLY=… never moves a run to another set.
-        datasets = {s.data.dataset for s in [*studies.STUDIES, *specs]}
+        datasets = {s.data.dataset for s in [*studies.all_studies(), *specs]}
         name = paths.set_name(args.profile, {resolve_source(d, args.data, args.data_dir) for d in datasets})
         args.results_dir, default_images = paths.set_dirs(name)
         args.images_dir = getattr(args, "images_dir", None) or default_images
@@ -161,7 +161,7 @@ def show_spec(run_id: str, profile: str) -> int:
 
     points = {p.id: p for spec in studies.find(run_id) for p in expand(spec, profile=profile)}
     if run_id not in points:
-        print(f"error: no experiment {run_id!r}; ids: {', '.join(points) or ', '.join(s.id for s in studies.STUDIES)}",
+        print(f"error: no experiment {run_id!r}; ids: {', '.join(points) or ', '.join(s.id for s in studies.all_studies())}",
               file=sys.stderr)
         return 2
     print(points[run_id].to_json())

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from experiments import datasets, embedded
+from experiments import datasets, embedded, owndata
 from experiments.corpus import Corpus, SplitError, split_indices
 from experiments.specs import DataSpec
 
@@ -37,6 +37,8 @@ def resolve_source(dataset: str, data: str, data_dir: Path) -> str:
     """``real`` or ``embedded`` for ``dataset`` under the ``data`` setting."""
     if data not in DATA_CHOICES:
         raise ValueError(f"DATA={data!r}; allowed: {', '.join(DATA_CHOICES)}")
+    if dataset in owndata.declared():
+        return "real"  # a dataset of one's own has no generated stand-in
     if data == "auto":
         return "real" if datasets.available(dataset, data_dir=data_dir) else "embedded"
     return data
@@ -44,6 +46,8 @@ def resolve_source(dataset: str, data: str, data_dir: Path) -> str:
 
 def load_corpus(spec: DataSpec, *, source: str, profile: str, data_dir: Path, cache_dir: Path) -> Corpus:
     """The corpus of ``spec.dataset`` from ``source``, with the spec's loader options."""
+    if spec.dataset in owndata.declared():
+        return owndata.load(spec.dataset)
     if source == "real":
         return datasets.LOADERS[spec.dataset](data_dir=Path(data_dir), **spec.options)
     # Options about the real files (20 Newsgroups' header removal) mean nothing to the generator.
@@ -53,6 +57,8 @@ def load_corpus(spec: DataSpec, *, source: str, profile: str, data_dir: Path, ca
 
 def fingerprint(spec: DataSpec, *, source: str, profile: str, data_dir: Path) -> str:
     """What identifies the data of a run without loading it: file hashes, or the generator's version."""
+    if spec.dataset in owndata.declared():
+        return owndata.fingerprint(spec.dataset)
     if source == "real":
         return datasets.fingerprint(spec.dataset, data_dir=Path(data_dir), **spec.options)
     return f"embedded:{spec.dataset}:{embedded.GENERATOR_VERSION}:{profile}:{sorted(spec.options.items())}"

@@ -46,7 +46,9 @@ class DataSpec:
     )
 
     def __post_init__(self) -> None:
-        _check_choice("data.dataset", self.dataset, DATASETS)
+        from experiments import owndata
+
+        _check_choice("data.dataset", self.dataset, DATASETS + tuple(owndata.declared()))
         _check_choice("data.split", self.split, SPLITS)
         _check_choice("data.validation", self.validation, VALIDATION_SOURCES)
         for key in ("test_size", "validation_size"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from experiments.specs import DATASETS as DATASETS_BUILTIN
 from experiments.specs import DataSpec, ExperimentSpec, ModelSpec, TrainSpec, VectorizeSpec, VectorsSpec
 
 # -- 1. BBC News, 5 topics ----------------------------------------------------
@@ -249,6 +250,44 @@ def _ladder_specs() -> list[ExperimentSpec]:
 STUDIES += _ladder_specs()
 
 
+# -- Datasets of one's own (experiments/owndata.py) -------------------------------------------------
+
+
+#: The study code of every experiment on a dataset of one's own.
+OWN_STUDY = "own"
+
+
+def own_studies() -> list[ExperimentSpec]:
+    """For each dataset declared in datasets.toml: the two references, the dense baseline and an LSTM,
+    with the split its columns allow and the quick profile's caps."""
+    from experiments import owndata
+
+    out = []
+    for name, entry in owndata.declared().items():
+        if name in DATASETS_BUILTIN:
+            raise owndata.OwnDataError(f"{owndata.registry_file()}: [{name}] is a built-in dataset's name; rename it")
+        data = DataSpec(name, split=entry.split, test_size=0.2, validation_size=0.1)
+        tokens = VectorizeSpec(max_tokens=20_000, seq_len=100)
+        train = TrainSpec(epochs=30, batch_size=32, learning_rate=1e-3, patience=4)
+        quick = {"train.epochs": 8, "train.patience": None, "data.max_train": 5000}
+        vectors = VectorsSpec("glove-wiki-gigaword-100", dim=100, trainable=False)
+        out += [
+            *references(name, OWN_STUDY, data, tokens),
+            ExperimentSpec(id=f"{name}-dense", study=OWN_STUDY, title="Dense baseline (averaged vectors)", data=data,
+                           vectorize=tokens, vectors=vectors, model=ModelSpec("dense", {"hidden": 64, "dropout": 0.3}),
+                           train=train, quick=quick),
+            ExperimentSpec(id=f"{name}-lstm", study=OWN_STUDY, title="LSTM(64), fine-tuned pre-trained vectors", data=data,
+                           vectorize=tokens, vectors=dataclasses.replace(vectors, trainable=True),
+                           model=ModelSpec("lstm", {"units": 64, "output_dropout": 0.2}), train=train, quick=quick),
+        ]
+    return out
+
+
+def all_studies() -> list[ExperimentSpec]:
+    """The documented studies, their ladders, and the studies of every dataset of one's own."""
+    return STUDIES + own_studies()
+
+
 def ladder_of(run_id: str) -> Ladder | None:
     """The ladder that ``run_id`` is a lower rung of (its top rung is the corrected experiment), or None."""
     return next((ladder for ladder in LADDERS if run_id in ladder.rung_ids()[:-1]), None)
@@ -260,7 +299,7 @@ def find(pattern: str | None = None) -> list[ExperimentSpec]:
     from fnmatch import fnmatch
 
     patterns = [p.strip().split("@")[0] for p in (pattern or "").split(",") if p.strip()]
-    return [spec for spec in STUDIES if pattern is None or any(fnmatch(spec.id, p) for p in patterns)]
+    return [spec for spec in all_studies() if pattern is None or any(fnmatch(spec.id, p) for p in patterns)]
 
 
 # -- Published figures of the original runs (docs/STUDIES.md), for comparison only --------------

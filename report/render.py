@@ -141,7 +141,8 @@ def make_environment(
         calibration_power=lambda: escape(claims.calibration_power(
             claims.read_calibration(), [len(r.seeds) for r in runs.values() if not claims.fixed(r)])),
         comparison_rows=lambda: [[escape(cell) for cell in row] for row in tables.comparison_rows(registry.table(), runs)],
-        dataset_titles=summary.DATASET_TITLES,
+        dataset_titles=summary.dataset_titles(),
+        own_datasets=summary.own_titles(),
         commits=lambda: [f"`{c}` ({n} runs)" for c, n in tables.commit_counts(runs)],
         standing=lambda dataset, architecture: summary.standing(registry, runs, dataset, architecture),
         substitutions=lambda: [escape(said) for said in summary.substitutions(runs)],
@@ -179,7 +180,7 @@ def report_registry(runs: dict[str, Run]) -> claims.Registry:
     """The registry of one report's comparisons: families named by dataset, repeated computations tested once."""
     runs = ladder.split(runs)[0]
     repeats = summary.duplicates_of(runs)
-    return claims.Registry(summary.DATASET_TITLES, canonical=lambda run: runs.get(repeats.get(run.id), run))
+    return claims.Registry(summary.dataset_titles(), canonical=lambda run: runs.get(repeats.get(run.id), run))
 
 
 #: Rendered like a chapter, but placed on the title page as the abstract.

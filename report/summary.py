@@ -12,6 +12,7 @@ import re
 import numpy as np
 
 from experiments.specs import REFERENCE_MODELS
+from experiments.studies import OWN_STUDY
 from report import claims, diagnostics
 from report.runs import point_value
 from report.stats import run_interval
@@ -90,6 +91,18 @@ DATASET_TITLES = {"bbc": "BBC News", "20newsgroups": "20 Newsgroups", "trump-mar
                   "twitter-sentiment": "Entity sentiment"}
 
 
+def own_titles() -> dict[str, str]:
+    """The datasets of one's own (``datasets.toml``), by name, with the titles they are declared with."""
+    from experiments import owndata
+
+    return {name: entry.title for name, entry in owndata.declared().items()}
+
+
+def dataset_titles() -> dict[str, str]:
+    """Every dataset's title: the documented ones, then one's own."""
+    return {**DATASET_TITLES, **own_titles()}
+
+
 def _study_order(run) -> tuple:
     return run.spec["study"], natural_key(run.id)
 
@@ -163,7 +176,9 @@ def also(run, runs: dict) -> str:
     repeats = sorted((runs[i] for i, original in duplicates_of(runs).items() if original == run.id), key=_study_order)
     if not repeats:
         return ""
-    names = [f"{r.spec['study']}{' at ' + _point_words(r) if r.point else ''}" for r in repeats]
+    # A study's code names it ("2e"); a dataset of one's own has no study code, so its runs go by their titles.
+    names = [r.spec["title"] if r.spec["study"] == OWN_STUDY else f"{r.spec['study']}{' at ' + _point_words(r) if r.point else ''}"
+             for r in repeats]
     return "also " + (names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1])
 
 

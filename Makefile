@@ -17,6 +17,8 @@ ONLY ?=
 FORCE ?=
 PDF_ENGINE ?=
 EXECUTOR ?=
+# Runs at once on this machine (each a process with its share of the cores); see docs/speed.md.
+JOBS ?=
 # The results set to render (e.g. full-real); empty: the set `make experiments` last ran.
 RESULTS ?=
 
@@ -79,7 +81,7 @@ browser: tex ## Install headless Chromium for the preview's browser test (as roo
 
 experiments: $(INSTALLED) ## Train and evaluate every experiment whose results are missing or stale
 	$(PY) -m experiments run --profile $(PROFILE) --data $(DATA) $(if $(SEEDS),--seeds $(SEEDS)) --data-dir '$(DATA_DIR)' \
-	  $(if $(ONLY),--only '$(ONLY)') $(if $(FORCE),--force) $(if $(EXECUTOR),--executor $(EXECUTOR))
+	  $(if $(ONLY),--only '$(ONLY)') $(if $(FORCE),--force) $(if $(EXECUTOR),--executor $(EXECUTOR)) $(if $(JOBS),--jobs $(JOBS))
 
 # The suite touches results/<set>/.updated only when a result changed, so an unchanged
 # report is not re-rendered. Naming a set (RESULTS=…) renders it without training.

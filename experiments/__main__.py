@@ -40,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--quiet", action="store_true", help="no per-epoch lines")
     run.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                      help="override a spec setting by its dotted key (train.epochs=5); the run gets an id of its own")
+    run.add_argument("--jobs", type=int, default=int(os.environ.get("JOBS") or 1),
+                     help="runs at once on this machine, each a process with its share of the cores (default 1)")
     run.add_argument("--executor", choices=("local", "ray"), default=os.environ.get("EXECUTOR") or "local",
                      help="local: one run after another here; ray: each run a Ray task (RAY_ADDRESS names a cluster)")
     sub.add_parser("list", help="list the declared experiments")
@@ -117,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return suite.run_suite(
             specs, profile=args.profile, data_choice=args.data, seeds=args.seeds, force=args.force,
-            paths=run_paths, verbose=0 if args.quiet else 2, executor=args.executor, only=args.only,
+            paths=run_paths, verbose=0 if args.quiet else 2, executor=args.executor, only=args.only, jobs=args.jobs,
         )
     except (SpecError, FileNotFoundError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)

@@ -156,14 +156,17 @@ EXECUTORS = ("local", "ray")
 
 def run_suite(
     specs: list[ExperimentSpec], *, profile: str, data_choice: str, seeds: int, force: bool, paths: RunPaths,
-    verbose: int = 2, executor: str = "local", only: str | None = None,
+    verbose: int = 2, executor: str = "local", only: str | None = None, jobs: int = 1,
 ) -> int:
     """Run what is missing or stale; print progress and a summary; return a process exit code.
 
-    ``executor`` is "local" (one run after another in this process) or "ray"
-    (each run a Ray task; see :mod:`experiments.cluster`). Both write the same
-    results folders under the same keys, under the same lock.
+    ``executor`` is "local" (one run after another in this process, or ``jobs``
+    runs at once in processes of their own) or "ray" (each run a Ray task; see
+    :mod:`experiments.cluster`). All write the same results folders under the
+    same keys, under the same lock.
     """
+    if jobs < 1:
+        raise SpecError(f"JOBS={jobs}; it must be 1 or more")
     if executor not in EXECUTORS:
         raise SpecError(f"EXECUTOR={executor!r}; allowed: {', '.join(EXECUTORS)}")
     if executor == "ray":
@@ -199,6 +202,8 @@ def run_suite(
         _redraw_stale_figures(fresh, paths)
         if executor == "ray":
             code = _run_on_ray(todo, profile=profile, paths=paths, finished=finished, started=started)
+        elif jobs > 1:
+            code = _run_in_processes(todo, jobs=jobs, profile=profile, paths=paths, finished=finished, started=started)
         else:
             code = _run_here(todo, profile=profile, paths=paths, finished=finished, started=started, verbose=verbose)
         if code:
@@ -312,13 +317,63 @@ def _run_on_ray(todo: list[Job], *, profile: str, paths: RunPaths, finished: Cal
     except KeyboardInterrupt:
         print("\ninterrupted; finished runs are kept, rerun to resume")
         return 130
+    _reuse_after(todo, tasks, paths, finished)
+    return 0
+
+
+def _run_in_processes(todo: list[Job], *, jobs: int, profile: str, paths: RunPaths, finished: Callable,
+                      started: float) -> int:
+    """The local executor with ``jobs`` runs at once, each in a process of its own with an equal share of the
+    cores; reuses follow their originals, as on Ray."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    tasks = [job for job in todo if job.same_as is None or job.same_as not in todo]
+    threads = max(1, (os.cpu_count() or 1) // jobs)
+    took: dict[bool, list[float]] = {True: [], False: []}
+    print(f"{len(tasks)} run(s) in {jobs} processes of {threads} thread(s) each", flush=True)
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_share_cores, initargs=(threads,))
+    try:
+        pending = {pool.submit(run_experiment, job.spec, seed=job.seed, profile=profile, source=job.source,
+                               key=job.key, paths=paths, verbose=0): job for job in tasks}
+        for done, future in enumerate(as_completed(pending), start=1):
+            job = pending[future]
+            try:
+                outcome = future.result()
+            except Exception as err:  # noqa: BLE001 - one broken experiment must not lose the others
+                finished(job, None, err)
+            else:
+                finished(job, outcome, None)
+                took[job.spec.model.is_reference].append(outcome["timings"]["total_seconds"])
+            remaining = [j for f, j in pending.items() if not f.done()]
+            print(f"[{done}/{len(tasks)} done] {job.spec.id} seed {job.seed} · elapsed "
+                  f"{_clock(time.perf_counter() - started)}{_estimate(remaining, took, jobs)}", flush=True)
+    except KeyboardInterrupt:
+        print("\ninterrupted; finished runs are kept, rerun to resume")
+        pool.shutdown(wait=False, cancel_futures=True)
+        return 130
+    pool.shutdown()
+    _reuse_after(todo, tasks, paths, finished)
+    return 0
+
+
+def _share_cores(threads: int) -> None:
+    """In a worker process, before any framework loads: use ``threads`` cores, so that workers do not compete."""
+    os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") + " --xla_cpu_multi_thread_eigen=false "
+                               f"intra_op_parallelism_threads={threads}").strip()
+    for name in ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"):
+        os.environ[name] = str(threads)
+
+
+def _reuse_after(todo: list[Job], tasks: list[Job], paths: RunPaths, finished: Callable) -> None:
+    """File the results of every job that repeats another's computation, once the originals have run."""
     for job in todo:
         if job not in tasks:
             try:
                 finished(job, _reuse(job, paths), None)
             except Exception as err:  # noqa: BLE001 - its original failed: say so, keep the others
                 finished(job, None, err)
-    return 0
 
 
 def _reuse(job: Job, paths: RunPaths) -> dict:

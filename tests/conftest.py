@@ -23,7 +23,9 @@ def start_suite(tmp_path):
             "--results-dir", str(tmp_path / "results"), "--images-dir", str(tmp_path / "images"), *extra,
         ]
         env = {**os.environ, "CACHE_DIR": str(tmp_path / "interim")}
-        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        # A session of its own, so that a test can stop the suite with its worker processes, as a terminal does.
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                start_new_session=True)
 
     return start
 

@@ -147,3 +147,32 @@ def test_a_results_set_copied_with_its_data_to_another_folder_is_still_fresh(tmp
     paths = RunPaths(moved / "raw", moved / "interim", moved / "results", moved / "images")
     todo, _ = suite.plan(only, profile="quick", data_choice="real", seeds=1, paths=paths)
     assert {(job.spec.id, job.seed): job.key for job in todo} == keys
+
+
+@pytest.mark.slow
+def test_two_jobs_at_once_compute_what_one_computes_and_a_killed_parallel_suite_resumes(tmp_path, start_suite,
+                                                                                        finished_runs):
+    import os
+
+    one = start_suite("market-lstm@interval=10", "--results-dir", str(tmp_path / "one"))
+    assert one.communicate(timeout=300)[0] and one.returncode == 0
+    (alone,) = (tmp_path / "one").glob(f"*/seed-0/{results.RESULTS_FILE}")
+
+    # The same run among others, two at a time; the terminal's Ctrl-C or a kill stops the whole process group.
+    first = start_suite(REFERENCES + ",market-lstm@interval=10", "--jobs", "2", "--seeds", "1")
+    deadline = time.monotonic() + 240
+    while len(finished_runs()) < 3 and time.monotonic() < deadline and first.poll() is None:
+        time.sleep(0.05)
+    os.killpg(first.pid, signal.SIGKILL)
+    first.communicate()
+    kept = finished_runs()
+    assert 3 <= len(kept) < 15, "the kill should land in the middle of the suite"
+    for path in kept:
+        results.read(path)
+
+    second = start_suite(REFERENCES + ",market-lstm@interval=10", "--jobs", "2")
+    out, _ = second.communicate(timeout=300)
+    assert second.returncode == 0, out
+    assert f"{15 - len(kept)} run(s) to do, {len(kept)} up to date" in out and "in 2 processes" in out
+    parallel = results.read(tmp_path / "results" / "market-lstm@interval=10" / "seed-0" / results.RESULTS_FILE)
+    assert parallel["metrics"]["predictions"] == results.read(alone)["metrics"]["predictions"]

@@ -79,3 +79,12 @@ def test_an_unknown_cross_reference_stops_the_build_naming_label_and_template(tm
         pandoc(out, tmp_path / "report.html", root=tmp_path, bibliography=templates / "references.bib", extra=[])
     assert "fig:nowhere" in str(caught.value) and "templates/10-chapter.md.j2" in str(caught.value)
     assert not (tmp_path / "report.html").exists()  # no partial output left behind
+
+
+def test_a_table_the_text_never_refers_to_stops_the_render_naming_its_label_and_template(tmp_path, template_project):
+    table = "| A |\n| --- |\n| 1 |\n\n: A table. {#tbl:lonely}\n"
+    templates = template_project(f"# Chapter {{#sec:c}}\n\n{table}")
+    with pytest.raises(TemplateError, match=r"never referred to in the text: tbl:lonely \(templates/10-chapter.md.j2\)"):
+        write_markdown(templates, tmp_path / "results", tmp_path / "images", tmp_path / "report.md")
+    template_project(f"# Chapter {{#sec:c}}\n\n@tbl:lonely holds one number.\n\n{table}")
+    write_markdown(templates, tmp_path / "results", tmp_path / "images", tmp_path / "report.md")

@@ -79,3 +79,23 @@ def test_a_truncated_archive_is_named_without_a_traceback(tmp_path):
     assert proc.returncode != 0
     assert "bbc-fulltext.zip" in proc.stderr and "Traceback" not in proc.stderr
     assert not list((tmp_path / "results").glob("*/seed-*/results.json"))
+
+
+def test_a_broken_vectors_file_fails_its_run_only_and_the_other_experiments_still_run(tmp_path):
+    broken = tmp_path / "broken.txt"
+    broken.write_text("the 0.1 0.2\nof 0.3\n", encoding="utf-8")  # the second row is short
+    fast = json.loads(studies.find("bbc-majority")[0].replace({}, id="fine").to_json())
+    network = with_change(["vectors", "name"], str(broken))
+    network["train"]["epochs"], network["data"]["max_train"] = 1, 200
+    files = []
+    for name, spec in (("fine", fast), ("mine", network)):
+        files += ["--spec", str(tmp_path / f"{name}.json")]
+        (tmp_path / f"{name}.json").write_text(json.dumps(spec), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "experiments", "run", "--data", "embedded", "--quiet", *files,
+         "--results-dir", str(tmp_path / "results"), "--images-dir", str(tmp_path / "images")],
+        cwd=ROOT, env={**os.environ, "CACHE_DIR": str(tmp_path / "interim")}, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 1
+    assert "broken.txt" in done.stderr and "Traceback" not in done.stderr
+    assert "FAILED mine@split=random seed 0" in done.stderr
+    assert (tmp_path / "results" / "fine" / "seed-0" / "results.json").is_file()

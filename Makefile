@@ -108,7 +108,9 @@ preview: $(INSTALLED) ## Serve the HTML report at http://127.0.0.1:$(PORT)/ and 
 	$(PY) -m report $(if $(RESULTS),--results '$(RESULTS)') preview --port $(PORT)
 
 test: $(INSTALLED) tex browser ## Run the test suite (offline, a few minutes)
-	$(PY) -m pytest -q
+	@$(PY) -c "import ray" 2>/dev/null || $(PY) -m pip install --quiet -c requirements.lock -e '.[cluster]' \
+	  || echo "note: Ray could not be installed, so the cluster tests are skipped (pip install -e '.[cluster]')"
+	$(PY) -m pytest -q -rs
 	$(MAKE) -s -C report/crossref test PANDOC="$$($(PY) -c 'import pypandoc; print(pypandoc.get_pandoc_path())')"
 
 bench: $(INSTALLED) ## Seconds per epoch, plain Keras against the suite, for every recurrent study (BENCH_ARGS='--levers' adds each lever tried)

@@ -1,5 +1,6 @@
 """The default job opens no network connection: word vectors and data come from disk or are made here."""
 
+import json
 import os
 import subprocess
 import sys
@@ -8,6 +9,7 @@ import textwrap
 import pytest
 
 from experiments.paths import ROOT
+from test_datasets import write_twitter_csv
 
 pytestmark = pytest.mark.slow
 
@@ -38,6 +40,8 @@ def test_a_suite_of_networks_with_named_pretrained_vectors_opens_no_connection(t
     subprocess.run([sys.executable, "-c", probe], env={**env, "NETWORK_GUARD_LOG": str(tmp_path / "probe.log")}, check=True)
     assert "127.0.0.1" in (tmp_path / "probe.log").read_text()
 
+    # Real-format tweets, so that the named pre-trained vectors are looked up (generated texts get vectors trained here).
+    write_twitter_csv(tmp_path / "raw", tweets(300))
     command = [sys.executable, "-m", "experiments", "run", "--data", "auto", "--quiet", "--only", "twitter-mean-vectors",
                "--data-dir", str(tmp_path / "raw"), "--results-dir", str(tmp_path / "results"),
                "--images-dir", str(tmp_path / "images")]
@@ -45,3 +49,16 @@ def test_a_suite_of_networks_with_named_pretrained_vectors_opens_no_connection(t
     assert done.returncode == 0, done.stdout + done.stderr
     assert "2 run(s) in" in done.stdout  # both splits trained, with the vectors the spec names
     assert not log.exists(), f"connections attempted: {log.read_text()}"
+    stored = json.loads(next((tmp_path / "results").glob("twitter-mean-vectors@split=random/seed-0/results.json")).read_text())
+    assert stored["data"]["source"] == "real"
+    assert stored["model"]["vectors"]["kind"] == "pretrained" and "GloVe 6B 50-d" in stored["model"]["vectors"]["name"]
+
+
+def tweets(n: int) -> bytes:
+    """``n`` rows of twitter_training.csv: id, entity, sentiment, text, with CRLF line ends."""
+    moods = {"Positive": "love great happy win", "Negative": "hate awful angry lose", "Neutral": "today news game update"}
+    rows = []
+    for i in range(n):
+        mood = list(moods)[i % 3]
+        rows.append(f'{1000 + i // 2},Borderlands,{mood},"{moods[mood]} the game number {i}"')
+    return ("\r\n".join(rows) + "\r\n").encode("utf-8")

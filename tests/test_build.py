@@ -8,7 +8,8 @@ import pytest
 from report import build
 from report.build import BuildError, run_latex
 
-pytestmark = pytest.mark.skipif(shutil.which("xelatex") is None, reason="needs a TeX engine")
+#: Only the tests that run a TeX engine need one; the pandoc and rewriting rules are checked everywhere.
+needs_tex = pytest.mark.skipif(shutil.which("xelatex") is None, reason="needs a TeX engine (make tex)")
 
 BODY = r"""\tableofcontents
 \section{%s}\label{sec:a}
@@ -45,6 +46,7 @@ def text_of(pdf):
     return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
 
 
+@needs_tex
 def test_a_first_build_runs_until_the_references_settle_and_a_prose_edit_needs_one_pass(tmp_path, passes):
     pdf = run_latex(write(tmp_path), "xelatex", root=tmp_path)
     assert len(passes) >= 2 and "??" not in text_of(pdf)
@@ -56,6 +58,7 @@ def test_a_first_build_runs_until_the_references_settle_and_a_prose_edit_needs_o
     assert len(passes) == 1
 
 
+@needs_tex
 def test_a_changed_heading_reruns_until_the_contents_show_it(tmp_path, passes):
     run_latex(write(tmp_path), "xelatex", root=tmp_path)
     passes.clear()
@@ -64,6 +67,7 @@ def test_a_changed_heading_reruns_until_the_contents_show_it(tmp_path, passes):
     assert text_of(pdf).count("Renamed") == 2  # heading and table of contents
 
 
+@needs_tex
 def test_garbage_left_in_the_auxiliary_files_is_thrown_away_and_the_build_succeeds(tmp_path):
     tex = write(tmp_path)
     tex.with_suffix(".aux").write_text("\\relax\n\\undefinedmacro{")
@@ -71,6 +75,7 @@ def test_garbage_left_in_the_auxiliary_files_is_thrown_away_and_the_build_succee
     assert "First" in text_of(pdf)
 
 
+@needs_tex
 def test_a_tex_error_is_reported_by_its_own_lines_not_the_whole_log(tmp_path):
     tex = write(tmp_path)
     tex.write_text(tex.read_text().replace("See section", r"\nosuchmacro See section"))
@@ -106,12 +111,14 @@ def test_a_table_shorter_than_a_page_floats_like_a_figure_and_a_longer_one_may_b
     assert build.float_short_tables(long) == long
 
 
+@needs_tex
 def test_a_figure_taller_than_the_page_fails_the_build(tmp_path):
     tex = latex_document(tmp_path, "Text.\n\\begin{figure}\\rule{1cm}{1.2\\textheight}\\caption{Too tall.}\\end{figure}")
     with pytest.raises(BuildError, match=r"a float at line \d+ of the LaTeX source: [\d.]+ pt taller than the page"):
         run_latex(tex, "xelatex", root=tmp_path)
 
 
+@needs_tex
 def test_a_table_taller_than_a_page_breaks_instead_of_running_off_it(tmp_path):
     # The old rule held every table of up to 20 rows together: 18 rows of wrapped
     # prose then ran past the bottom margin and the text after it was lost.
@@ -125,6 +132,7 @@ def test_a_table_taller_than_a_page_breaks_instead_of_running_off_it(tmp_path):
     assert "a17" in text and "After the table" in text and "The last words." in text
 
 
+@needs_tex
 def test_content_pushed_off_a_page_fails_the_build_naming_the_page(tmp_path):
     tex = latex_document(tmp_path, "First page.\\newpage\n\\vbox to 1.5\\textheight{\\hbox{A box taller than the page.}\\vfil}")
     with pytest.raises(BuildError, match=r"content falls off the page in the PDF \(page 2: [\d.]+ pt past the bottom"):

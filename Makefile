@@ -27,7 +27,7 @@ TEX_PACKAGES := texlive-latex-recommended texlive-fonts-recommended lmodern texl
 BROWSER_PACKAGES := chromium chromium-driver
 PORT ?= 8000
 
-.PHONY: help install lock gpu tex browser preview experiments report render markdown test bench bench-report data check-data clean distclean vectors tensorboard bench-vectors bench-suite bench-stats
+.PHONY: help install lock mutation gpu tex browser preview experiments report render markdown test bench bench-report data check-data clean distclean vectors tensorboard bench-vectors bench-suite bench-stats
 
 help: ## List the targets and the settings they read
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -118,6 +118,10 @@ bench: $(INSTALLED) ## Seconds per epoch, plain Keras against the suite, for eve
 
 bench-vectors: $(INSTALLED) ## Offline vectors for the GoogleNews studies: GloVe 6B 50-d against word2vec trained on the task (real data, full profile)
 	$(PY) bench/vectors.py --data-dir '$(DATA_DIR)'
+
+mutation: $(INSTALLED) ## Mutation score per file of the statistics, claims, ladders and results code (FILES=a.py,b.py for fewer)
+	$(PY) -m pip install --quiet -c requirements.lock mutmut 2>/dev/null || $(PY) -m pip install --quiet mutmut
+	$(PY) bench/mutation.py $(if $(FILES),--files '$(FILES)')
 
 bench-suite: $(INSTALLED) ## Time the full-profile suite on the real data, study by study (RUN=1 reruns it first, one seed)
 	$(PY) bench/suite_time.py $(if $(RUN),--run --data-dir '$(DATA_DIR)')

@@ -126,3 +126,79 @@ def test_drawing_pair_counts_gives_the_same_interval_as_resampling_rows():
     interval = bootstrap_interval(y, p, "macro_f1", samples=2000)
     assert interval.low == pytest.approx(by_rows[0], abs=0.01)
     assert interval.high == pytest.approx(by_rows[1], abs=0.01)
+
+
+# -- the test over seeds and rows, term by term -------------------------------------------------------------
+
+A = np.array([[1, 1, 0, 1, 0, 1, 1, 1], [1, 0, 0, 1, 1, 1, 1, 0], [1, 1, 1, 1, 0, 1, 0, 1]], dtype=bool)
+B = np.array([[0, 1, 0, 1, 0, 0, 1, 0], [1, 0, 0, 0, 0, 1, 1, 0], [0, 1, 0, 1, 0, 0, 0, 1]], dtype=bool)
+
+
+def welch_over_seeds_and_rows(a, b, *, paired=True, a_fixed=False, b_fixed=False):
+    """The textbook statement of the report's test, written out independently."""
+    from scipy.stats import t
+
+    d = a.mean() - b.mean()
+    parts = [(x.mean(axis=1).var(ddof=1) / len(x), len(x) - 1) for x, fixed in ((a, a_fixed), (b, b_fixed))
+             if not fixed and len(x) > 1]
+    if paired:
+        diff = a.mean(axis=0) - b.mean(axis=0)
+        parts.append((diff.var(ddof=1) / diff.size, diff.size - 1))
+    else:
+        parts += [(x.mean(axis=0).var(ddof=1) / x.shape[1], x.shape[1] - 1) for x in (a, b)]
+    variance = sum(v for v, _ in parts)
+    df = variance ** 2 / sum(v ** 2 / k for v, k in parts)
+    return d, variance, df, 2 * t.sf(abs(d) / np.sqrt(variance), df)
+
+
+def test_several_seeds_a_side_give_welchs_test_with_the_row_term_added():
+    d, variance, df, p = welch_over_seeds_and_rows(A, B)
+    found = compare_correctness(A, B)
+    assert found.p == pytest.approx(p, rel=1e-12) and found.scope == "methods"
+    assert compare_correctness(A[:2], B[:2]).scope == "methods"  # two seeds a side are enough
+    from report.stats import difference_interval
+    from scipy.stats import t
+
+    effect, interval = difference_interval(A, B)
+    half = t.ppf(0.975, df) * np.sqrt(variance)
+    assert effect == pytest.approx(d) and (interval.low, interval.high) == pytest.approx((d - half, d + half))
+
+
+def test_a_fixed_side_adds_no_spread_over_seeds_and_different_rows_are_unpaired():
+    *_, p_fixed = welch_over_seeds_and_rows(A, B[:1], b_fixed=True)
+    assert compare_correctness(A, B[:1], b_fixed=True).p == pytest.approx(p_fixed, rel=1e-12)
+    *_, p_fixed_a = welch_over_seeds_and_rows(A[:1], B, a_fixed=True)
+    assert compare_correctness(A[:1], B, a_fixed=True).p == pytest.approx(p_fixed_a, rel=1e-12)
+    wider = np.hstack([B, B[:, :3]])
+    *_, p_unpaired = welch_over_seeds_and_rows(A, wider, paired=False)
+    assert compare_correctness(A, wider).p == pytest.approx(p_unpaired, rel=1e-12)
+
+
+def test_no_variance_at_all_is_certainty_either_way():
+    ones, zeros = np.ones((3, 8), dtype=bool), np.zeros((3, 8), dtype=bool)
+    assert compare_correctness(ones, ones).p == 1.0
+    assert compare_correctness(ones, zeros).p == 0.0
+
+
+def test_with_one_seed_the_interval_covers_the_rows_only():
+    from scipy.stats import t
+
+    from report.stats import difference_interval
+
+    effect, interval = difference_interval(A[:1], B[:1])
+    diff = A[0].astype(float) - B[0]
+    half = t.ppf(0.975, diff.size - 1) * np.sqrt(diff.var(ddof=1) / diff.size)
+    assert (interval.low, interval.high) == pytest.approx((effect - half, effect + half))
+
+
+def test_mcnemar_counts_a_row_right_only_when_most_seeds_got_it_right():
+    from statsmodels.stats.contingency_tables import mcnemar
+
+    # Two seeds of a against one of b: a row that one of a's two seeds gets right is not a's.
+    a = np.array([[1, 1, 1, 0, 1, 0, 1, 1], [1, 0, 1, 0, 0, 0, 1, 1]], dtype=bool)
+    b = np.array([[0, 0, 0, 0, 0, 1, 0, 0]], dtype=bool)
+    right_a, right_b = a.mean(axis=0) > 0.5, b[0]
+    table = [[0, int((right_a & ~right_b).sum())], [int((~right_a & right_b).sum()), 0]]
+    assert table == [[0, 4], [1, 0]]
+    assert compare_correctness(a, b).p == pytest.approx(mcnemar(table, exact=True).pvalue)
+    assert compare_correctness(b, a).p == pytest.approx(mcnemar(table, exact=True).pvalue)

@@ -191,14 +191,19 @@ def test_with_one_seed_the_interval_covers_the_rows_only():
     assert (interval.low, interval.high) == pytest.approx((effect - half, effect + half))
 
 
-def test_mcnemar_counts_a_row_right_only_when_most_seeds_got_it_right():
+def test_mcnemar_counts_a_row_right_when_most_seeds_got_it_right_and_a_tie_as_the_first_seed_did():
     from statsmodels.stats.contingency_tables import mcnemar
 
-    # Two seeds of a against one of b: a row that one of a's two seeds gets right is not a's.
-    a = np.array([[1, 1, 1, 0, 1, 0, 1, 1], [1, 0, 1, 0, 0, 0, 1, 1]], dtype=bool)
+    # Three seeds of a against one of b: the majority decides; two seeds that disagree count as the first.
+    a = np.array([[1, 1, 1, 0, 1, 0, 1, 1], [1, 0, 1, 0, 0, 0, 1, 1], [0, 0, 1, 0, 1, 1, 0, 1]], dtype=bool)
     b = np.array([[0, 0, 0, 0, 0, 1, 0, 0]], dtype=bool)
-    right_a, right_b = a.mean(axis=0) > 0.5, b[0]
+    right_a, right_b = a.sum(axis=0) >= 2, b[0]
     table = [[0, int((right_a & ~right_b).sum())], [int((~right_a & right_b).sum()), 0]]
-    assert table == [[0, 4], [1, 0]]
+    assert table == [[0, 5], [1, 0]]
     assert compare_correctness(a, b).p == pytest.approx(mcnemar(table, exact=True).pvalue)
-    assert compare_correctness(b, a).p == pytest.approx(mcnemar(table, exact=True).pvalue)
+    tie = a[:2]  # rows 1 and 5 split the two seeds: seed 0 got row 1 right and row 5 wrong
+    right_tie = np.array([1, 1, 1, 0, 1, 0, 1, 1], dtype=bool)
+    table = [[0, int((right_tie & ~right_b).sum())], [int((~right_tie & right_b).sum()), 0]]
+    assert table == [[0, 6], [1, 0]]
+    assert compare_correctness(tie, b).p == pytest.approx(mcnemar(table, exact=True).pvalue)
+    assert compare_correctness(b, tie).p == pytest.approx(mcnemar(table, exact=True).pvalue)

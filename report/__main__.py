@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("runs", help="print a Markdown table of every finished run (for the README)")
     reproduced = sub.add_parser("reproduction", help="print the published-against-reproduced table (for the README)")
     reproduced.add_argument("--into", type=Path, default=None,
-                            help="write it between the <!-- reproduction --> markers of this file (README.md)")
+                            help="write the tables between their markers in this file (<!-- reproduction -->, <!-- ladders -->)")
     exported = sub.add_parser("export", help="write runs, experiments and comparisons as tables for pandas")
     exported.add_argument("--format", choices=("csv", "parquet"), default="csv")
     exported.add_argument("--out", type=Path, default=None, help="folder (default: build/export)")
@@ -54,12 +54,13 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "reproduction":
             from report import ladder, reproduction
 
-            table = reproduction.markdown(*ladder.split(load_runs(results_dir)))
+            runs, rungs = ladder.split(load_runs(results_dir))
+            tables = {"reproduction": reproduction.markdown(runs, rungs), "ladders": reproduction.ladders_markdown(runs, rungs)}
             if args.into is None:
-                print(table)
+                print("\n\n".join(tables.values()))
             else:
-                reproduction.write_between_markers(args.into, table)
-                print(f"wrote the table into {args.into}")
+                written = reproduction.write_between_markers(args.into, tables)
+                print(f"wrote {' and '.join(written)} into {args.into}")
         elif args.command == "export":
             from report.export import export
 

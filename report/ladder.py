@@ -225,7 +225,13 @@ def single_steps(climbs_shown: list[Climb]) -> str:
             moved["raise" if step.effect > 0 else "lower"].append(f"{label} ({effect_text(step)})")
     still = [label for label, step in steps if step.p_adjusted >= claims.ALPHA]
     parts = [f"{verb} the accuracy of {claims.join_words(names)}" for verb, names in moved.items() if names]
-    said = "In the ladders of one step, the corrections " + (" and ".join(parts) or "show no change")
+    if not parts:
+        effects = [step.effect for _, step in steps]
+        said = (f"In none of the {len(steps)} ladders of one step is a change shown (effects from "
+                f"{_signed(min(effects))} to {_signed(max(effects))})")
+        one_seed = any(step.test.scope != "methods" for _, step in steps)
+        return said + (" (one seed a side: these trained models)" if one_seed else "") + "."
+    said = "In the ladders of one step, the corrections " + " and ".join(parts)
     if still and parts:
         said += f"; for {claims.join_words(still)} no change is shown"
     one_seed = any(step.test.scope != "methods" for _, step in steps)

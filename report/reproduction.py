@@ -101,16 +101,34 @@ def agreement(runs: dict[str, Run], rungs: dict[str, Run], study_prefix: str = "
     return said
 
 
-#: Where ``python -m report reproduction --into FILE`` writes the table.
-MARKERS = ("<!-- reproduction -->", "<!-- /reproduction -->")
+def ladders_markdown(runs: dict[str, Run], rungs: dict[str, Run]) -> str:
+    """Every correction ladder as a plain pipe table: run, step, accuracy, effect and Holm-adjusted test."""
+    header = ["Run", "Step", "Accuracy [95 % CI] (seeds)", "Effect [95 % CI]", "Holm-adjusted p"]
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(["---"] * len(header)) + " |"]
+    for prefix in sorted({c.ladder.name[0] for c in ladder.climbs(runs, rungs)}):
+        lines += ["| " + " | ".join(row) + " |" for row in ladder.table_rows(ladder.climbs(runs, rungs, prefix))]
+    return "\n".join(lines) + "\n\nHolm's correction runs over the steps of each study's ladders."
 
 
-def write_between_markers(path, table: str) -> None:
-    """Replace what lies between the two :data:`MARKERS` of ``path`` (a README) with ``table``."""
+#: Where ``python -m report reproduction --into FILE`` writes each table: between the markers of its name.
+MARKERS = {"reproduction": ("<!-- reproduction -->", "<!-- /reproduction -->"),
+           "ladders": ("<!-- ladders -->", "<!-- /ladders -->")}
+
+
+def write_between_markers(path, tables: dict[str, str]) -> list[str]:
+    """Replace what lies between each table's :data:`MARKERS` in ``path`` (a README); return the tables written."""
     from pathlib import Path
 
     text = Path(path).read_text(encoding="utf-8")
-    start, end = text.find(MARKERS[0]), text.find(MARKERS[1])
-    if start < 0 or end < start:
-        raise FileNotFoundError(f"{path} has no {MARKERS[0]} … {MARKERS[1]} markers to write the table between")
-    Path(path).write_text(text[: start + len(MARKERS[0])] + "\n" + table + "\n" + text[end:], encoding="utf-8")
+    written = []
+    for name, table in tables.items():
+        opening, closing = MARKERS[name]
+        start, end = text.find(opening), text.find(closing)
+        if start < 0 or end < start:
+            continue
+        text = text[: start + len(opening)] + "\n" + table + "\n" + text[end:]
+        written.append(name)
+    if not written:
+        raise FileNotFoundError(f"{path} has none of the markers {[m[0] for m in MARKERS.values()]} to write between")
+    Path(path).write_text(text, encoding="utf-8")
+    return written

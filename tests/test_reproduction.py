@@ -70,8 +70,8 @@ def test_the_table_is_written_between_the_readme_markers_and_a_file_without_them
 
     readme = tmp_path / "README.md"
     readme.write_text("intro\n<!-- reproduction -->\nold table\n<!-- /reproduction -->\nafter\n", encoding="utf-8")
-    reproduction.write_between_markers(readme, "| new | table |")
+    assert reproduction.write_between_markers(readme, {"reproduction": "| new | table |", "ladders": "x"}) == ["reproduction"]
     assert readme.read_text(encoding="utf-8") == "intro\n<!-- reproduction -->\n| new | table |\n<!-- /reproduction -->\nafter\n"
     (tmp_path / "other.md").write_text("no markers", encoding="utf-8")
     with pytest.raises(FileNotFoundError, match="markers"):
-        reproduction.write_between_markers(tmp_path / "other.md", "x")
+        reproduction.write_between_markers(tmp_path / "other.md", {"reproduction": "x"})

@@ -36,13 +36,15 @@ from typing import Sequence, TypeVar
 import numpy as np
 
 from experiments.corpus import Corpus
+# The class names of the real files, so that a generated stand-in reads like its dataset in every table.
+from experiments.datasets import TRUMP_CLASSES, TWITTER_CLASSES
 from experiments.paths import CACHE_DIR
 
 Rng = np.random.Generator
 T = TypeVar("T")
 
 #: Bump whenever a change alters the generated texts; old cache files are then ignored.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 NAMES = ("bbc", "20newsgroups", "twitter-sentiment", "trump-market")
 SIZES = ("quick", "full")
 #: Minutes of simulated market after each tweet; ``interval`` may be 1 to this.
@@ -460,7 +462,6 @@ def _newsgroup_posts(
 
 # --- twitter-sentiment ---------------------------------------------------------------
 
-TWITTER_CLASSES = ("Negative", "Neutral", "Positive")
 _TWITTER_PRIOR = np.array([22542, 18318, 20832]) / 61692  # real counts without "Irrelevant"
 ENTITIES = (
     "Borderlands Xbox PlayStation5 Nvidia Fortnite Overwatch Amazon Facebook Google Verizon "
@@ -626,7 +627,7 @@ def _trump_market(world: Rng, rows: Rng, unlabelled: Rng, n: int, n_unlabelled: 
     return {
         "texts": texts,
         "labels": (moves[:, interval - 1] > 0).astype(np.int64),
-        "class_names": ("0", "1"),
+        "class_names": TRUMP_CLASSES,
         "time_ordered": True,
         "notes": {"interval_minutes": interval},
         "unlabelled": _trump_tweets(unlabelled, topics, background, extra),

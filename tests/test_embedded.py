@@ -175,7 +175,7 @@ def test_twitter_negation_flips_the_label(corpora) -> None:
 
 def test_trump_market_is_time_ordered_with_a_weak_signal(corpora, cache: Path) -> None:
     five = corpora["trump-market"]
-    assert five.time_ordered and five.class_names == ("0", "1")
+    assert five.time_ordered and five.class_names == ("down or flat", "up")  # the real files' names
     assert five.notes["interval_minutes"] == 5
     assert 0.5 <= five.labels.mean() <= 0.58
     train, test = split_indices(five, "time")

@@ -35,7 +35,7 @@ help: ## List the targets and the settings they read
 	@echo
 	@echo "Settings: PROFILE=quick|full  DATA=auto|real|embedded  DATA_DIR=$(DATA_DIR)  SEEDS=N (default 1 quick, 3 full)"
 	@echo "          ONLY='bbc-*,20ng-lstm'  FORCE=1  PDF_ENGINE=xelatex|lualatex|pdflatex|typst"
-	@echo "          EXECUTOR=local|ray  RAY_ADDRESS=host:port (an existing Ray cluster)"
+	@echo "          EXECUTOR=local|ray  JOBS=N (runs at once, default 2)  RAY_ADDRESS=host:port (an existing Ray cluster)"
 
 # requirements.lock pins every package (all platforms: uv's universal resolution); installs use it as constraints.
 $(INSTALLED): pyproject.toml requirements.lock
@@ -105,7 +105,7 @@ report: build/report.pdf build/report.html ## Run missing experiments, render th
 render: ## Render a results set without training (RESULTS=full-real, default the set last run)
 	$(MAKE) report RESULTS='$(or $(RESULTS),$(shell cat results/.last-set 2>/dev/null))'
 
-preview: $(INSTALLED) ## Serve the HTML report at http://127.0.0.1:$(PORT)/ and rebuild it on every template or result change (RESULTS=set)
+preview: $(INSTALLED) ## Serve the HTML report at http://127.0.0.1:8000/ (PORT=…), rebuilt on every template or result change (RESULTS=set)
 	$(PY) -m report $(if $(RESULTS),--results '$(RESULTS)') preview --port $(PORT)
 
 test: $(INSTALLED) tex browser ## Run the test suite (offline, a few minutes)

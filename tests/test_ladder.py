@@ -170,3 +170,74 @@ def test_a_run_as_published_fits_its_vocabulary_on_the_test_rows_and_zero_pads_i
     (embedding,) = [layer for layer in out["flawed"]["model"]["layers"] if layer["type"] == "Embedding"]
     assert embedding["params"] == out["flawed"]["model"]["vocab_size"] * 32, out["flawed"]["model"]["layers"]
     assert out["flawed"]["model"]["vectors"]["padded_to"] == 32 and out["flawed"]["model"]["vectors"]["dim"] == 20
+
+
+# -- the ladder in words and in the figure -------------------------------------------------------------------
+
+
+def climb_2a():
+    runs = {"20ng-lstm": run("20ng-lstm", [420, 424, 430])}
+    rungs = {"ladder-2a-0": run("ladder-2a-0", [300, 306, 310]), "ladder-2a-1": run("ladder-2a-1", [301, 305, 311])}
+    (climb,) = ladder.climbs(runs, rungs, "2a")
+    return climb
+
+
+def test_the_reading_states_the_run_as_published_the_whole_distance_and_the_largest_step_with_its_test():
+    climb = climb_2a()
+    said = ladder.reading(climb)
+    interval = ladder.stats.run_interval(climb.as_published)
+    low, high = interval.low, interval.high
+    assert said.startswith(f"Repeated as published, 2a reaches 0.509 [{low:.3f}, {high:.3f}]; the published 0.486 lies ")
+    assert ("outside" if not low <= 0.486 <= high else "inside") + " that interval." in said
+    assert f"The corrections together change the accuracy by {ladder.effect_text(ladder.Step('', None, *climb.total))}" in said
+    second = climb.steps[1]
+    assert (f'The largest step is "{second.correction}", {ladder.effect_text(second)} (Holm-adjusted p < 0.001): '
+            "it raises the accuracy.") in said
+
+
+def test_a_ladder_on_generated_data_is_never_set_against_the_published_figure():
+    climb = climb_2a()
+    for seed in climb.as_published.seeds:
+        seed["data"]["source"] = "embedded"
+    assert not climb.comparable
+    assert "0.486" not in ladder.reading(climb) and "lies" not in ladder.reading(climb)
+
+
+def test_the_waterfall_draws_the_level_as_published_each_step_from_where_the_last_ended_and_the_corrected_level():
+    climb = climb_2a()
+    bars = ladder.waterfall_bars(climb)
+    start = ladder.claims.accuracy(climb.as_published)
+    first, second = climb.steps
+    assert [b[0] for b in bars] == ["as published", "1", "2", "corrected"]
+    assert bars[0] == ("as published", 0.0, start, 0.0)
+    assert bars[1][1:] == pytest.approx((start, first.effect, (first.interval.high - first.interval.low) / 2))
+    assert bars[2][1] == pytest.approx(start + first.effect)
+    assert bars[3][2] == pytest.approx(ladder.claims.accuracy(climb.steps[-1].run))
+
+
+def test_one_step_ladders_read_as_one_sentence_of_what_moved_and_what_did_not():
+    runs = {"20ng-simple-rnn": run("20ng-simple-rnn", [400, 402, 404]), "20ng-lstm-learned": run("20ng-lstm-learned", [300, 301, 302]),
+            "20ng-glove-200": run("20ng-glove-200", [250, 251, 252])}
+    rungs = {"ladder-2b-0": run("ladder-2b-0", [300, 301, 302]), "ladder-2c-0": run("ladder-2c-0", [300, 302, 304]),
+             "ladder-2e-0": run("ladder-2e-0", [350, 351, 352])}
+    climbs = ladder.climbs(runs, rungs, "2")
+    rnn, learned, glove = (next(c.steps[0] for c in climbs if c.ladder.name == n) for n in ("2b", "2c", "2e"))
+    assert ladder.single_steps(climbs) == (
+        f"In the ladders of one step, the corrections raise the accuracy of 2b ({ladder.effect_text(rnn)}) and lower "
+        f"the accuracy of 2e ({ladder.effect_text(glove)}); for 2c no change is shown.")
+    quiet = {"20ng-lstm-learned": runs["20ng-lstm-learned"]}
+    (only,) = [c for c in ladder.climbs(quiet, {"ladder-2c-0": rungs["ladder-2c-0"]}, "2c")]
+    assert ladder.single_steps([only]) == f"In none of the 1 ladders of one step is a change shown (effects from " \
+        f"{ladder._signed(only.steps[0].effect)} to {ladder._signed(only.steps[0].effect)})."
+
+
+def test_verdicts_name_the_adjusted_p_the_direction_and_a_one_seed_side():
+    climb = climb_2a()
+    first, second = climb.steps
+    assert ladder.verdict(first) == f"{ladder.claims.format_p(first.p_adjusted)}; no change shown"
+    assert ladder.verdict(second) == "<\u00a00.001; raises"
+    one = ladder.climbs({"20ng-lstm": run("20ng-lstm", [420])}, {"ladder-2a-1": run("ladder-2a-1", [300])}, "2a")[0]
+    assert ladder.verdict(one.steps[1]).endswith("(1 seed); raises")
+    assert ladder.rows(climb)[0] == ["as published", ladder.accuracy_text(climb.as_published), "–", "–"]
+    assert ladder.rows(climb)[2][0] == f"2. {second.correction}"
+    assert ladder.effect_text(ladder.Step("x", None)) == "not run yet" and ladder._signed(-0.5) == "\u22120.500"

@@ -76,3 +76,62 @@ def test_the_code_version_follows_training_code_and_the_backend_but_not_scheduli
     assert changed != base
     monkeypatch.setenv("KERAS_BACKEND", "tensorflow")
     assert results.code_version() != changed
+
+
+def test_a_wrong_type_an_old_schema_or_missing_metrics_are_each_named(tmp_path):
+    wrong = {**minimal_results(), "seed": "zero"}
+    with pytest.raises(results.ResultsError, match=r"where: 'seed' should be <class 'int'>, got str"):
+        results.validate(wrong, where="where")
+    old = {**minimal_results(), "schema_version": results.SCHEMA_VERSION - 1}
+    with pytest.raises(results.ResultsError, match=rf"schema version {results.SCHEMA_VERSION - 1}, expected "
+                                                   rf"{results.SCHEMA_VERSION}; rerun the experiment"):
+        results.validate(old)
+    lacking = minimal_results()
+    del lacking["metrics"][results.METRIC_KEYS[0]]
+    with pytest.raises(results.ResultsError, match=rf"metrics lack \['{results.METRIC_KEYS[0]}'\]"):
+        results.validate(lacking)
+    path = tmp_path / "results.json"
+    results.write_json_atomic(path, minimal_results())
+    assert results.read(path) == minimal_results()
+
+
+def test_a_write_goes_to_a_hidden_temporary_file_the_next_run_recognises_and_lands_sorted_and_readable(tmp_path,
+                                                                                                    monkeypatch):
+    import os
+
+    path = tmp_path / "deep" / "er" / "results.json"
+    seen = []
+
+    def interrupted(source, target):
+        seen.append(Path(source))
+        raise KeyboardInterrupt  # killed between writing and renaming
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        results.write_json_atomic(path, {"b": 2, "a": 1})
+    (tmp,) = seen
+    assert tmp.parent == path.parent and tmp.name.startswith(".results.json.") and tmp.name.endswith(".tmp")
+    assert not tmp.exists()  # removed on the way out
+    monkeypatch.undo()
+    results.write_json_atomic(path, {"b": 2, "a": [1]})
+    assert path.read_text(encoding="utf-8") == '{\n "a": [\n  1\n ],\n "b": 2\n}'
+
+
+def test_the_stored_key_and_figure_version_are_read_without_validating_and_absent_ones_are_none(tmp_path):
+    assert results.stored_key(tmp_path) is None and results.stored_figures_version(tmp_path) is None
+    (tmp_path / results.RESULTS_FILE).write_text('{"key": "abc", "figures_version": "f1"}', encoding="utf-8")
+    assert results.stored_key(tmp_path) == "abc" and results.stored_figures_version(tmp_path) == "f1"
+    (tmp_path / results.RESULTS_FILE).write_text("[1, 2]", encoding="utf-8")  # not an object
+    assert results.stored_key(tmp_path) is None and results.stored_figures_version(tmp_path) is None
+    (tmp_path / results.RESULTS_FILE).write_text("{broken", encoding="utf-8")
+    assert results.stored_key(tmp_path) is None
+
+
+def test_a_cache_key_is_twenty_hex_digits_of_every_input_in_a_fixed_order():
+    import hashlib
+
+    key = results.cache_key({"id": "x", "b": 1}, 2, "quick", "d", "c")
+    payload = json.dumps({"spec": {"id": "x", "b": 1}, "seed": 2, "profile": "quick", "data": "d", "code": "c"},
+                         sort_keys=True)
+    assert key == hashlib.sha256(payload.encode()).hexdigest()[:20]
+    assert results.cache_key({"b": 1, "id": "x"}, 2, "quick", "d", "c") == key  # key order does not matter

@@ -60,6 +60,24 @@ def pdf_engine(requested: str | None = None) -> str:
     return available[0]
 
 
+def tool_versions() -> dict[str, str]:
+    """The version of every tool and library that turns results into the report's numbers, figures and pages."""
+    from importlib import metadata
+
+    found = {"pandoc": pypandoc.get_pandoc_version()}
+    for package in ("scipy", "statsmodels", "numpy", "jinja2", "matplotlib", "seaborn", "typst", "pypdfium2"):
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            continue
+    for engine in TEX_ENGINES:
+        if shutil.which(engine):
+            done = subprocess.run([engine, "--version"], capture_output=True, text=True)
+            found[engine] = (done.stdout.splitlines() or ["?"])[0].strip()
+            break
+    return found
+
+
 def crossref_args() -> list[str]:
     """The project's tested Lua filter; the ``pandoc-crossref`` binary only when asked for (CROSSREF=pandoc-crossref).
 

@@ -8,6 +8,7 @@ as a visible "not run yet" box instead of stopping the report.
 
 from __future__ import annotations
 
+import functools
 import gc
 import json
 import re
@@ -144,6 +145,7 @@ def make_environment(
         dataset_titles=summary.dataset_titles(),
         own_datasets=summary.own_titles(),
         commits=lambda: [f"`{c}` ({n} runs)" for c, n in tables.commit_counts(runs)],
+        report_tools=_report_tools,
         standing=lambda dataset, architecture: summary.standing(registry, runs, dataset, architecture),
         substitutions=lambda: [escape(said) for said in summary.substitutions(runs)],
         diagnosed=lambda dataset: [escape(said) for said in summary.diagnosed(runs, dataset)],
@@ -164,6 +166,14 @@ def make_environment(
         without=lambda row, index: [cell for i, cell in enumerate(row) if i != index],
     )
     return env
+
+
+@functools.cache
+def _report_tools() -> str:
+    """The tools and libraries that computed the report's statistics and set its pages, with their versions."""
+    from report.build import tool_versions
+
+    return escape(", ".join(f"{name} {version}" for name, version in tool_versions().items()))
 
 
 def _escaped_table(rows: list[list[str]], notes: list[str]) -> dict:

@@ -236,3 +236,35 @@ def single_steps(climbs_shown: list[Climb]) -> str:
         said += f"; for {claims.join_words(still)} no change is shown"
     one_seed = any(step.test.scope != "methods" for _, step in steps)
     return said + (" (one seed a side: these trained models)" if one_seed else "") + "."
+
+
+def headline(climbs_shown: list[Climb]) -> str:
+    """The ladders in one sentence for the abstract: how many published figures the original protocols reproduce,
+    and each study's largest step that its test shows."""
+    judged = [c for c in climbs_shown if c.comparable and c.published_figure is not None]
+    parts = []
+    if judged:
+        inside = sum(stats.run_interval(c.as_published).low <= c.published_figure <= stats.run_interval(c.as_published).high
+                     for c in judged)
+        parts.append(f"repeating the original protocols reproduces {inside} of {len(judged)} published figures "
+                     f"within their 95 % intervals")
+    # A study's longest ladder takes the flaws apart one at a time, so its steps each name one cause.
+    studies: dict[str, list[Climb]] = {}
+    for climb in climbs_shown:
+        studies.setdefault(climb.ladder.name[0], []).append(climb)
+    for study, ladders in sorted(studies.items()):
+        whole = max(ladders, key=lambda c: len(c.steps))
+        steps = [s for c in (ladders if len(whole.steps) == 1 else [whole]) for s in c.steps
+                 if s.test is not None and s.test.scope != SAME]
+        if not steps:
+            continue
+        moved = [s for s in steps if s.p_adjusted < claims.ALPHA]
+        where = whole.ladder.label if len(whole.steps) > 1 else f"study {study}'s {len(ladders)} one-step ladders"
+        if not moved:
+            parts.append(f"in {where}, no step shows a change")
+            continue
+        step = max(moved, key=lambda s: abs(s.effect))
+        parts.append(f"in {where}, the largest shown is \"{step.correction}\" ({effect_text(step)})")
+    if not parts:
+        return ""
+    return "Correction ladders: " + "; ".join(parts) + " (Holm over each study's steps)."

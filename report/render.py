@@ -158,6 +158,7 @@ def make_environment(
         unreplicated=lambda climb: [escape(said) for said in ladder.unreplicated(climb)],
         ladder_reading=lambda climb: escape(ladder.reading(climb)),
         ladder_single_steps=lambda climbs: escape(ladder.single_steps(climbs)),
+        ladder_headline=lambda: escape(ladder.headline(ladder.climbs(runs, rungs))),
         waterfall_figure=lambda climb, caption, label: figures.waterfall_figure(images_dir, climb, caption, label),
     )
     env.filters.update(

@@ -241,3 +241,16 @@ def test_verdicts_name_the_adjusted_p_the_direction_and_a_one_seed_side():
     assert ladder.rows(climb)[0] == ["as published", ladder.accuracy_text(climb.as_published), "–", "–"]
     assert ladder.rows(climb)[2][0] == f"2. {second.correction}"
     assert ladder.effect_text(ladder.Step("x", None)) == "not run yet" and ladder._signed(-0.5) == "\u22120.500"
+
+
+def test_the_abstracts_sentence_counts_reproduced_figures_and_names_each_studys_largest_shown_step():
+    climb = climb_2a()
+    said = ladder.headline([climb])
+    inside = ladder.stats.run_interval(climb.as_published)
+    count = int(inside.low <= 0.486 <= inside.high)
+    assert said == (f"Correction ladders: repeating the original protocols reproduces {count} of 1 published figures "
+                    f"within their 95 % intervals; in 2a, the largest shown is \"{climb.steps[1].correction}\" "
+                    f"({ladder.effect_text(climb.steps[1])}) (Holm over each study's steps).")
+    for seed in climb.as_published.seeds:
+        seed["data"]["source"] = "embedded"
+    assert "reproduces" not in ladder.headline([climb])

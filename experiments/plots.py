@@ -173,7 +173,7 @@ def waterfall(bars: list[tuple[str, float, float, float]], names: list[str], pub
         ax.legend(fontsize=8, loc="lower right", bbox_to_anchor=(1.0, 1.0), borderaxespad=0.3, frameon=False)
     margin = max(0.01, (max(ends) - min(ends)) * 0.15)
     ax.set_xlim(min(ends) - margin, max(ends) + margin)
-    ax.set_yticks(range(len(labels)), labels, fontsize=8)
+    ax.set_yticks(range(len(labels)), labels, fontsize=9)
     ax.invert_yaxis()
     ax.set_xlabel("test accuracy")
     ax.grid(axis="x", alpha=0.3)

@@ -224,7 +224,7 @@ LADDERS: tuple[Ladder, ...] = (
         "data.validation": "test", "vectorize.padding": "pre", "vectors.trainable": False}),)),
     *(Ladder(f"2d-{n}", "20ng-seq-len", {"vectorize.seq_len": n}, (Correction("the corrections of 2a", {
         "data.validation": "test", "vectorize.padding": "pre"}),)) for n in (50, 100)),
-    Ladder("2e", "20ng-glove-200", {}, (Correction("the corrections of 2a, and the documented 200-d vectors, not 100-d ones zero-padded", {
+    Ladder("2e", "20ng-glove-200", {}, (Correction("the corrections of 2a, and the vectors not zero-padded to 200 dimensions", {
         "data.validation": "test", "vectorize.padding": "pre",
         "vectors.name": "glove-wiki-gigaword-100", "vectors.dim": 100, "vectors.pad_to": 200}),)),
     *(Ladder(f"3a-{n}", "market-lstm", {"data.options.interval": n}, (

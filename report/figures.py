@@ -86,7 +86,7 @@ def lengths_figure(images_dir: Path, datasets: dict[str, Run], caption: str, lab
     return figure(path.relative_to(images_dir.parent).as_posix(), caption, label, width)
 
 
-def waterfall_figure(images_dir: Path, climb, caption: str, label: str, width: str = "80%") -> str:
+def waterfall_figure(images_dir: Path, climb, caption: str, label: str, width: str = "100%") -> str:
     """A ladder as a waterfall: the accuracy as published, each correction's effect with its interval, the
     corrected accuracy, and the published figure as a line. Empty until every rung has run."""
     bars = ladder.waterfall_bars(climb)

@@ -140,11 +140,16 @@ def accuracy_text(run: Run | None) -> str:
     return f"{claims.accuracy(run):.3f} [{interval.low:.3f}, {interval.high:.3f}] ({len(run.seeds)})"
 
 
+def _level(run: Run | None) -> str:
+    """A rung's mean accuracy and its seeds, for the ladder table (its interval is in the reproduction table)."""
+    return "not run yet" if run is None else f"{claims.accuracy(run):.3f} ({len(run.seeds)})"
+
+
 def rows(climb: Climb) -> list[list[str]]:
     """The ladder table of one climb: the run as published, then one row per correction."""
-    out = [["as published", accuracy_text(climb.as_published), "–", "–"]]
+    out = [["as published", _level(climb.as_published), "–", "–"]]
     for number, step in enumerate(climb.steps, start=1):
-        out.append([f"{number}. {step.correction}", accuracy_text(step.run), effect_text(step), verdict(step)])
+        out.append([f"{number}. {step.correction}", _level(step.run), effect_text(step), verdict(step)])
     return out
 
 

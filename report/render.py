@@ -144,7 +144,8 @@ def make_environment(
         comparison_rows=lambda: [[escape(cell) for cell in row] for row in tables.comparison_rows(registry.table(), runs)],
         dataset_titles=summary.dataset_titles(),
         own_datasets=summary.own_titles(),
-        commits=lambda: [f"`{c}` ({n} runs)" for c, n in tables.commit_counts(runs)],
+        commits=lambda: [f"`{c.removesuffix('+dirty')}`" + (" with uncommitted changes" if c.endswith("+dirty") else "")
+                         + f" ({n} runs)" for c, n in tables.commit_counts(runs)],
         report_tools=_report_tools,
         standing=lambda dataset, architecture: summary.standing(registry, runs, dataset, architecture),
         substitutions=lambda: [escape(said) for said in summary.substitutions(runs)],

@@ -103,7 +103,7 @@ def agreement(runs: dict[str, Run], rungs: dict[str, Run], study_prefix: str = "
 
 def ladders_markdown(runs: dict[str, Run], rungs: dict[str, Run]) -> str:
     """Every correction ladder as a plain pipe table: run, step, accuracy, effect and Holm-adjusted test."""
-    header = ["Run", "Step", "Accuracy [95 % CI] (seeds)", "Effect [95 % CI]", "Holm-adjusted p"]
+    header = ["Run", "Step", "Accuracy (seeds)", "Effect [95 % CI]", "Holm-adjusted p"]
     lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(["---"] * len(header)) + " |"]
     for prefix in sorted({c.ladder.name[0] for c in ladder.climbs(runs, rungs)}):
         lines += ["| " + " | ".join(row) + " |" for row in ladder.table_rows(ladder.climbs(runs, rungs, prefix))]

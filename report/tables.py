@@ -85,7 +85,8 @@ def conditions(runs: dict[str, Run], dataset: str) -> str:
         epochs = sorted({r.spec["train"]["epochs"] for r in nets})
         said.append(f"at most {' or '.join(map(str, epochs))} epochs")
         used = sorted({r.first["data"]["sizes"]["train"] for r in nets})
-        said.append(f"{' or '.join(count(u) for u in used)} training rows per network")
+        rows = f"{count(used[0])} to {count(used[-1])}" if len(used) > 2 else " or ".join(count(u) for u in used)
+        said.append(f"{rows} training rows per network")
     vectors = sorted({summary.vectors_label(r.first["model"]["vectors"]) for r in nets
                       if (r.first["model"].get("vectors") or {}).get("requested")})
     if vectors:
@@ -99,7 +100,7 @@ def dataset_rows(datasets: dict[str, Run]) -> list[list[str]]:
     for name, r in datasets.items():
         d = r.data
         rows.append([
-            name, d["source"], d["split"], count(d["sizes"]["train"] + d["sizes"]["validation"]),
+            summary.dataset_titles().get(name, name), d["source"], d["split"], count(d["sizes"]["train"] + d["sizes"]["validation"]),
             count(d["sizes"]["test"]), str(len(r.class_names)),
             f"{count(round(d['train_lengths']['p50']))} / {count(round(d['train_lengths']['p99']))}",
             count(d["notes"]["duplicates_removed"]) if "duplicates_removed" in d["notes"] else "–",

@@ -238,7 +238,7 @@ def test_verdicts_name_the_adjusted_p_the_direction_and_a_one_seed_side():
     assert ladder.verdict(second) == "<\u00a00.001; raises"
     one = ladder.climbs({"20ng-lstm": run("20ng-lstm", [420])}, {"ladder-2a-1": run("ladder-2a-1", [300])}, "2a")[0]
     assert ladder.verdict(one.steps[1]).endswith("(1 seed); raises")
-    assert ladder.rows(climb)[0] == ["as published", ladder.accuracy_text(climb.as_published), "–", "–"]
+    assert ladder.rows(climb)[0] == ["as published", f"{ladder.claims.accuracy(climb.as_published):.3f} (3)", "–", "–"]
     assert ladder.rows(climb)[2][0] == f"2. {second.correction}"
     assert ladder.effect_text(ladder.Step("x", None)) == "not run yet" and ladder._signed(-0.5) == "\u22120.500"
 

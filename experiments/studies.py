@@ -309,6 +309,8 @@ NEWSGROUPS_FLAWS = (
     "the original passed the test split to Keras as validation data and reported the last epoch's "
     "validation accuracy on it; here validation comes from the training split"
 )
+#: Validation accuracy after given epochs in an original run's training log (docs/STUDIES.md), by run id.
+PUBLISHED_LOGS: dict[str, dict[int, float]] = {"twitter-lstm@split=random": {1: 0.667, 4: 0.775, 6: 0.814}}
 PUBLISHED: dict[str, tuple[float | None, tuple[str, ...]]] = {
     "bbc-dense": (None, ("the original chapter published layer tables, no accuracy",)),
     "bbc-stacked-bilstm": (None, ("the original chapter published layer tables, no accuracy",)),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from experiments.studies import LADDERS, PUBLISHED, Ladder
+from experiments.studies import LADDERS, PUBLISHED, PUBLISHED_LOGS, Ladder
 from report import claims, stats
 from report.runs import Run
 
@@ -273,3 +273,36 @@ def headline(climbs_shown: list[Climb]) -> str:
     if not parts:
         return ""
     return "Correction ladders: " + "; ".join(parts) + " (Holm over each study's steps)."
+
+
+def gap(climb: Climb) -> str:
+    """Where a published figure that the run as published misses lies among the rungs, what remains unreplicated,
+    and, where the original's training log survives, how its validation accuracy rose against the run here."""
+    if not climb.comparable or climb.published_figure is None or climb.as_published is None:
+        return ""
+    figure, interval = climb.published_figure, stats.run_interval(climb.as_published)
+    if interval.low <= figure <= interval.high:
+        return ""
+    levels = sorted((claims.accuracy(run), name) for name, run in
+                    [("as published", climb.as_published), *((s.correction, s.run) for s in climb.steps)] if run is not None)
+    below = [(a, n) for a, n in levels if a < figure]
+    above = [(a, n) for a, n in levels if a > figure]
+    if below and above:
+        said = (f"The published {figure:.3f} of {climb.ladder.label} lies between rungs measured here: "
+                f"{below[-1][0]:.3f} ({below[-1][1]}) and {above[0][0]:.3f} ({above[0][1]}).")
+    else:
+        side = "above" if not above else "below"
+        said = (f"The published {figure:.3f} of {climb.ladder.label} lies {side} every rung measured here "
+                f"({levels[0][0]:.3f} to {levels[-1][0]:.3f}): no setting of the original protocol here reaches it.")
+    missing = unreplicated(climb)
+    if missing:
+        said += " Not replicated: " + "; ".join(missing) + "."
+    log = PUBLISHED_LOGS.get(climb.ladder.corrected)
+    history = ((climb.as_published.first.get("training") or {}).get("history") or {}).get("val_accuracy") or []
+    if log and len(history) >= max(log):
+        epochs = sorted(log)
+        said += (f" The original's log reached validation accuracy {', '.join(f'{log[e]:.3f}' for e in epochs)} after "
+                 f"epochs {', '.join(map(str, epochs))}; the run as published here reached "
+                 f"{', '.join(f'{history[e - 1]:.3f}' for e in epochs)}: it learns more slowly from its first epoch on, "
+                 "which points at what it learns from (the substitute vectors) more than at the protocol.")
+    return said

@@ -158,6 +158,7 @@ def make_environment(
         ladder_rows=lambda climbs: [[escape(cell) for cell in row] for row in ladder.table_rows(climbs)],
         unreplicated=lambda climb: [escape(said) for said in ladder.unreplicated(climb)],
         ladder_reading=lambda climb: escape(ladder.reading(climb)),
+        ladder_gap=lambda climb: escape(ladder.gap(climb)),
         ladder_single_steps=lambda climbs: escape(ladder.single_steps(climbs)),
         ladder_headline=lambda: escape(ladder.headline(ladder.climbs(runs, rungs))),
         waterfall_figure=lambda climb, caption, label: figures.waterfall_figure(images_dir, climb, caption, label),

@@ -254,3 +254,15 @@ def test_the_abstracts_sentence_counts_reproduced_figures_and_names_each_studys_
     for seed in climb.as_published.seeds:
         seed["data"]["source"] = "embedded"
     assert "reproduces" not in ladder.headline([climb])
+
+
+def test_a_missed_published_figure_is_placed_among_the_rungs_with_what_is_not_replicated():
+    runs = {"20ng-lstm": run("20ng-lstm", [420, 424, 430])}  # 0.708
+    rungs = {"ladder-2a-0": run("ladder-2a-0", [180, 181, 182]), "ladder-2a-1": run("ladder-2a-1", [200, 201, 202])}
+    (climb,) = ladder.climbs(runs, rungs, "2a")  # 0.302, 0.335 and 0.708 around a published 0.486
+    said = ladder.gap(climb)
+    assert said.startswith("The published 0.486 of 2a lies between rungs measured here: 0.335 (validation rows")
+    assert said.endswith("and 0.708 (the first tokens kept, not the last).")
+    high = {"ladder-2a-0": run("ladder-2a-0", [40, 41, 42]), "ladder-2a-1": run("ladder-2a-1", [50, 51, 52])}
+    low = ladder.climbs({"20ng-lstm": run("20ng-lstm", [60, 61, 62])}, high, "2a")[0]
+    assert "lies above every rung measured here (0.068 to 0.102)" in ladder.gap(low)

@@ -215,6 +215,10 @@ def reading(climb: Climb) -> str:
         scope = "" if largest.test.scope == "methods" else " (of these trained models: one seed)"
         said += (f" The largest step is \"{largest.correction}\", {effect_text(largest)} "
                  f"(Holm-adjusted {claims.p_text(largest.p_adjusted)}): {change}{scope}.")
+        quiet = [s for s in tested if s is not largest and s.p_adjusted >= claims.ALPHA]
+        if quiet:
+            said += (" No change is shown for " + claims.join_words(
+                [f"\"{s.correction}\" ({effect_text(s)})" for s in quiet]) + ".")
     return said
 
 

@@ -266,3 +266,19 @@ def test_a_missed_published_figure_is_placed_among_the_rungs_with_what_is_not_re
     high = {"ladder-2a-0": run("ladder-2a-0", [40, 41, 42]), "ladder-2a-1": run("ladder-2a-1", [50, 51, 52])}
     low = ladder.climbs({"20ng-lstm": run("20ng-lstm", [60, 61, 62])}, high, "2a")[0]
     assert "lies above every rung measured here (0.068 to 0.102)" in ladder.gap(low)
+
+
+def test_the_original_2c_embedding_stays_at_its_random_start_and_the_corrected_one_learns():
+    from experiments import studies as declared
+    from experiments.models import build_model
+    from experiments.specs import expand
+
+    (as_published,) = expand(next(s for s in declared.STUDIES if s.id == "ladder-2c-0"))
+    (corrected,) = expand(next(s for s in declared.STUDIES if s.id == "20ng-lstm-learned"))
+    assert as_published.vectors.name is None and corrected.vectors.name is None
+    for spec, learns in ((as_published, False), (corrected, True)):
+        model = build_model("lstm", vocab_size=50, embedding_dim=spec.vectors.dim, num_classes=20, seq_len=None,
+                            trainable_embedding=spec.vectors.trainable, **spec.model.params)
+        embedding = model.get_layer("embedding")
+        assert embedding.trainable is learns
+        assert float(np.abs(embedding.get_weights()[0]).sum()) > 0  # a random start, not zeros

@@ -86,8 +86,8 @@ def scored_past_best(run) -> Finding | None:
         if len(loss) < 3:
             return None
         low = int(np.argmin(loss))
-        # "Long after": a tenth of the epochs, and at least three, past the minimum.
-        if len(loss) - 1 - low < max(3, len(loss) // 10) or loss[-1] <= loss[low] * (1 + LOSS_RISE):
+        # "Long after": a fifth of the epochs, and at least five, past the minimum.
+        if len(loss) - 1 - low < max(5, len(loss) // 5) or loss[-1] <= loss[low] * (1 + LOSS_RISE):
             return None
         peak = int(np.argmax(val_acc)) + 1 if val_acc and int(np.argmax(val_acc)) < len(val_acc) - 1 else None
         return (f"has no early stopping and is scored at its last epoch ({len(loss)}), while validation loss rose "

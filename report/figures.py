@@ -80,7 +80,8 @@ def overview_figure(images_dir: Path, runs: dict[str, Run], datasets: dict[str, 
 
 def lengths_figure(images_dir: Path, datasets: dict[str, Run], caption: str, label: str, width: str = "100%") -> str:
     """Histogram of training-text lengths for one run per dataset."""
-    histograms = {name: r.data["train_lengths"] for name, r in datasets.items()}
+    titles = summary.dataset_titles()
+    histograms = {titles.get(name, name): r.data["train_lengths"] for name, r in datasets.items()}
     path = images_dir / "data" / "lengths.png"
     draw_if_changed(path, histograms, lambda plots: plots.length_histograms(histograms, path))
     return figure(path.relative_to(images_dir.parent).as_posix(), caption, label, width)

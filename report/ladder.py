@@ -213,12 +213,12 @@ def reading(climb: Climb) -> str:
         change = ("no evidence that it changes the accuracy" if largest.p_adjusted >= claims.ALPHA
                   else f"it {'raises' if largest.effect > 0 else 'lowers'} the accuracy")
         scope = "" if largest.test.scope == "methods" else " (of these trained models: one seed)"
-        said += (f" The largest step is \"{largest.correction}\", {effect_text(largest)} "
+        said += (f" The largest step is “{largest.correction}”, {effect_text(largest)} "
                  f"(Holm-adjusted {claims.p_text(largest.p_adjusted)}): {change}{scope}.")
         quiet = [s for s in tested if s is not largest and s.p_adjusted >= claims.ALPHA]
         if quiet:
             said += (" No change is shown for " + claims.join_words(
-                [f"\"{s.correction}\" ({effect_text(s)})" for s in quiet]) + ".")
+                [f"“{s.correction}” ({effect_text(s)})" for s in quiet]) + ".")
     return said
 
 
@@ -249,34 +249,58 @@ def single_steps(climbs_shown: list[Climb]) -> str:
 
 def headline(climbs_shown: list[Climb]) -> str:
     """The ladders in one sentence for the abstract: how many published figures the original protocols reproduce,
-    and each study's largest step that its test shows."""
+    and per study the largest step its longest ladder shows, how many one-step ladders moved, and the steps that
+    had nothing to act on in this data."""
     judged = [c for c in climbs_shown if c.comparable and c.published_figure is not None]
     parts = []
     if judged:
         inside = sum(stats.run_interval(c.as_published).low <= c.published_figure <= stats.run_interval(c.as_published).high
                      for c in judged)
-        parts.append(f"repeating the original protocols reproduces {inside} of {len(judged)} published figures "
-                     f"within their 95 % intervals")
-    # A study's longest ladder takes the flaws apart one at a time, so its steps each name one cause.
+        parts.append(f"of the {len(judged)} published figures with a run of their own, {inside} lie inside the 95 % "
+                     f"interval of the original protocol repeated here")
     studies: dict[str, list[Climb]] = {}
     for climb in climbs_shown:
         studies.setdefault(climb.ladder.name[0], []).append(climb)
     for study, ladders in sorted(studies.items()):
+        said = []
         whole = max(ladders, key=lambda c: len(c.steps))
-        steps = [s for c in (ladders if len(whole.steps) == 1 else [whole]) for s in c.steps
-                 if s.test is not None and s.test.scope != SAME]
-        if not steps:
-            continue
-        moved = [s for s in steps if s.p_adjusted < claims.ALPHA]
-        where = whole.ladder.label if len(whole.steps) > 1 else f"study {study}'s {len(ladders)} one-step ladders"
-        if not moved:
-            parts.append(f"in {where}, no step shows a change")
-            continue
-        step = max(moved, key=lambda s: abs(s.effect))
-        parts.append(f"in {where}, the largest shown is \"{step.correction}\" ({effect_text(step)})")
+        if len(whole.steps) > 1:
+            said.append(_moved(whole.ladder.label, whole.steps))
+        single = [c for c in ladders if len(c.steps) == 1]
+        tested = [c.steps[0] for c in single if _tested(c.steps[0])]
+        if tested:
+            moved = [s for s in tested if s.p_adjusted < claims.ALPHA]
+            count = f"{len(moved)} of {len(tested)} one-step ladders show a change"
+            if moved:
+                largest = max(moved, key=lambda s: abs(s.effect))
+                label = next(c.ladder.label for c in single if c.steps[0] is largest)
+                count += f" (the largest, {label}: {effect_text(largest)})"
+            said.append(count)
+        same = sum(s.test is not None and s.test.scope == SAME for c in ladders for s in c.steps)
+        if same:
+            said.append(f"{same} correction{'s' if same > 1 else ''} made the same predictions: nothing to act on in this data")
+        said = [part for part in said if part]
+        if said:
+            parts.append(f"study {study}: " + ", ".join(said))
     if not parts:
         return ""
     return "Correction ladders: " + "; ".join(parts) + " (Holm over each study's steps)."
+
+
+def _tested(step: Step) -> bool:
+    return step.test is not None and step.test.scope != SAME
+
+
+def _moved(label: str, steps: list[Step]) -> str:
+    """The largest step of a ladder its test shows, or that none shows a change ("" when none was tested)."""
+    tested = [s for s in steps if _tested(s)]
+    if not tested:
+        return ""
+    moved = [s for s in tested if s.p_adjusted < claims.ALPHA]
+    if not moved:
+        return f"in {label}, no step shows a change"
+    step = max(moved, key=lambda s: abs(s.effect))
+    return f"in {label}, the largest is “{step.correction}” ({effect_text(step)})"
 
 
 def gap(climb: Climb) -> str:

@@ -145,7 +145,7 @@ def make_environment(
         dataset_titles=summary.dataset_titles(),
         own_datasets=summary.own_titles(),
         commits=lambda: [f"`{c.removesuffix('+dirty')}`" + (" with uncommitted changes" if c.endswith("+dirty") else "")
-                         + f" ({n} runs)" for c, n in tables.commit_counts(runs)],
+                         + f" ({n} runs)" for c, n in tables.commit_counts({**runs, **rungs})],
         report_tools=_report_tools,
         standing=lambda dataset, architecture: summary.standing(registry, runs, dataset, architecture),
         substitutions=lambda: [escape(said) for said in summary.substitutions(runs)],

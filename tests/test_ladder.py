@@ -191,8 +191,10 @@ def test_the_reading_states_the_run_as_published_the_whole_distance_and_the_larg
     assert ("outside" if not low <= 0.486 <= high else "inside") + " that interval." in said
     assert f"The corrections together change the accuracy by {ladder.effect_text(ladder.Step('', None, *climb.total))}" in said
     second = climb.steps[1]
-    assert (f'The largest step is "{second.correction}", {ladder.effect_text(second)} (Holm-adjusted p < 0.001): '
+    assert (f"The largest step is “{second.correction}”, {ladder.effect_text(second)} (Holm-adjusted p < 0.001): "
             "it raises the accuracy.") in said
+    first = climb.steps[0]
+    assert said.endswith(f"No change is shown for “{first.correction}” ({ladder.effect_text(first)}).")
 
 
 def test_a_ladder_on_generated_data_is_never_set_against_the_published_figure():
@@ -248,9 +250,9 @@ def test_the_abstracts_sentence_counts_reproduced_figures_and_names_each_studys_
     said = ladder.headline([climb])
     inside = ladder.stats.run_interval(climb.as_published)
     count = int(inside.low <= 0.486 <= inside.high)
-    assert said == (f"Correction ladders: repeating the original protocols reproduces {count} of 1 published figures "
-                    f"within their 95 % intervals; in 2a, the largest shown is \"{climb.steps[1].correction}\" "
-                    f"({ladder.effect_text(climb.steps[1])}) (Holm over each study's steps).")
+    assert said == (f"Correction ladders: of the 1 published figures with a run of their own, {count} lie inside the "
+                    f"95 % interval of the original protocol repeated here; study 2: in 2a, the largest is "
+                    f"“{climb.steps[1].correction}” ({ladder.effect_text(climb.steps[1])}) (Holm over each study's steps).")
     for seed in climb.as_published.seeds:
         seed["data"]["source"] = "embedded"
     assert "reproduces" not in ladder.headline([climb])

@@ -22,17 +22,19 @@ from report.render import TemplateError, write_markdown
 from report.runs import load_runs
 
 #: Added to the page: poll the build's number, reload when it changes.
+#: The page carries the number of the build it shows, so a build that lands before its first poll still reloads it.
+BUILD_MARK = "__PREVIEW_BUILD__"
 RELOAD = """<script>
 (function () {
-  var seen = null;
+  var shown = "%s";
   setInterval(function () {
     fetch("/__build", {cache: "no-store"}).then(function (r) { return r.text(); }).then(function (build) {
-      if (seen === null) { seen = build; } else if (build !== seen) { location.reload(); }
+      if (build !== shown) { location.reload(); }
     }).catch(function () {});
   }, 200);
 })();
 </script>
-"""
+""" % BUILD_MARK
 
 
 class Preview:
@@ -43,8 +45,8 @@ class Preview:
         self.templates_dir, self.results_dir, self.images_dir = templates_dir, results_dir, images_dir
         self.build_dir, self.set_name = build_dir, set_name
         self.root = images_dir.parent  # figure paths in the Markdown start here
-        self.build_number = 0
-        self.page = b""
+        #: The number of the latest build and its page, replaced together so that they always agree.
+        self.current: tuple[int, bytes] = (0, b"")
         self.runs = None
         (build_dir / "preview").mkdir(parents=True, exist_ok=True)
         (build_dir / "preview" / "reload.html").write_text(RELOAD, encoding="utf-8")
@@ -61,10 +63,11 @@ class Preview:
             pandoc(markdown, out, root=self.root, bibliography=self.templates_dir / "references.bib",
                    extra=["--standalone", "--mathml", "--to", "html5", "--include-in-header", str(HTML_HEAD),
                           "--include-after-body", str(self.build_dir / "preview" / "reload.html")])
-            self.page = out.read_bytes()
+            page = out.read_bytes()
         except (TemplateError, ResultsError, BuildError, OSError, ValueError) as err:
-            self.page = error_page(err).encode("utf-8")
-        self.build_number += 1
+            page = error_page(err).encode("utf-8")
+        number = self.current[0] + 1
+        self.current = (number, page.replace(BUILD_MARK.encode(), str(number).encode()))
         return time.perf_counter() - started
 
     def serve(self, port: int) -> http.server.ThreadingHTTPServer:
@@ -74,9 +77,9 @@ class Preview:
         class Handler(http.server.SimpleHTTPRequestHandler):
             def do_GET(self) -> None:
                 if self.path in ("/", "/index.html"):
-                    self._send(preview.page, "text/html; charset=utf-8")
+                    self._send(preview.current[1], "text/html; charset=utf-8")
                 elif self.path == "/__build":
-                    self._send(str(preview.build_number).encode(), "text/plain")
+                    self._send(str(preview.current[0]).encode(), "text/plain")
                 else:
                     super().do_GET()
 

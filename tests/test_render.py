@@ -88,3 +88,15 @@ def test_a_table_the_text_never_refers_to_stops_the_render_naming_its_label_and_
         write_markdown(templates, tmp_path / "results", tmp_path / "images", tmp_path / "report.md")
     template_project(f"# Chapter {{#sec:c}}\n\n@tbl:lonely holds one number.\n\n{table}")
     write_markdown(templates, tmp_path / "results", tmp_path / "images", tmp_path / "report.md")
+
+
+def test_a_preview_page_carries_the_number_of_its_own_build_so_a_quick_rebuild_still_reloads_it(tmp_path, template_project):
+    # A page that learnt its build number from its first poll missed a build that landed before that poll.
+    from report.preview import Preview
+
+    templates = template_project("{{ no_such_helper() }}\n")
+    preview = Preview(templates, tmp_path / "results", tmp_path / "images", tmp_path / "build")
+    preview.rebuild()
+    preview.rebuild()
+    number, page = preview.current
+    assert number == 2 and b'var shown = "2"' in page and b"could not be built" in page

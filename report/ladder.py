@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from experiments.studies import LADDERS, PUBLISHED, PUBLISHED_LOGS, Ladder
 from report import claims, stats
 from report.runs import Run
@@ -51,6 +49,12 @@ class Climb:
     @property
     def complete(self) -> bool:
         return self.as_published is not None and all(step.run is not None for step in self.steps)
+
+
+def figure_inside(figure: float, run: Run) -> bool:
+    """Whether a published figure lies inside the 95 % interval of ``run`` over its seeds and test rows."""
+    interval = stats.run_interval(run)
+    return interval.low <= figure <= interval.high
 
 
 def rung_ids() -> set[str]:
@@ -99,7 +103,7 @@ def climbs(runs: dict[str, Run], rungs_run: dict[str, Run], study_prefix: str = 
         figure = PUBLISHED.get(ladder.corrected)
         drafts.append(Climb(ladder, figure[0] if figure else None, rungs[0], steps, total))
     # One family per study: every tested step of its ladders, Holm-corrected together.
-    tested = [step for climb in drafts for step in climb.steps if step.test is not None and step.test.scope != SAME]
+    tested = [step for climb in drafts for step in climb.steps if _tested(step)]
     adjusted = dict(zip(map(id, tested), claims.holm([step.test.p for step in tested])))
     return [
         Climb(c.ladder, c.published_figure, c.as_published,
@@ -188,10 +192,6 @@ def unreplicated(climb: Climb) -> list[str]:
     return said
 
 
-def summed(climb: Climb) -> float | None:
-    """The sum of the step effects of a complete ladder (equal to its total distance)."""
-    return float(np.sum([step.effect for step in climb.steps])) if climb.complete else None
-
 
 def reading(climb: Climb) -> str:
     """The ladder in two or three sentences: the as-published run against the published figure, the whole
@@ -200,14 +200,13 @@ def reading(climb: Climb) -> str:
         return f"The run of {climb.ladder.label} as published has not run yet."
     said = f"Repeated as published, {climb.ladder.label} reaches {accuracy_text(climb.as_published).rsplit(' (', 1)[0]}"
     if climb.published_figure is not None and climb.comparable:
-        interval = stats.run_interval(climb.as_published)
-        inside = interval.low <= climb.published_figure <= interval.high
+        inside = figure_inside(climb.published_figure, climb.as_published)
         said += f"; the published {climb.published_figure:.3f} lies {'inside' if inside else 'outside'} that interval"
     said += "."
     if climb.total is not None:
         said += (f" The corrections together change the accuracy by {effect_text(Step('', None, *climb.total))}"
                  " (corrected minus as published).")
-    tested = [step for step in climb.steps if step.test is not None and step.test.scope != SAME]
+    tested = [step for step in climb.steps if _tested(step)]
     if len(climb.steps) > 1 and tested:
         largest = max(tested, key=lambda step: abs(step.effect))
         change = ("no evidence that it changes the accuracy" if largest.p_adjusted >= claims.ALPHA
@@ -225,7 +224,7 @@ def reading(climb: Climb) -> str:
 def single_steps(climbs_shown: list[Climb]) -> str:
     """The ladders of one correction in a sentence: which the correction raises or lowers, and where no change shows."""
     steps = [(c.ladder.label, c.steps[0]) for c in climbs_shown
-             if len(c.steps) == 1 and c.steps[0].test is not None and c.steps[0].test.scope != SAME]
+             if len(c.steps) == 1 and _tested(c.steps[0])]
     if not steps:
         return ""
     moved = {"raise": [], "lower": []}
@@ -254,8 +253,7 @@ def headline(climbs_shown: list[Climb]) -> str:
     judged = [c for c in climbs_shown if c.comparable and c.published_figure is not None]
     parts = []
     if judged:
-        inside = sum(stats.run_interval(c.as_published).low <= c.published_figure <= stats.run_interval(c.as_published).high
-                     for c in judged)
+        inside = sum(figure_inside(c.published_figure, c.as_published) for c in judged)
         parts.append(f"of the {len(judged)} published figures with a run of their own, {inside} lie inside the 95 % "
                      f"interval of the original protocol repeated here")
     studies: dict[str, list[Climb]] = {}
@@ -308,8 +306,8 @@ def gap(climb: Climb) -> str:
     and, where the original's training log survives, how its validation accuracy rose against the run here."""
     if not climb.comparable or climb.published_figure is None or climb.as_published is None:
         return ""
-    figure, interval = climb.published_figure, stats.run_interval(climb.as_published)
-    if interval.low <= figure <= interval.high:
+    figure = climb.published_figure
+    if figure_inside(figure, climb.as_published):
         return ""
     levels = sorted((claims.accuracy(run), name) for name, run in
                     [("as published", climb.as_published), *((s.correction, s.run) for s in climb.steps)] if run is not None)

@@ -34,10 +34,7 @@ def _inside(figure: float, run: Run | None) -> str:
         return "–"
     if run.first["data"]["source"] != "real":
         return NOT_COMPARABLE
-    from report.stats import run_interval
-
-    interval = run_interval(run)
-    return "yes" if interval.low <= figure <= interval.high else "no"
+    return "yes" if ladder.figure_inside(figure, run) else "no"
 
 
 def table(runs: dict[str, Run], rungs: dict[str, Run], study_prefix: str = "") -> tuple[list[list[str]], list[str]]:

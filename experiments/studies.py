@@ -189,10 +189,14 @@ class Ladder:
         return f"{self.experiment}@{label}" if label else self.experiment
 
     @property
+    def point_text(self) -> str:
+        """The grid point in words, after a comma: ", seq len 100" ("" outside a sweep)."""
+        return "".join(f", {key.rsplit('.', 1)[1].replace('_', ' ')} {value}" for key, value in self.point.items())
+
+    @property
     def label(self) -> str:
         """The study and its grid point, for tables: "2d, seq len 100"."""
-        point = "".join(f", {key.rsplit('.', 1)[1].replace('_', ' ')} {value}" for key, value in self.point.items())
-        return self.name.split("-")[0] + point
+        return self.name.split("-")[0] + self.point_text
 
     def rung_ids(self) -> list[str]:
         """Every rung's run id, from as published to corrected."""
@@ -205,8 +209,7 @@ class Ladder:
             undone = {key: value for c in self.corrections[k:] for key, value in c.published.items()}
             title = "as published" if k == 0 else "+ " + self.corrections[k - 1].name
             spec = declared.replace({**self.point, **undone}, id=rung_id)
-            point = "".join(f", {key.rsplit('.', 1)[1].replace('_', ' ')} {value}" for key, value in self.point.items())
-            rungs.append(dataclasses.replace(spec, title=f"{declared.title}{point}, {title}", grid={}))
+            rungs.append(dataclasses.replace(spec, title=f"{declared.title}{self.point_text}, {title}", grid={}))
         return rungs
 
 

@@ -291,10 +291,6 @@ def all_studies() -> list[ExperimentSpec]:
     return STUDIES + own_studies()
 
 
-def ladder_of(run_id: str) -> Ladder | None:
-    """The ladder that ``run_id`` is a lower rung of (its top rung is the corrected experiment), or None."""
-    return next((ladder for ladder in LADDERS if run_id in ladder.rung_ids()[:-1]), None)
-
 
 def find(pattern: str | None = None) -> list[ExperimentSpec]:
     """The declared experiments whose id matches the shell-style ``pattern`` (all when None); a grid

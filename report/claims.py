@@ -239,8 +239,13 @@ class Comparison:
     @property
     def evidence(self) -> str:
         """The numbers behind the statement, in parentheses-ready form."""
+        return self.evidence_text()
+
+    def evidence_text(self, brief: bool = False) -> str:
+        """:attr:`evidence`; ``brief`` leaves out the test and family, for text that names them once (the abstract)."""
         caveat = f"; {self.caveat}" if self.caveat else ""
-        return f"{self.accuracy:.3f} against {self.other_accuracy:.3f}; {p_text(self.p_adjusted)}, {self.how}{caveat}"
+        how = "" if brief else f", {self.how}"
+        return f"{self.accuracy:.3f} against {self.other_accuracy:.3f}; {p_text(self.p_adjusted)}{how}{caveat}"
 
     @property
     def verdict(self) -> str:
@@ -250,17 +255,19 @@ class Comparison:
         words = {"better": "more accurate", "worse": "less accurate", "no evidence": "no difference shown"}[self.direction]
         return words + (" (these trained models)" if self.scope == "trained models" and self.direction != "no evidence" else "")
 
-    def sentence(self) -> str:
+    def sentence(self, brief: bool = False) -> str:
+        """The verdict in words with its evidence; ``brief`` as in :meth:`evidence_text`."""
         if self.scope == "same":
             return (f"{_capital(self.model)} made exactly the predictions of {self.other}: "
                     f"the same computation, counted once.")
+        evidence = self.evidence_text(brief)
         if self.direction == "no evidence":
-            return f"The test shows no difference between {self.model} and {self.other} ({self.evidence})."
+            return f"The test shows no difference between {self.model} and {self.other} ({evidence})."
         relation = "more" if self.direction == "better" else "less"
         if self.scope == "trained models":
             return (f"On these test rows, {self.model} as trained here is {relation} accurate than {self.other} "
-                    f"({self.evidence}); with one seed this compares two trained models, not the methods.")
-        return f"{_capital(self.model)} is {relation} accurate than {self.other} ({self.evidence})."
+                    f"({evidence}); with one seed this compares two trained models, not the methods.")
+        return f"{_capital(self.model)} is {relation} accurate than {self.other} ({evidence})."
 
     def swapped(self) -> "Comparison":
         return replace(self, model=self.other, other=self.model, accuracy=self.other_accuracy,
@@ -374,8 +381,10 @@ def _scope_note(found: Sequence[Comparison]) -> str:
 
 
 def tally(registry: Registry, runs: Sequence, others: Sequence, *, subject: str, other: str, points: Sequence[str],
-          unit: str) -> str:
-    """One sentence on a model against a reference at several points (intervals, splits), with directions counted."""
+          unit: str, brief: bool = False) -> str:
+    """One sentence on a model against a reference at several points (intervals, splits), with directions counted.
+
+    ``brief`` leaves out the test and family, for text that names them once (the abstract)."""
     found = [registry.get(a, b, f"{subject} at {p}", other) for a, b, p in zip(runs, others, points)]
     groups = {d: [p + (f": {c.caveat}" if c.caveat else "") for p, c in zip(points, found) if c.direction == d]
               for d in ("better", "worse", "no evidence")}
@@ -386,7 +395,8 @@ def tally(registry: Registry, runs: Sequence, others: Sequence, *, subject: str,
         parts.append(f"less accurate at {len(groups['worse'])} ({', '.join(groups['worse'])})")
     if groups["no evidence"]:
         parts.append(f"not distinguishable at {len(groups['no evidence'])}")
-    return f"Against {other}, {subject} is {join_words(parts)} of the {len(found)} {unit}s ({_shared_how(found)}).{_scope_note(found)}"
+    how = "" if brief else f" ({_shared_how(found)})"
+    return f"Against {other}, {subject} is {join_words(parts)} of the {len(found)} {unit}s{how}.{_scope_note(found)}"
 
 
 def against(registry: Registry, runs: Sequence, names: Sequence[str], other_runs, other: str) -> str:
@@ -415,8 +425,10 @@ def against(registry: Registry, runs: Sequence, names: Sequence[str], other_runs
 
 
 def summarise(registry: Registry, runs: Sequence, names: Sequence[str], other_runs, other: str, *,
-              noun: str = "networks", note: bool = True) -> str:
+              noun: str = "networks", brief: bool = False) -> str:
     """Several models against one reference as counts, for an abstract or a findings line.
+
+    ``brief`` leaves out the test, the family and the one-seed note, for text that names them once (the abstract).
 
     "Against TF-IDF (0.993), all 3 networks are less accurate (0.960–0.965, every p < 0.001)."
     """
@@ -444,8 +456,8 @@ def summarise(registry: Registry, runs: Sequence, names: Sequence[str], other_ru
             parts.append(f"{count} {'are' if len(group) > 1 else 'is'} {words} ({span}, {ps})")
     reference = accuracy(others[0]) if len({id(o) for o in others}) == 1 else None
     head = f"Against {other}" + (f" ({reference:.3f})" if reference is not None else "")
-    return (f"{head}, {'; '.join(parts)} ({_shared_how(found)}).{_flags(found)}"
-            f"{_scope_note(found) if note else ''}")
+    how = "" if brief else f" ({_shared_how(found)})"
+    return f"{head}, {'; '.join(parts)}{how}.{_flags(found)}{'' if brief else _scope_note(found)}"
 
 
 def _flags(found: Sequence[Comparison]) -> str:
@@ -574,7 +586,7 @@ def attention_reading(run) -> str:
 
 
 def split_gaps(registry: Registry, pairs: Sequence[tuple[object, object]], names: Sequence[str], *, first: str,
-               second: str) -> str:
+               second: str, brief: bool = False) -> str:
     """Each model's accuracy on two different test sets (e.g. a random and a grouped split), as one sentence.
 
     The test sets share no rows, so the row part of the test is unpaired.
@@ -590,4 +602,5 @@ def split_gaps(registry: Registry, pairs: Sequence[tuple[object, object]], names
                               if caveat)
             parts.append(f"{c.model} is {relation} on the {second} split ({c.accuracy:.3f} against "
                          f"{c.other_accuracy:.3f}, {p_text(c.p_adjusted)}{'; ' + flags if flags else ''})")
-    return f"From the {first} to the {second} split: {join_words(parts)} ({_shared_how(found)}).{_scope_note(found)}"
+    how = "" if brief else f" ({_shared_how(found)})"
+    return f"From the {first} to the {second} split: {join_words(parts)}{how}.{_scope_note(found)}"

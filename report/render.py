@@ -124,24 +124,25 @@ def make_environment(
         compare=lambda a, b, name="", other="": registry.get(a, b, name, other),
         tally=lambda rs, others, **words: escape(claims.tally(registry, rs, others, **words)),
         against=lambda rs, names, others, other: escape(claims.against(registry, rs, names, others, other)),
-        headline=lambda dataset, architecture, other, note=True: escape(
-            summary.headline(registry, runs, dataset, architecture, other, note=note)),
+        headline=lambda dataset, architecture, other, brief=False: escape(
+            summary.headline(registry, runs, dataset, architecture, other, brief=brief)),
         versus=lambda dataset, architecture, other: escape(summary.versus(registry, runs, dataset, architecture, other)),
         learned_nothing=lambda dataset: [escape(flag) for flag in summary.learned_nothing(registry, runs, dataset)],
         weakest_auc=claims.weakest_by_auc,
         attention_reading=lambda r: escape(claims.attention_reading(r)),
         attention_facts=claims.attention_facts,
         accuracy=claims.accuracy, spread=summary.spread,
-        split_gaps=lambda models, names: escape(claims.split_gaps(
+        split_gaps=lambda models, names, brief=False: escape(claims.split_gaps(
             registry, [(by_point(m)["random"], by_point(m)["grouped"]) for m in models], names,
-            first="random", second="grouped")),
+            first="random", second="grouped", brief=brief)),
         statistical_method=escape(claims.METHOD),
         test_legend=escape(claims.TEST_LEGEND),
         calibration=lambda: escape(claims.calibration_text(claims.read_calibration())),
         one_seed_networks=lambda: max((len(r.seeds) for r in runs.values() if not claims.fixed(r)), default=0) == 1,
         calibration_power=lambda: escape(claims.calibration_power(
             claims.read_calibration(), [len(r.seeds) for r in runs.values() if not claims.fixed(r)])),
-        comparison_rows=lambda: [[escape(cell) for cell in row] for row in tables.comparison_rows(registry.table(), runs)],
+        comparison_families=lambda: [(family, [[escape(cell) for cell in row] for row in rows])
+                                     for family, rows in tables.comparison_families(registry.table(), runs)],
         dataset_titles=summary.dataset_titles(),
         own_datasets=summary.own_titles(),
         commits=lambda: [f"`{c.removesuffix('+dirty')}`" + (" with uncommitted changes" if c.endswith("+dirty") else "")

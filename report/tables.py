@@ -6,6 +6,8 @@ Everything here formats what the results hold; nothing computes a statistic
 
 from __future__ import annotations
 
+import re
+
 
 from report import summary
 from report.runs import Run, by_point, point_value
@@ -145,17 +147,22 @@ def run_rows(runs: dict[str, Run]) -> list[list[str]]:
     ]
 
 
-def comparison_rows(found: list, runs: dict[str, Run]) -> list[list[str]]:
-    """Every comparison of the report, family by family: the pair (named as in the figures, not by id), the test,
-    raw and Holm-adjusted p, the verdict."""
-    from report.claims import format_p
+def comparison_families(found: list, runs: dict[str, Run]) -> list[tuple[str, list[list[str]]]]:
+    """Every comparison of the report, one table per family: the pair (named as in the figures, not by id), the test
+    (its code in ``claims.TEST_CODES``), raw and Holm-adjusted p, the verdict."""
+    from report.claims import TEST_CODES, format_p
 
     def name(run_id: str) -> str:
         return summary.axis_label(runs[run_id]) if run_id in runs else run_id
 
-    return [[c.family, f"{name(c.model)} against {name(c.other)}", f"{c.accuracy:.3f} / {c.other_accuracy:.3f}",
-             c.test or "–", "–" if c.scope == "same" else format_p(c.p), "–" if c.scope == "same" else format_p(c.p_adjusted),
-             c.verdict] for c in found]
+    families: dict[str, list[list[str]]] = {}
+    for c in found:
+        untested = c.scope == "same"
+        families.setdefault(c.family, []).append(
+            [name(c.model), name(c.other), f"{c.accuracy:.3f}", f"{c.other_accuracy:.3f}",
+             TEST_CODES.get(c.test, c.test) or "–", "–" if untested else format_p(c.p),
+             "–" if untested else format_p(c.p_adjusted), c.verdict])
+    return list(families.items())
 
 
 def commit_counts(runs: dict[str, Run]) -> list[tuple[str, int]]:
@@ -260,7 +267,8 @@ def escape(text: str) -> str:
     """
     specials = "\\`*_{}[]()<>#+-.!|$%&~^@\":"
     out = []
-    for c in " ".join(str(text).split()):
+    # Line breaks and runs of spaces become one space; a no-break space ("p <\u00a00.001") stays.
+    for c in " ".join(re.split(r"[ \t\n\r\f\v]+", str(text).strip())):
         if ord(c) > 0xFFFF:
             out.append(f"\\(U+{ord(c):X}\\)")
         else:

@@ -135,3 +135,59 @@ def test_a_cache_key_is_twenty_hex_digits_of_every_input_in_a_fixed_order():
                          sort_keys=True)
     assert key == hashlib.sha256(payload.encode()).hexdigest()[:20]
     assert results.cache_key({"b": 1, "id": "x"}, 2, "quick", "d", "c") == key  # key order does not matter
+
+
+def test_without_keras_backend_set_runs_are_keyed_to_tensorflow_keras_own_default(monkeypatch):
+    monkeypatch.delenv("KERAS_BACKEND", raising=False)
+    assert results.keras_backend() == "tensorflow"
+    monkeypatch.setenv("KERAS_BACKEND", "jax")
+    assert results.keras_backend() == "jax"
+
+
+def test_library_versions_keep_major_minor_and_skip_libraries_not_installed(monkeypatch):
+    from importlib import metadata
+
+    installed = {"jax": "0.4.30", "numpy": "1.26.4", "gensim": "4.3.3.post1"}
+
+    def version(package):
+        if package not in installed:
+            raise metadata.PackageNotFoundError(package)
+        return installed[package]
+
+    monkeypatch.setattr(metadata, "version", version)
+    # keras, the first library asked about, is missing: the later ones are still found.
+    assert results.library_versions() == {"jax": "0.4", "numpy": "1.26", "gensim": "4.3"}
+
+
+def test_the_code_and_figure_versions_are_sixteen_hex_digits():
+    for version in (results.code_version(), results.figures_version()):
+        assert len(version) == 16 and int(version, 16) >= 0
+
+
+def test_a_failed_write_whose_temporary_file_is_already_gone_raises_the_original_error(tmp_path, monkeypatch):
+    import os
+
+    def lost(source, target):
+        os.unlink(source)  # e.g. a cleaner removed it, or the rename half-happened
+        raise OSError("rename failed")
+
+    monkeypatch.setattr(os, "replace", lost)
+    with pytest.raises(OSError, match="rename failed"):
+        results.write_json_atomic(tmp_path / "results.json", {"a": 1})
+
+
+def test_a_validation_error_names_results_when_no_place_is_given():
+    broken = minimal_results()
+    del broken["seed"]
+    with pytest.raises(results.ResultsError, match=r"^results: missing key 'seed'$"):
+        results.validate(broken)
+
+
+def test_a_results_file_that_breaks_the_schema_is_named_by_its_path(tmp_path):
+    path = tmp_path / "results.json"
+    broken = minimal_results()
+    del broken["timings"]
+    results.write_json_atomic(path, broken)
+    with pytest.raises(results.ResultsError) as caught:
+        results.read(path)
+    assert str(caught.value) == f"{path}: missing key 'timings'"

@@ -216,3 +216,218 @@ def test_the_method_section_quotes_the_measured_calibration_not_numbers_of_its_o
     assert "and one of 2 points 25 % of the time on 2a" in claims.calibration_power(calibration, [3])
     assert "with 2 seeds a side, 5 points are found 90 % of the time on 2a." in claims.calibration_power(calibration, [2, 3])
     assert "has not been measured" in claims.calibration_text(None)
+
+
+# --- Sentences over several comparisons, word for word ------------------------------------------------------------
+#
+# Runs of one seed on the same rows are compared with McNemar's test. Where run(k) is compared with run(j), k > j,
+# the discordant rows are the k - j rows only the first gets right; below 25 of them the test is exact:
+# p = 2 * 0.5 ** (k - j), at most 1 (so run(201) against run(200) has p = 1, run(205) against run(200) 0.0625).
+
+
+@pytest.fixture
+def caveats(monkeypatch):
+    """What the training diagnostics say of each run, by run id ("" for the others)."""
+    said: dict[str, str] = {}
+    monkeypatch.setattr(claims.diagnostics, "caveat", lambda r: said.get(r.id, ""))
+    return said
+
+
+def of(dataset, *runs):
+    """``runs``, each seed marked as run on ``dataset`` (a comparison's family)."""
+    for r in runs:
+        for seed in r.seeds:
+            seed["data"] = {"dataset": dataset}
+    return runs
+
+
+def on_bbc(fn):
+    return claims.settled(fn, {"bbc": "BBC News"})
+
+
+ONE_SEED = " With one seed, a direction compares the trained models on these rows, not the methods."
+
+
+def test_a_summary_of_models_all_behind_one_reference_counts_them_with_their_range(caveats):
+    ref, a, b, c = of("bbc", run(300), run(150), run(160), run(170))
+    said = on_bbc(lambda reg: claims.summarise(reg, [a, b, c], ["the MLP", "the LSTM", "the GRU"], ref, "TF-IDF"))
+    assert said == ("Against TF-IDF (0.750), all 3 networks are less accurate (0.375–0.425, every p < 0.001) "
+                    "(McNemar's test, one trained model; Holm over the 3 tests of family BBC News)." + ONE_SEED)
+
+
+def test_a_summary_gives_the_largest_adjusted_p_of_a_group_of_losses(caveats):
+    # 12, 10 and 8 discordant rows: p = 2/4096, 2/1024, 2/256; Holm over three: 0.0015, 0.0039, 0.0078.
+    ref, a, b, c = of("bbc", run(212), run(200), run(202), run(204))
+    said = on_bbc(lambda reg: claims.summarise(reg, [a, b, c], ["A", "B", "C"], ref, "R", noun="models"))
+    assert said == ("Against R (0.530), all 3 models are less accurate (0.500–0.510, every p at most 0.008) "
+                    "(McNemar's test, one trained model; Holm over the 3 tests of family BBC News)." + ONE_SEED)
+
+
+def test_a_brief_summary_against_one_reference_per_model_counts_each_direction_and_names_no_test(caveats):
+    r1, r2, r3, a, b, c = of("bbc", run(200), run(200), run(200), run(150), run(260), run(201))
+    said = on_bbc(lambda reg: claims.summarise(reg, [a, b, c], ["A", "B", "C"], [r1, r2, r3], "TF-IDF", brief=True))
+    assert said == ("Against TF-IDF, 1 of the 3 networks is less accurate (0.375, p < 0.001); 1 of the 3 networks is "
+                    "more accurate (0.650, p < 0.001); the tests show no difference for 1 of the 3 networks "
+                    "(0.502, p = 1.000).")
+
+
+def test_a_summary_of_one_model_says_one_of_one(caveats):
+    ref, x = of("bbc", run(200), run(300))
+    said = on_bbc(lambda reg: claims.summarise(reg, [x], ["X"], ref, "R", brief=True))
+    assert said == "Against R (0.500), 1 of the 1 networks is more accurate (0.750, p < 0.001)."
+
+
+def test_a_summary_of_no_differences_gives_the_smallest_adjusted_p_and_groups_the_diagnostics(caveats):
+    # 5 and 1 discordant rows: p = 0.0625 and 1; Holm over two: 0.125 and 1.
+    ref, a, b = of("bbc", run(200), run(205), run(201))
+    caveats.update({a.id: "still improving at the 35-epoch cap", b.id: "still improving at the 35-epoch cap; resumed"})
+    said = on_bbc(lambda reg: claims.summarise(reg, [a, b], ["A", "B"], ref, "R"))
+    assert said == ("Against R (0.500), the tests show no difference for all 2 networks (0.502–0.512, every p at least "
+                    "0.125) (McNemar's test, one trained model; Holm over the 2 tests of family BBC News). Flagged by "
+                    "the training diagnostics: A and B (still improving at the 35-epoch cap); B (resumed).")
+
+
+def test_a_summary_warns_of_little_power_where_a_network_has_two_seeds_but_not_for_the_majority_class(caveats):
+    # Right on as many rows, but not the same ones: the difference is 0, every p is 1.
+    first = [np.arange(N) < 200] * 2
+    shifted = [(np.arange(N) >= 1) & (np.arange(N) < 201)] * 2
+    ref, a, b, m = of("bbc", run(first), run(shifted), run(shifted), run(shifted))
+    said = on_bbc(lambda reg: claims.summarise(reg, [a, b, m], ["the LSTM", "the GRU", "the majority class"], ref, "R"))
+    assert said == ("Against R (0.500), the tests show no difference for all 3 networks (0.500, every p = 1.000; the "
+                    "LSTM has 2 seeds and the GRU has 2 seeds, so the test has little power there) (t-test over seeds "
+                    "and test rows; Holm over the 3 tests of family BBC News).")
+
+
+def test_a_summary_counts_a_model_that_repeats_the_reference_but_reports_no_test_for_it(caveats):
+    ref, copy, x = of("bbc", run(200), run(200), run(300))
+    said = on_bbc(lambda reg: claims.summarise(reg, [copy, x], ["the copy", "X"], ref, "R"))
+    assert said == ("Against R (0.500), 1 of the 2 networks is more accurate (0.750, p < 0.001) (McNemar's test, one "
+                    "trained model; Holm over the 1 tests of family BBC News)." + ONE_SEED)
+
+
+def test_models_against_one_reference_are_listed_by_direction_with_their_numbers_and_diagnostics(caveats):
+    ref, a, b, c, d, e, copy = of("bbc", run(200), run(260), run(262), run(150), run(205), run(201), run(200))
+    caveats[c.id] = "still improving"
+    said = on_bbc(lambda reg: claims.against(reg, [a, b, c, d, e, copy], ["A", "B", "C", "D", "E", "the copy"], ref, "R"))
+    assert said == ("Against R: A (0.650 against 0.500, p < 0.001) and B (0.655 against 0.500, p < 0.001) are more "
+                    "accurate; C (0.375 against 0.500, p < 0.001; still improving) is less accurate; the test shows no "
+                    "difference for D and E (every p at least 0.125); the copy made exactly its predictions (the same "
+                    "computation, not tested) (McNemar's test, one trained model; Holm over the 5 tests of family BBC "
+                    "News)." + ONE_SEED)
+
+
+def test_one_model_against_a_reference_is_one_clause(caveats):
+    ref, c, d, copy = of("bbc", run(200), run(150), run(205), run(200))
+    assert on_bbc(lambda reg: claims.against(reg, [c], ["C"], ref, "R")) == (
+        "Against R: C (0.375 against 0.500, p < 0.001) is less accurate (McNemar's test, one trained model; Holm over "
+        "the 1 tests of family BBC News)." + ONE_SEED)
+    assert on_bbc(lambda reg: claims.against(reg, [d], ["D"], ref, "R")) == (
+        "Against R: the test shows no difference for D (p = 0.062) (McNemar's test, one trained model; Holm over the 1 "
+        "tests of family BBC News).")
+    assert on_bbc(lambda reg: claims.against(reg, [copy], ["the copy"], ref, "R")) == (
+        "Against R: the copy made exactly its predictions (the same computation, not tested).")
+
+
+def test_models_with_seeds_and_no_difference_say_every_p_is_one_and_no_one_seed_note(caveats):
+    first = [np.arange(N) < 200] * 2
+    shifted = [(np.arange(N) >= 1) & (np.arange(N) < 201)] * 2
+    ref, p, q = of("bbc", run(first), run(shifted), run(shifted))
+    assert on_bbc(lambda reg: claims.against(reg, [p, q], ["P", "Q"], [ref, ref], "R")) == (
+        "Against R: the test shows no difference for P and Q (every p = 1.000) (t-test over seeds and test rows; Holm "
+        "over the 2 tests of family BBC News).")
+
+
+def test_a_tally_counts_each_direction_names_the_points_and_their_diagnostics(caveats):
+    lstm = of("m", run(260), run(150), run(201), run(262))
+    refs = of("m", *[run(200) for _ in range(4)])
+    caveats.update({lstm[0].id: "resumed", lstm[2].id: "still improving"})
+    points = ["N = 5", "N = 10", "N = 15", "N = 20"]
+    said = claims.settled(lambda reg: claims.tally(reg, list(lstm), list(refs), subject="the LSTM",
+                                                   other="the majority class", points=points, unit="interval"),
+                          {"m": "market"})
+    assert said == ("Against the majority class, the LSTM is more accurate at 2 (N = 5: resumed, N = 20), less accurate "
+                    "at 1 (N = 10) and not distinguishable at 1 of the 4 intervals (McNemar's test, one trained model; "
+                    "Holm over the 4 tests of family market)." + ONE_SEED)
+    brief = claims.settled(lambda reg: claims.tally(reg, [lstm[2]], [refs[2]], subject="the LSTM",
+                                                    other="the majority class", points=["N = 15"], unit="interval",
+                                                    brief=True), {"m": "market"})
+    assert brief == "Against the majority class, the LSTM is not distinguishable at 1 of the 1 intervals."
+
+
+def test_a_ranking_with_a_clear_leader_lists_each_p_and_its_diagnostic(caveats):
+    a, b, c = of("bbc", run(300), run(250), run(200))
+    caveats[a.id] = "resumed"
+    said = on_bbc(lambda reg: claims.ranking(reg, [c, a, b], ["the MLP", "the LSTM", "the GRU"], among="the networks"))
+    assert said == ("The LSTM is the most accurate of the networks: more accurate than each of the others (the GRU "
+                    "p < 0.001, the MLP p < 0.001; McNemar's test, one trained model; Holm over the 2 tests of family "
+                    "BBC News). Its training diagnostic: resumed." + ONE_SEED)
+
+
+def test_a_ranking_without_a_clear_leader_names_who_is_not_behind_it_and_the_leaders_diagnostic(caveats):
+    # 2 and 4 discordant rows: p = 0.5 and 0.125; Holm over two: 0.5 and 0.25.
+    x, y, z = of("bbc", run(300), run(298), run(296))
+    caveats[x.id] = "scored past its best epoch"
+    said = on_bbc(lambda reg: claims.ranking(reg, [y, x, z], ["Y", "X", "Z"]))
+    assert said == ("X has the highest accuracy of these (0.750), but the tests do not show it ahead of Y (p = 0.500) "
+                    "and Z (p = 0.250) (McNemar's test, one trained model; Holm over the 2 tests of family BBC News). "
+                    "The leader's training diagnostic: scored past its best epoch.")
+
+
+def test_runs_that_are_one_computation_rank_as_one_contender_named_together(caveats):
+    a, b, c, d = of("bbc", run(300), run(250), run(200), run(300))
+    registry = claims.Registry({"bbc": "BBC News"}, canonical=lambda r: a if r is d else r)
+
+    def rank(reg):
+        return claims.ranking(reg, [b, a, c, d], ["B", "A at 40", "C", "A at 80"])
+
+    rank(registry)
+    registry.settle()
+    assert rank(registry) == (
+        "A at 40 and A at 80 (one computation) is the most accurate of these: more accurate than each of the others "
+        "(B p < 0.001, C p < 0.001; McNemar's test, one trained model; Holm over the 2 tests of family BBC News)."
+        + ONE_SEED)
+
+
+def test_a_leader_tied_with_an_identical_run_is_not_said_to_be_ahead_of_it(caveats):
+    x, twin, c = of("bbc", run(300), run(300), run(200))
+    said = on_bbc(lambda reg: claims.ranking(reg, [x, twin, c], ["X", "the twin", "C"]))
+    assert said == ("X has the highest accuracy of these (0.750), but the tests do not show it ahead of the twin (the "
+                    "same computation) (McNemar's test, one trained model; Holm over the 1 tests of family BBC News); it "
+                    "is ahead of C." + ONE_SEED)
+
+
+def test_a_run_that_predicts_one_class_and_runs_no_better_than_the_majority_are_flagged_apart(caveats):
+    # The LSTM is right on rows 0-204 and the majority class on the even rows: 102 rows only the LSTM gets right,
+    # 97 only the majority class; McNemar's chi-squared (|102 - 97| - 1)^2 / 199 has p = 0.777.
+    assert chi2.sf((102 - 97 - 1) ** 2 / 199, df=1) == pytest.approx(0.777, abs=5e-4)
+    runs = of("bbc", run(np.asarray(LABELS == 1)), run(205), run(300))
+    majorities = of("bbc", majority(), majority(), majority())
+    flags = on_bbc(lambda reg: claims.learned_nothing(reg, list(runs), list(majorities),
+                                                      ["the MLP", "the LSTM", "the CNN"]))
+    assert flags == ['The MLP predicts "up" for every test text: it learned nothing from the words.',
+                     "The LSTM (0.512 against 0.500, p = 1.000) is not shown to be more accurate than always predicting "
+                     "the majority class (McNemar's test, one trained model; Holm over the 3 tests of family BBC News)."]
+    alone = on_bbc(lambda reg: claims.learned_nothing(reg, [runs[1]], [majorities[1]], ["the LSTM"]))
+    assert alone == ["The LSTM (0.512 against 0.500, p = 0.777) is not shown to be more accurate than always "
+                     "predicting the majority class (McNemar's test, one trained model; Holm over the 1 tests of family "
+                     "BBC News)."]
+
+
+def test_two_or_three_runs_not_ahead_of_the_majority_are_named_with_their_numbers(caveats):
+    runs = of("bbc", run(205), run(201))
+    majorities = of("bbc", majority(), majority())
+    flags = on_bbc(lambda reg: claims.learned_nothing(reg, list(runs), list(majorities), ["the LSTM", "the GRU"]))
+    assert flags == ["The LSTM (0.512 against 0.500, p = 1.000) and the GRU (0.502 against 0.500, p = 1.000) are not "
+                     "shown to be more accurate than always predicting the majority class (McNemar's test, one trained "
+                     "model; Holm over the 2 tests of family BBC News)."]
+
+
+def test_more_than_three_runs_not_ahead_of_the_majority_are_summarised_by_their_ranges(caveats):
+    # Against their references, 1, 2, 3 and 5 discordant rows: p = 1, 0.5, 0.25, 0.0625; Holm over four makes the
+    # smallest 4 * 0.0625 = 0.25.
+    runs = of("bbc", run(201), run(202), run(199), run(201))
+    references = of("bbc", run(200), run(200), run(196), run(196))
+    flags = on_bbc(lambda reg: claims.learned_nothing(reg, list(runs), list(references), ["A", "B", "C", "D"]))
+    assert flags == ["None of A, B, C and D is shown to be more accurate than always predicting the majority class: "
+                     "accuracies 0.497 to 0.505 against 0.490 to 0.500, the smallest adjusted p 0.250 (McNemar's test, "
+                     "one trained model; Holm over the 4 tests of family BBC News)."]

@@ -161,7 +161,13 @@ def show_spec(run_id: str, profile: str) -> int:
     from experiments import studies
     from experiments.specs import expand
 
-    points = {p.id: p for spec in studies.find(run_id) for p in expand(spec, profile=profile)}
+    declared = studies.find(run_id)
+    points = {p.id: p for spec in declared for p in expand(spec, profile=profile)}
+    elsewhere = [spec for spec in declared if profile not in spec.profiles]
+    if run_id not in points and elsewhere:
+        print(f"error: {run_id} runs only in the {' and '.join(elsewhere[0].profiles)} profile; "
+              f"add --profile {elsewhere[0].profiles[0]}", file=sys.stderr)
+        return 2
     if run_id not in points:
         print(f"error: no experiment {run_id!r}; ids: {', '.join(points) or ', '.join(s.id for s in studies.all_studies())}",
               file=sys.stderr)

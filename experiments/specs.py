@@ -147,6 +147,9 @@ class ExperimentSpec:
     quick: dict = field(default_factory=dict)
     #: Sweep axes as {"section.key": [values]}; expanded by :func:`expand`.
     grid: dict = field(default_factory=dict)
+    #: The profiles that run it. A correction ladder's rungs repeat documented settings, which the quick
+    #: profile's caps would change, so they run in the full profile only.
+    profiles: list = field(default_factory=lambda: list(PROFILES))
     #: Set by :func:`expand` on each runnable spec: the declared experiment it comes from, and its grid point
     #: as {"section.key": value} ({} outside a sweep). What the report groups and names runs by.
     experiment: str = ""
@@ -157,6 +160,10 @@ class ExperimentSpec:
             raise SpecError(f"id must be a non-empty name without spaces or slashes, got {self.id!r}")
         for key in [*self.quick, *self.grid]:
             _check_dotted_key(key)
+        if not self.profiles:
+            raise SpecError(f"{self.id}: profiles is empty, so no profile would run it; allowed: {', '.join(PROFILES)}")
+        for profile in self.profiles:
+            _check_choice(f"{self.id}: profiles", profile, PROFILES)
         for key, values in self.grid.items():
             if not isinstance(values, (list, tuple)) or not values:
                 raise SpecError(f"{self.id}: grid[{key!r}] must be a non-empty list of values")
@@ -243,15 +250,19 @@ def expand(spec: ExperimentSpec, *, profile: str = "full") -> list[ExperimentSpe
     Each point's id is ``<id>@<key>=<value>[,…]`` so its results sit in their own folder.
     """
     _check_choice("profile", profile, PROFILES)
+    if profile not in spec.profiles:
+        return []
     base = spec.replace(spec.quick) if profile == "quick" else spec
+    # A runnable spec holds what it computes: its quick overrides, grid and profiles are spent.
+    spent = {"quick": {}, "grid": {}, "profiles": list(PROFILES), "experiment": spec.id}
     if not spec.grid:
-        return [dataclasses.replace(base, quick={}, grid={}, experiment=spec.id, point={})]
+        return [dataclasses.replace(base, **spent, point={})]
     keys = list(spec.grid)
     points = []
     for values in itertools.product(*(spec.grid[k] for k in keys)):
         label = ",".join(f"{k.rsplit('.', 1)[1]}={v}" for k, v in zip(keys, values))
         point = base.replace(dict(zip(keys, values)), id=f"{spec.id}@{label}")
-        points.append(dataclasses.replace(point, quick={}, grid={}, experiment=spec.id, point=dict(zip(keys, values))))
+        points.append(dataclasses.replace(point, **spent, point=dict(zip(keys, values))))
     return points
 
 
@@ -294,7 +305,7 @@ def _check_keys(where: str, raw: Mapping[str, Any], cls: type) -> None:
         raise SpecError(f"{where}: missing required key(s) {missing}")
 
 
-_TYPES = {"int": int, "float": (int, float), "str": str, "bool": bool, "dict": dict}
+_TYPES = {"int": int, "float": (int, float), "str": str, "bool": bool, "dict": dict, "list": (list, tuple)}
 
 
 def _typed(cls: type, values: Mapping[str, Any], where: str, prefix: str = ""):

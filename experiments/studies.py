@@ -203,13 +203,14 @@ class Ladder:
         return [f"ladder-{self.name}-{k}" for k in range(len(self.corrections))] + [self.corrected]
 
     def specs(self, declared: ExperimentSpec) -> list[ExperimentSpec]:
-        """The rungs below the top, as declared experiments (with the quick profile of ``declared``)."""
+        """The rungs below the top, as declared experiments (run in the full profile only)."""
         rungs = []
         for k, rung_id in enumerate(self.rung_ids()[:-1]):
             undone = {key: value for c in self.corrections[k:] for key, value in c.published.items()}
             title = "as published" if k == 0 else "+ " + self.corrections[k - 1].name
             spec = declared.replace({**self.point, **undone}, id=rung_id)
-            rungs.append(dataclasses.replace(spec, title=f"{declared.title}{self.point_text}, {title}", grid={}))
+            rungs.append(dataclasses.replace(spec, title=f"{declared.title}{self.point_text}, {title}", grid={},
+                                             profiles=["full"]))
         return rungs
 
 

@@ -431,3 +431,140 @@ def test_more_than_three_runs_not_ahead_of_the_majority_are_summarised_by_their_
     assert flags == ["None of A, B, C and D is shown to be more accurate than always predicting the majority class: "
                      "accuracies 0.497 to 0.505 against 0.490 to 0.500, the smallest adjusted p 0.250 (McNemar's test, "
                      "one trained model; Holm over the 4 tests of family BBC News)."]
+
+
+def two_studies_calibration():
+    """A calibration of four experiments: 20ng-lstm (2a), two intervals of market-lstm (3a) and bbc-dense (1),
+    whose power was not measured; the report quotes one experiment per study, 3a by its interval of 5."""
+    def power(by_seeds):
+        return {f"{n}|{d}": {"report: t over seeds and rows": p} for n, by in by_seeds.items() for d, p in by.items()}
+
+    return {
+        "aa": {
+            "20ng-lstm": {"previous: paired t over rows": 40, "Welch over seeds (scipy)": 9,
+                          "ASO eps_min < 0.2 (deepsig)": 3, "report: t over seeds and rows": 4, "splits": 200,
+                          "aso splits": 60, "one seed each (McNemar)": 7, "seed pairs": 28},
+            "market-lstm@interval=5": {"previous: paired t over rows": 10, "Welch over seeds (scipy)": 3,
+                                       "ASO eps_min < 0.2 (deepsig)": 1, "report: t over seeds and rows": 2,
+                                       "splits": 1000, "aso splits": 40, "one seed each (McNemar)": 1, "seed pairs": 12},
+        },
+        "power": {
+            "20ng-lstm": power({2: {0.02: 0.1, 0.05: 0.6}, 3: {0.02: 0.25, 0.05: 0.9}, 4: {0.02: 0.35, 0.05: 0.97}}),
+            "market-lstm@interval=5": power({2: {0.05: 0.3}, 3: {0.02: 0.05, 0.05: 0.5}, 4: {0.02: 0.08, 0.05: 0.7}}),
+            "market-lstm@interval=10": power({3: {0.05: 0.4}}),
+            "bbc-dense": {},
+        },
+        "target": {"delta": 0.05},
+        "experiments": {"market-lstm@interval=5": {"seeds": 6, "rows": 300, "study": "3a"},
+                        "20ng-lstm": {"seeds": 8, "rows": 7532, "study": "2a"},
+                        "market-lstm@interval=10": {"seeds": 6, "rows": 150, "study": "3a"},
+                        "bbc-dense": {"seeds": 7, "rows": 445, "study": "1"}},
+    }
+
+
+def test_the_quoted_experiments_are_one_per_study_in_study_order():
+    assert [name for name, _ in claims._quoted(two_studies_calibration())] == ["bbc-dense", "20ng-lstm",
+                                                                               "market-lstm@interval=5"]
+
+
+def test_the_method_section_sums_the_calibration_over_experiments_and_quotes_the_power_per_study():
+    # Splits 200 + 1000; false positives 40 + 10 (paired t), 9 + 3 (Welch), 3 + 1 of 60 + 40 (ASO), 4 + 2 (this
+    # test); McNemar 7 + 1 of 28 + 12 pairs.
+    assert claims.calibration_text(two_studies_calibration()) == (
+        "Why this test. On the real data (full profile; runs kept apart from this report's, measured by `make "
+        "bench-stats` into docs/calibration.json), 4 experiments of studies 1, 2a, 3a were each trained with 6 or more "
+        "seeds of identical settings, and their seeds split 1,200 times into two groups of three, compared as if they "
+        "were two methods. Identical settings were called different in 50 of the 1,200 splits (4 %) by a paired "
+        "t-test over test rows of the per-row share of correct seeds, in 8 of 40 pairs of single seeds (20 %) by "
+        "McNemar's test, in 12 (1.0 %) by Welch's t-test over seeds, in 4 of 100 (4.0 %) by Almost Stochastic Order "
+        "at its recommended threshold of 0.2, and in 6 (0.5 %) by the test used here; the nominal rate is 5 %. "
+        "Welch's test is calibrated too but ignores the sampling of the test rows, which on a test set of a few "
+        "thousand rows is as large as the spread over seeds; Almost Stochastic Order gives no p-value to correct. "
+        "With three seeds a side, this test finds a planted improvement of 5 points of accuracy in 90 % of the "
+        "splits on 2a (7,532 test rows) and 50 % of the splits on 3a (300 test rows).")
+    assert claims.calibration_text({}) == "The test's calibration has not been measured for this report."
+
+
+ONE_SEED_POWER = ("With one seed per network, no comparison of a network here speaks about methods. On the real data, "
+                  "McNemar's test called two seeds of identical settings different in 8 of 40 pairs (20 %): a one-seed "
+                  "verdict says that two trained models differ on these rows, which another seed of the same settings "
+                  "would often also do.")
+CAVEAT_POWER = (" before any correction for multiple comparisons: a \"no difference shown\" between models a few points "
+                "apart is not evidence that they are equal, and a smaller true difference is found less often still.")
+
+
+@pytest.mark.parametrize("seeds", [[1], [], [1, 1]])
+def test_with_one_seed_per_network_the_power_paragraph_quotes_mcnemars_false_positives(seeds):
+    assert claims.calibration_power(two_studies_calibration(), seeds) == ONE_SEED_POWER
+
+
+def test_the_power_paragraph_quotes_the_power_at_the_reports_number_of_seeds():
+    assert claims.calibration_power(two_studies_calibration(), [1, 3]) == (
+        "With 3 seeds a side, the test finds a true difference of 5 points of accuracy 90 % of the time on 2a and 50 % "
+        "of the time on 3a, and one of 2 points 25 % of the time on 2a and 5 % of the time on 3a," + CAVEAT_POWER)
+
+
+def test_the_power_paragraph_stops_at_four_seeds_and_adds_the_power_of_networks_with_fewer():
+    fewer = (" The networks with 2 seeds have less power: with 2 seeds a side, 5 points are found 60 % of the time on "
+             "2a and 30 % of the time on 3a.")
+    at_four = ("With 4 seeds a side, the test finds a true difference of 5 points of accuracy 97 % of the time on 2a "
+               "and 70 % of the time on 3a, and one of 2 points 35 % of the time on 2a and 8 % of the time on 3a,"
+               + CAVEAT_POWER)
+    assert claims.calibration_power(two_studies_calibration(), [5]) == at_four
+    assert claims.calibration_power(two_studies_calibration(), [2, 6]) == at_four + fewer
+    assert claims.calibration_power(two_studies_calibration(), [2, 3]).endswith(CAVEAT_POWER + fewer)
+    assert claims.calibration_power(None, [3]) == "The power of the test has not been measured for this report."
+
+
+def test_the_calibration_is_read_from_its_file_and_is_none_when_missing_or_broken(tmp_path):
+    path = tmp_path / "calibration.json"
+    assert claims.read_calibration(path) is None
+    path.write_text('{"target": {"delta": 0.05}}', encoding="utf-8")
+    assert claims.read_calibration(path) == {"target": {"delta": 0.05}}
+    path.write_text("{broken", encoding="utf-8")
+    assert claims.read_calibration(path) is None
+
+
+def test_the_attention_facts_count_the_articles_the_misclassified_and_the_mean_weight_of_the_top_words():
+    examples = [{"true": "tech", "predicted": "tech", "weights": [0.3, 0.2, 0.1]},
+                {"true": "sport", "predicted": "tech", "weights": [0.5, 0.25, 0.05]},
+                {"true": "sport", "predicted": "business", "weights": [0.2, 0.1, 0.1]},
+                {"true": "politics", "predicted": "politics", "weights": [0.4, 0.3, 0.3]}]
+    facts = claims.attention_facts(Run("m", [{"attention": examples}]))
+    assert facts == {"shown": 4, "wrong": 2, "top": 3, "mass": pytest.approx((0.6 + 0.8 + 0.4 + 1.0) / 4)}
+    assert type(facts["mass"]) is float
+
+
+def test_attention_on_the_same_words_wherever_they_are_is_read_as_words_with_the_quartiles_of_their_places():
+    # Profiles with no trend in position (Spearman rho +0.00 for each); top words at 0, 25, 50, 75 and 100 % of the
+    # article: quartiles 25 % and 75 %, median 50 %.
+    profile = [1.0, 3.0, 2.0, 3.0, 1.0]
+    reading = claims.attention_reading(attention_run([profile, profile], [[0, 1, 2], [3, 4]]))
+    assert reading == ("Across these 2 articles the weight hardly depends on position (mean Spearman correlation with "
+                       "position +0.00) and the most weighted words sit at 50 % of an article's length in the median "
+                       "(quartiles 25 % and 75 %): the pooling picks words, not places.")
+
+
+def test_attention_falling_along_the_article_is_read_as_following_earlier_positions():
+    # Spearman rho of a strictly falling profile is -1; a profile of two values says nothing and is left out of the
+    # correlation, though its top word still counts among the places: 0 %, 25 %, 0 % and 0 % have quartiles 0 % and 6 %.
+    falling = [5.0, 4.0, 3.0, 2.0, 1.0]
+    run_ = Run("m", [{"attention": [{"profile": falling, "positions": [0, 1], "length": 5},
+                                    {"profile": falling, "positions": [0], "length": 5},
+                                    {"profile": [1.0, 2.0], "positions": [0], "length": 3}]}])
+    assert claims.attention_reading(run_) == (
+        "Across these 2 articles the weight grows towards earlier positions (mean Spearman correlation with position "
+        "-1.00) and the most weighted words sit at 0 % of an article's length in the median (quartiles 0 % and 6 %): "
+        "the pooling follows position more than words.")
+
+
+def test_attention_with_only_short_profiles_or_none_is_not_read():
+    assert claims.attention_reading(Run("m", [{"attention": [{"profile": [1, 2], "positions": [0], "length": 2}]}])) == ""
+    assert claims.attention_reading(Run("m", [{"metrics": {}}])) == ""
+
+
+def test_a_one_word_article_sits_at_its_start():
+    # Positions are shares of length - 1, never divided by zero: a one-word article's only word is at 0 %.
+    run_ = Run("m", [{"attention": [{"profile": [1.0, 2.0, 3.0], "positions": [2], "length": 3},
+                                    {"profile": [3.0, 2.0, 1.0], "positions": [0], "length": 1}]}])
+    assert "sit at 50 % of an article's length in the median (quartiles 25 % and 75 %)" in claims.attention_reading(run_)

@@ -56,6 +56,23 @@ def test_the_quick_profile_only_changes_what_it_declares():
     assert quick.model == full.model and quick.vectors == full.vectors
 
 
+def test_a_spec_runs_only_in_the_profiles_it_names():
+    full_only = ExperimentSpec.from_dict(lstm_spec(profiles=["full"]))
+    assert expand(full_only, profile="quick") == []
+    assert [p.id for p in expand(full_only, profile="full")] == ["toy-lstm"]
+    assert expand(ExperimentSpec.from_dict(lstm_spec()), profile="quick")  # both profiles by default
+    with pytest.raises(SpecError, match="profiles is empty"):
+        ExperimentSpec.from_dict(lstm_spec(profiles=[]))
+    with pytest.raises(SpecError, match="allowed: quick, full"):
+        ExperimentSpec.from_dict(lstm_spec(profiles=["fast"]))
+
+
+def test_the_correction_ladders_run_in_the_full_profile_only():
+    """Their rungs repeat documented settings, which the quick profile's caps would change."""
+    rungs = [s for s in studies.STUDIES if s.id.startswith("ladder-")]
+    assert rungs and all(expand(s, profile="quick") == [] and expand(s, profile="full") for s in rungs)
+
+
 @pytest.mark.parametrize(
     "changes, message",
     [

@@ -568,3 +568,141 @@ def test_a_one_word_article_sits_at_its_start():
     run_ = Run("m", [{"attention": [{"profile": [1.0, 2.0, 3.0], "positions": [2], "length": 3},
                                     {"profile": [3.0, 2.0, 1.0], "positions": [0], "length": 1}]}])
     assert "sit at 50 % of an article's length in the median (quartiles 25 % and 75 %)" in claims.attention_reading(run_)
+
+
+def comparison(**changed):
+    found = claims.Comparison("the LSTM", "TF-IDF", 0.6, 0.8, 0.0001, 0.0004, "McNemar's test", "trained models",
+                              "BBC News", 3, caveat="resumed", other_caveat="", seeds=1)
+    return claims.replace(found, **changed)
+
+
+def test_a_swapped_comparison_exchanges_the_sides_and_keeps_the_test():
+    assert comparison().swapped() == claims.Comparison("TF-IDF", "the LSTM", 0.8, 0.6, 0.0001, 0.0004, "McNemar's test",
+                                                       "trained models", "BBC News", 3, caveat="resumed",
+                                                       other_caveat="", seeds=1)
+    assert comparison().swapped().direction == "better"
+
+
+def test_the_verdict_of_a_comparison_in_a_table_cell():
+    assert comparison().verdict == "less accurate (these trained models)"
+    assert comparison(accuracy=0.9).verdict == "more accurate (these trained models)"
+    assert comparison(scope="methods").verdict == "less accurate"
+    assert comparison(p_adjusted=0.05).verdict == "no difference shown"
+    assert comparison(p_adjusted=0.0499).verdict == "less accurate (these trained models)"
+    assert comparison(p_adjusted=0.2, scope="trained models").verdict == "no difference shown"
+    assert comparison(scope="same").verdict == "same computation"
+
+
+def test_a_comparison_in_a_sentence_says_its_numbers_test_and_family():
+    assert comparison().sentence() == ("On these test rows, the LSTM as trained here is less accurate than TF-IDF "
+                                       "(0.600 against 0.800; p < 0.001, McNemar's test, one trained model; Holm over "
+                                       "the 3 tests of family BBC News; resumed); with one seed this compares two "
+                                       "trained models, not the methods.")
+    assert comparison(scope="methods", test="t-test over seeds and test rows", caveat="").sentence(brief=True) == (
+        "The LSTM is less accurate than TF-IDF (0.600 against 0.800; p < 0.001).")
+    assert comparison(scope="same").sentence() == ("The LSTM made exactly the predictions of TF-IDF: the same "
+                                                   "computation, counted once.")
+    assert comparison(scope="same").how == "identical predictions, not tested"
+    assert comparison().entry == "the LSTM (0.600 against 0.800, p < 0.001; resumed)"
+
+
+def test_while_collecting_a_comparison_is_a_placeholder_that_claims_nothing():
+    a, b = run(300), run(200)
+    found = claims.Registry().get(a, b, "A", "B")
+    assert found == claims.Comparison("A", "B", 0.75, 0.5, 1.0, 1.0, "", "methods", "", 0)
+    assert found.direction == "no evidence"
+
+
+def test_a_settled_comparison_is_named_by_its_shown_run_and_described_by_the_run_it_repeats(caveats):
+    a, b, shown = run(300, seeds=2, name="a"), run(200, name="b"), run(300, name="shown")
+    caveats.update({"a": "resumed", "b": "still improving", "shown": "never read"})
+    registry = claims.Registry(canonical=lambda r: a if r is shown else r)
+    registry.get(shown, b)
+    registry.settle()
+    found = registry.get(shown, b)
+    assert (found.model, found.other, found.caveat, found.other_caveat, found.seeds) == (
+        "shown", "b", "resumed", "still improving", 2)
+    back = registry.get(b, shown)  # asked the other way round: the same test, swapped
+    assert (back.model, back.other, back.accuracy, back.other_accuracy, back.p_adjusted) == (
+        "b", "a", 0.5, 0.75, found.p_adjusted)
+    assert registry.get(shown, b, "the shown model", "the other").model == "the shown model"
+
+
+def test_each_family_is_corrected_on_its_own_and_named_in_words():
+    # 5 and 1 discordant rows: p = 0.0625 and 1. Holm over the two makes the first 0.125; alone in its family it
+    # stays 0.0625.
+    bbc = of("bbc", run(205), run(200), run(201), run(200))
+    ng = of("20ng", run(205), run(200))
+    names = {"bbc": "BBC News", "20ng": "20 Newsgroups"}
+    found = claims.settled(lambda reg: [reg.get(bbc[0], bbc[1]), reg.get(bbc[2], bbc[3]), reg.get(*ng)], names)
+    assert [(c.family, c.family_size) for c in found] == [("BBC News", 2)] * 2 + [("20 Newsgroups", 1)]
+    assert (found[0].p, found[0].p_adjusted) == (0.0625, 0.125) and (found[1].p, found[1].p_adjusted) == (1.0, 1.0)
+    assert (found[2].p, found[2].p_adjusted) == (0.0625, 0.0625)
+    assert found[2].test == "McNemar's test" and found[2].scope == "trained models"
+
+
+def test_a_pair_asked_for_both_ways_is_tested_once():
+    a, b = of("bbc", run(300), run(200))
+    found = on_bbc(lambda reg: (reg.get(a, b), reg.get(b, a)))
+    assert found[0].family_size == 1 and found[1].family_size == 1
+    assert (found[1].accuracy, found[1].other_accuracy) == (0.5, 0.75)
+
+
+def test_identical_runs_are_the_same_computation_in_their_familys_words():
+    a, copy = of("bbc", run(300), run(300))
+    found = on_bbc(lambda reg: reg.get(a, copy))
+    assert (found.scope, found.family, found.family_size, found.p, found.p_adjusted, found.test) == (
+        "same", "BBC News", 0, 1.0, 1.0, "")
+    alone = on_bbc(lambda reg: reg.get(a, a))
+    assert alone.scope == "same"
+
+
+def reference_model(correct_rows):
+    """A run of a model that trains without randomness (logistic regression on TF-IDF): one seed stands for all."""
+    r = run(correct_rows)
+    r.seeds[0]["spec"] = {"model": {"architecture": "tfidf-logreg"}}
+    return r
+
+
+def test_a_model_without_randomness_needs_one_seed_for_a_test_about_methods():
+    assert claims.fixed(reference_model(200)) and not claims.fixed(run(200))
+    network = run([np.arange(N) < 300, np.arange(N) < 290, np.arange(N) < 310])
+    tfidf, other_tfidf, lone = reference_model(200), reference_model(200), run(300)
+    found = say(lambda reg: (reg.get(network, tfidf), reg.get(other_tfidf, network)))
+    assert [(c.test, c.scope) for c in found] == [("t-test over seeds and test rows", "methods")] * 2
+    one_seed = say(lambda reg: reg.get(lone, tfidf))
+    assert (one_seed.test, one_seed.scope) == ("McNemar's test", "trained models")
+    no_spec = run(200)
+    no_spec.seeds[0]["spec"] = None
+    assert not claims.fixed(no_spec)
+
+
+def test_the_appendix_table_lists_every_comparison_by_family_then_model_without_self_comparisons():
+    a, b, c = of("bbc", run(300, name="ta"), run(200, name="tb"), run(200, name="tc"))
+    e, f = of("20ng", run(300, name="te"), run(250, name="tf"))
+    registry = claims.Registry({"bbc": "BBC News", "20ng": "20 Newsgroups"})
+    for x, y in ((c, b), (b, a), (f, e), (a, a)):
+        registry.get(x, y)
+    assert registry.table() == []  # nothing settled yet
+    registry.settle()
+    assert [(t.family, t.model, t.other, t.scope) for t in registry.table()] == [
+        ("20 Newsgroups", "tf", "te", "trained models"),
+        ("BBC News", "tb", "ta", "trained models"),
+        ("BBC News", "tc", "tb", "same")]
+
+
+def test_p_values_in_cells_and_sentences_and_lists_in_words():
+    assert claims.format_p(0.0009) == "<\u00a00.001" and claims.format_p(0.001) == "0.001"
+    assert claims.format_p(0.0456) == "0.046"
+    assert claims.p_text(0.0009) == "p < 0.001" and claims.p_text(0.001) == "p = 0.001"
+    assert claims.join_words(["A"]) == "A"
+    assert claims.join_words(["A", "B"]) == "A and B"
+    assert claims.join_words(["A", "B", "C"]) == "A, B and C"
+
+
+def test_a_run_and_its_seeds_are_judged_row_by_row():
+    r = run([np.arange(N) < 300, np.arange(N) < 100])
+    assert claims.correct(r).shape == (2, N)
+    assert claims.correct(r)[0].sum() == 300 and claims.correct(r)[1].sum() == 100
+    assert claims.accuracy(r) == 0.5
+    assert claims.family_of(r) == "" and claims.family_of(of("bbc", run(1))[0]) == "bbc"

@@ -706,3 +706,30 @@ def test_a_run_and_its_seeds_are_judged_row_by_row():
     assert claims.correct(r)[0].sum() == 300 and claims.correct(r)[1].sum() == 100
     assert claims.accuracy(r) == 0.5
     assert claims.family_of(r) == "" and claims.family_of(of("bbc", run(1))[0]) == "bbc"
+
+
+def test_split_gaps_say_each_models_direction_with_the_diagnostics_of_each_split(caveats):
+    from statsmodels.stats.proportion import proportions_ztest
+
+    other_rows = np.array([0, 1] * 150)
+
+    def grouped(k):
+        mask = np.arange(300) < k
+        return Run(f"grouped-{k}", [{"metrics": {"labels": other_rows.tolist(),
+                                                 "predictions": np.where(mask, other_rows, 1 - other_rows).tolist()}}])
+
+    lstm, tfidf, gru = of("tw", run(360), grouped(188)), of("tw", run(300), grouped(224)), of("tw", run(200), grouped(180))
+    caveats.update({lstm[0].id: "resumed", lstm[1].id: "still improving", gru[1].id: "near chance"})
+    # Unpaired z-tests, then Holm over the three: the LSTM's is far below 0.001, the GRU's doubled, TF-IDF's as it is.
+    assert proportions_ztest([200, 180], [400, 300])[1] * 2 == pytest.approx(0.017, abs=5e-4)
+    assert proportions_ztest([300, 224], [400, 300])[1] == pytest.approx(0.920, abs=5e-4)
+    said = claims.settled(lambda reg: claims.split_gaps(reg, [lstm, tfidf, gru], ["the LSTM", "TF-IDF", "the GRU"],
+                                                        first="random", second="grouped"), {"tw": "Twitter"})
+    assert said == ("From the random to the grouped split: the LSTM is lower on the grouped split (0.900 against 0.627, "
+                    "p < 0.001; random: resumed; grouped: still improving), TF-IDF shows no difference (0.750 and 0.747, "
+                    "p = 0.920) and the GRU is higher on the grouped split (0.500 against 0.600, p = 0.017; grouped: "
+                    "near chance) (two-proportion z-test, one trained model; Holm over the 3 tests of family Twitter)."
+                    + ONE_SEED)
+    brief = claims.settled(lambda reg: claims.split_gaps(reg, [tfidf], ["TF-IDF"], first="random", second="grouped",
+                                                         brief=True), {"tw": "Twitter"})
+    assert brief == "From the random to the grouped split: TF-IDF shows no difference (0.750 and 0.747, p = 0.920)."

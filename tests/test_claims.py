@@ -291,11 +291,12 @@ def test_a_summary_warns_of_little_power_where_a_network_has_two_seeds_but_not_f
     # Right on as many rows, but not the same ones: the difference is 0, every p is 1.
     first = [np.arange(N) < 200] * 2
     shifted = [(np.arange(N) >= 1) & (np.arange(N) < 201)] * 2
-    ref, a, b, m = of("bbc", run(first), run(shifted), run(shifted), run(shifted))
-    said = on_bbc(lambda reg: claims.summarise(reg, [a, b, m], ["the LSTM", "the GRU", "the majority class"], ref, "R"))
-    assert said == ("Against R (0.500), the tests show no difference for all 3 networks (0.500, every p = 1.000; the "
+    ref, a, b, c, m = of("bbc", run(first), run(shifted), run(shifted), run(shifted * 2), run(shifted))
+    said = on_bbc(lambda reg: claims.summarise(reg, [a, b, c, m], ["the LSTM", "the GRU", "the CNN",
+                                                                   "the majority class"], ref, "R"))
+    assert said == ("Against R (0.500), the tests show no difference for all 4 networks (0.500, every p = 1.000; the "
                     "LSTM has 2 seeds and the GRU has 2 seeds, so the test has little power there) (t-test over seeds "
-                    "and test rows; Holm over the 3 tests of family BBC News).")
+                    "and test rows; Holm over the 4 tests of family BBC News).")
 
 
 def test_a_summary_counts_a_model_that_repeats_the_reference_but_reports_no_test_for_it(caveats):
@@ -733,3 +734,15 @@ def test_split_gaps_say_each_models_direction_with_the_diagnostics_of_each_split
     brief = claims.settled(lambda reg: claims.split_gaps(reg, [tfidf], ["TF-IDF"], first="random", second="grouped",
                                                          brief=True), {"tw": "Twitter"})
     assert brief == "From the random to the grouped split: TF-IDF shows no difference (0.750 and 0.747, p = 0.920)."
+
+
+def test_a_sentence_over_two_tests_and_two_families_names_each_once(caveats):
+    seeded = [np.arange(N) < 300, np.arange(N) < 290, np.arange(N) < 310]
+    network, one_seed, same_test = of("bbc", run(seeded), run(300), run(seeded))
+    tfidf = of("bbc", reference_model(200))[0]
+    other_family, other_tfidf = of("20ng", run(seeded), reference_model(200))
+    said = claims.settled(lambda reg: claims.against(reg, [network, one_seed, same_test, other_family],
+                                                     ["A", "B", "C", "D"], [tfidf, tfidf, tfidf, other_tfidf], "TF-IDF"),
+                          {"bbc": "BBC News", "20ng": "20 Newsgroups"})
+    assert said.endswith("are more accurate (t-test over seeds and test rows or McNemar's test, one trained model; Holm "
+                         "over the 3 tests of family BBC News; Holm over the 1 tests of family 20 Newsgroups)." + ONE_SEED)

@@ -150,6 +150,27 @@ def test_the_profile_reaches_the_fingerprint_and_the_key(planned):
     assert full.key != quick.key
 
 
+def test_the_quick_profile_plans_each_spec_with_its_quick_settings_and_skips_specs_declared_for_full_only(planned):
+    run, _, _ = planned
+    (quick,), _ = run("20ng-lstm")
+    assert (quick.spec.train.epochs, quick.spec.train.batch_size, quick.spec.data.max_train) == (20, 64, 3000)
+    assert quick.parts["spec"]["train"]["epochs"] == 20
+    (full,), _ = run("20ng-lstm", profile="full")
+    assert full.spec.data.max_train is None
+    assert run("ladder-2a-0") == ([], [])
+    assert [job.spec.id for job in run("ladder-2a-0", profile="full")[0]] == ["ladder-2a-0"]
+
+
+def test_a_reference_model_is_never_keyed_to_vectors_even_where_its_spec_names_some(planned, tmp_path):
+    _, calls, paths = planned
+    (majority,) = studies.find("bbc-majority")
+    named = majority.replace({"vectors.name": "glove-wiki-gigaword-100", "vectors.dim": 100}, id="majority-vectors")
+    (job,), _ = suite.plan([named], profile="quick", data_choice="embedded", seeds=1, paths=paths)
+    assert job.parts["vectors"] is None
+    assert job.key == results.cache_key(job.spec.to_dict(), 0, "quick", "bbc from embedded, quick, options []|None",
+                                        "code-1")
+
+
 def test_a_run_whose_stored_key_is_its_own_is_fresh_and_any_other_is_to_do(planned):
     run, _, paths = planned
     todo, _ = run("bbc-majority,bbc-tfidf-logreg", seeds=2)
@@ -163,11 +184,12 @@ def test_a_run_whose_stored_key_is_its_own_is_fresh_and_any_other_is_to_do(plann
 
 def test_only_filters_the_plan_but_a_point_still_reuses_an_experiment_it_filtered_out(planned):
     run, _, _ = planned
-    todo, fresh = run("20ng-lstm,20ng-seq-len", only="20ng-seq-len")
-    assert fresh == [] and [j.spec.id for j in todo] == ["20ng-seq-len@seq_len=30", "20ng-seq-len@seq_len=50",
-                                                          "20ng-seq-len@seq_len=100"]
-    assert todo[0].same_as.spec.id == "20ng-lstm" and todo[0].same_as.seed == 0
-    assert todo[1].same_as is None and todo[2].same_as is None
+    todo, fresh = run("20ng-lstm,20ng-seq-len", only="20ng-seq-len", seeds=2)
+    assert fresh == [] and [(j.spec.id, j.seed) for j in todo] == [
+        ("20ng-seq-len@seq_len=30", 0), ("20ng-seq-len@seq_len=30", 1), ("20ng-seq-len@seq_len=50", 0),
+        ("20ng-seq-len@seq_len=50", 1), ("20ng-seq-len@seq_len=100", 0), ("20ng-seq-len@seq_len=100", 1)]
+    assert [(j.same_as.spec.id, j.same_as.seed) for j in todo[:2]] == [("20ng-lstm", 0), ("20ng-lstm", 1)]
+    assert all(j.same_as is None for j in todo[2:])
     (point,), _ = run("20ng-lstm,20ng-seq-len", only="20ng-seq-len@seq_len=50")
     assert point.spec.id == "20ng-seq-len@seq_len=50"
 

@@ -106,19 +106,22 @@ def errors(matrix: list[list[int]], curves: dict, class_names: list[str], path: 
     columns = 5
     rows = -(-len(curves) // columns)
     # At the page's width the whole figure, with its caption, stays shorter than the page.
-    fig = plt.figure(figsize=(6.5, 4.8 + 0.9 * rows), layout="constrained")
-    top, bottom = fig.subfigures(2, 1, height_ratios=(4.8, 0.9 * rows))
-    _confusion(top.subplots(), matrix, class_names, fontsize=6.5, normalise=True)
+    # Drawn at the page's width, so that every label prints at 7 pt or more.
+    fig = plt.figure(figsize=(6.5, 4.8 + 1.1 * rows), layout="constrained")
+    top, bottom = fig.subfigures(2, 1, height_ratios=(4.8, 1.1 * rows))
+    _confusion(top.subplots(), matrix, class_names, fontsize=7, normalise=True)
     panels = bottom.subplots(rows, columns, sharex=True, sharey=True, squeeze=False)
     for ax, (name, curve) in zip(panels.flat, curves.items()):
         ax.plot(curve["fpr"], curve["tpr"], linewidth=1)
         _roc_axes(ax)
-        ax.set_title(f"{short_class_name(name)}\nAUC {curve['auc']:.3f}", fontsize=6)
-        ax.tick_params(labelsize=6)
+        ax.set_title(f"{short_class_name(name)}\nAUC {curve['auc']:.3f}", fontsize=7)
+        ax.set_xticks([0, 1])
+        ax.set_yticks([0, 1])
+        ax.tick_params(labelsize=7)
     for ax in panels.flat[len(curves):]:
         ax.set_visible(False)
-    bottom.supxlabel("false positive rate", fontsize=7)
-    bottom.supylabel("true positive rate", fontsize=7)
+    bottom.supxlabel("false positive rate", fontsize=8)
+    bottom.supylabel("true positive rate", fontsize=8)
     return _save(fig, path)
 
 

@@ -15,6 +15,7 @@ of the same model (``enable_compile_cache``).
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from pathlib import Path
@@ -22,6 +23,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from experiments.results import write_json_atomic
 from experiments.specs import TrainSpec
 from experiments.vectorize import PAD
 
@@ -188,6 +190,42 @@ class _Backup(keras.callbacks.BackupAndRestore):
             shutil.rmtree(self.backup_dir, ignore_errors=True)
 
 
+class EpochLog(keras.callbacks.Callback):
+    """Every epoch's logs, saved to ``path`` after each epoch, so that a resumed fit reports its whole history
+    and the epochs it resumed at.
+
+    Placed before the backup, the log is never behind the epoch a resume starts from; epochs it lacks
+    (a backup left by an older version) are recorded as NaN rather than dropped.
+    """
+
+    def __init__(self, path: Path):
+        super().__init__()
+        self.path = Path(path)
+
+    def on_train_begin(self, logs=None):
+        saved = json.loads(self.path.read_text(encoding="utf-8")) if self.path.exists() else {}
+        self.epochs: list[dict] = saved.get("epochs", [])
+        self.resumed_at: list[int] = saved.get("resumed_at", [])
+        self._first = True
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if self._first:
+            self._first = False
+            if epoch > 0:
+                self.resumed_at.append(epoch)
+            del self.epochs[epoch:]
+            self.epochs += [{}] * (epoch - len(self.epochs))
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.epochs.append({key: float(value) for key, value in (logs or {}).items()})
+        write_json_atomic(self.path, {"epochs": self.epochs, "resumed_at": self.resumed_at})
+
+    @property
+    def history(self) -> dict[str, list[float]]:
+        keys = list(dict.fromkeys(key for epoch in self.epochs for key in epoch))
+        return {key: [epoch.get(key, float("nan")) for epoch in self.epochs] for key in keys}
+
+
 class EpochTimer(keras.callbacks.Callback):
     """Wall time of each epoch (``seconds``), for the results and the benchmark."""
 
@@ -216,7 +254,9 @@ def fit(
     """Train ``model`` in place; return its history, epoch times and the epoch kept.
 
     ``work_dir`` holds a per-epoch backup, so an interrupted fit resumes from its
-    last finished epoch when called again with the same arguments. ``log_dir``
+    last finished epoch when called again with the same arguments; the history then
+    covers every epoch, and ``resumed_at`` lists the epochs it resumed at (early
+    stopping, which starts over at a resume, chose its epoch among those after the last). ``log_dir``
     receives TensorBoard event files (``make tensorboard`` serves them).
     ``compile_options`` go to ``model.compile`` (``jit_compile``,
     ``steps_per_execution``): the benchmark measures them; runs use Keras's defaults.
@@ -228,16 +268,15 @@ def fit(
         metrics=["accuracy"],
         **compile_options,
     )
-    timer = EpochTimer()
-    callbacks = [timer, _Backup(Path(work_dir) / "backup")]
+    timer, log = EpochTimer(), EpochLog(Path(work_dir) / "history.json")
+    callbacks = [timer, log, _Backup(Path(work_dir) / "backup")]
     if log_dir is not None:
         callbacks.append(keras.callbacks.TensorBoard(str(log_dir), write_graph=False, profile_batch=0))
+    stopper = None
     if spec.patience is not None:
-        callbacks.append(
-            keras.callbacks.EarlyStopping(
-                monitor="val_accuracy", patience=spec.patience, restore_best_weights=True, verbose=0
-            )
-        )
+        stopper = keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=spec.patience,
+                                                restore_best_weights=True, verbose=0)
+        callbacks.append(stopper)
     if spec.bucket_by_length:
         # The batches shuffle themselves each epoch; Keras must not try to.
         data = {"x": _feed(LengthBatches(*train, spec.batch_size, shuffle=True, seed=seed)), "shuffle": False}
@@ -245,7 +284,10 @@ def fit(
     else:
         data = {"x": train[0], "y": train[1], "batch_size": spec.batch_size}
         val = validation
-    history = model.fit(**data, validation_data=val, epochs=spec.epochs, callbacks=callbacks, verbose=verbose).history
-    history = {key: [float(v) for v in values] for key, values in history.items()}
-    best_epoch = int(np.argmax(history["val_accuracy"])) + 1 if spec.patience is not None else len(history["loss"])
-    return {"history": history, "epoch_seconds": timer.seconds, "epochs_run": len(history["loss"]), "best_epoch": best_epoch}
+    model.fit(**data, validation_data=val, epochs=spec.epochs, callbacks=callbacks, verbose=verbose)
+    history = log.history
+    # The weights kept: early stopping's best epoch (counted from 1), or the last (also when a resume found
+    # every epoch done, so that early stopping saw none).
+    best_epoch = stopper.best_epoch + 1 if stopper is not None and stopper.best_weights is not None else len(history["loss"])
+    return {"history": history, "epoch_seconds": timer.seconds, "epochs_run": len(history["loss"]),
+            "best_epoch": best_epoch, "resumed_at": [epoch + 1 for epoch in log.resumed_at]}

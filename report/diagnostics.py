@@ -33,7 +33,8 @@ class Finding:
     check: str = ""
 
     def sentence(self, name: str) -> str:
-        where = "" if self.of == 1 else (f" (all {self.of} seeds)" if self.seeds == self.of else f" ({self.seeds} of {self.of} seeds)")
+        every = "both seeds" if self.of == 2 else f"all {self.of} seeds"
+        where = "" if self.of == 1 else (f" ({every})" if self.seeds == self.of else f" ({self.seeds} of {self.of} seeds)")
         return f"{name[:1].upper()}{name[1:]}{where} {self.text}."
 
 
@@ -62,10 +63,7 @@ def still_improving(run) -> Finding | None:
             return None  # early stopping ended it before the cap
         if spec.get("patience") is not None and training["best_epoch"] < spec["epochs"] - 1:
             return None  # the weights kept are from before the end
-        # A rise within one standard error of the validation accuracy is a few rows, not a trend.
-        rows = max(1, (seed["data"].get("sizes") or {}).get("validation") or 1)
-        noise = np.sqrt(val[-1] * (1 - val[-1]) / rows)
-        if val[-1] - val[-1 - over] <= noise or (loss and loss[-1] > min(loss) * (1 + LOSS_RISE / 5)):
+        if val[-1] - val[-1 - over] <= _noise(seed, val[-1]) or (loss and loss[-1] > min(loss) * (1 + LOSS_RISE / 5)):
             return None
         return (f"was stopped by its cap of {spec['epochs']} epochs while still improving: validation "
                 f"accuracy rose from {val[-1 - over]:.3f} to {val[-1]:.3f} over its last {over} epochs and "
@@ -75,26 +73,42 @@ def still_improving(run) -> Finding | None:
     return _flagged(run, check)
 
 
+def _first_epoch(training: dict) -> int:
+    """The epoch the history starts at: 1, or later where older results kept only the epochs after a resume."""
+    return training.get("history_from", 1)
+
+
+def _noise(seed: dict, accuracy: float) -> float:
+    """One standard error of a validation accuracy: differences within it are a few rows, not a trend."""
+    rows = max(1, (seed["data"].get("sizes") or {}).get("validation") or 1)
+    return float(np.sqrt(accuracy * (1 - accuracy) / rows))
+
+
 def scored_past_best(run) -> Finding | None:
-    """No early stopping: scored at the last epoch while validation loss had risen since its minimum."""
+    """No early stopping: scored at the last epoch, long after validation loss stopped falling, and with a
+    validation accuracy below its peak (a rising loss alone may be over-confidence, not lost accuracy)."""
 
     def check(seed: dict):
         if seed["spec"]["train"].get("patience") is not None or seed["spec"]["model"]["architecture"] in REFERENCE_MODELS:
             return None
-        history = seed["training"].get("history") or {}
+        training = seed["training"]
+        history = training.get("history") or {}
         loss, val_acc = history.get("val_loss") or [], history.get("val_accuracy") or []
-        if len(loss) < 3:
+        if len(loss) < 3 or not val_acc:
             return None
-        low = int(np.argmin(loss))
+        low = int(np.nanargmin(loss))
         # "Long after": a fifth of the epochs, and at least five, past the minimum.
         if len(loss) - 1 - low < max(5, len(loss) // 5) or loss[-1] <= loss[low] * (1 + LOSS_RISE):
             return None
-        peak = int(np.argmax(val_acc)) + 1 if val_acc and int(np.argmax(val_acc)) < len(val_acc) - 1 else None
-        return (f"has no early stopping and is scored at its last epoch ({len(loss)}), while validation loss rose "
-                f"from its minimum at epoch {low + 1} ({loss[low]:.3f} → {loss[-1]:.3f})"
-                + (f"; validation accuracy peaked at epoch {peak} ({max(val_acc):.3f} against {val_acc[-1]:.3f} at the end)"
-                   if peak else ""),
-                "scored long after its validation loss stopped falling")
+        peak = int(np.nanargmax(val_acc))
+        if val_acc[peak] - val_acc[-1] <= _noise(seed, val_acc[-1]):
+            return None
+        first = _first_epoch(training)
+        return (f"has no early stopping and is scored at its last epoch ({training['epochs_run']}), while validation "
+                f"loss rose from its minimum at epoch {low + first} ({loss[low]:.3f} → {loss[-1]:.3f}) and validation "
+                f"accuracy fell from its peak at epoch {peak + first} ({val_acc[peak]:.3f} against {val_acc[-1]:.3f} "
+                f"at the end)",
+                "scored after its validation accuracy had fallen from its peak")
 
     return _flagged(run, check)
 
@@ -109,7 +123,7 @@ def near_chance(run) -> Finding | None:
             return None
         counts = np.asarray((seed["data"].get("class_counts") or {}).get("validation") or [1])
         chance = counts.max() / counts.sum()
-        kept = val[min(training["best_epoch"], len(val)) - 1]
+        kept = val[min(training["best_epoch"] - _first_epoch(training), len(val) - 1)]
         if kept > chance + NEAR_CHANCE:
             return None
         where = "below" if kept < chance - NEAR_CHANCE else "near"
@@ -123,20 +137,27 @@ def near_chance(run) -> Finding | None:
 
 
 def resumed(run) -> Finding | None:
-    """A run without early stopping that ran fewer epochs than its cap was interrupted and resumed from a backup."""
+    """A run interrupted and resumed from its per-epoch backup, as its training record (or, for older results,
+    its TensorBoard log) says."""
 
     def check(seed: dict):
         spec, training = seed["spec"]["train"], seed["training"]
-        if training["epochs_run"] >= spec["epochs"]:
+        at = training.get("resumed_at") or []
+        if not at:
             return None
-        # With early stopping a run may end before the cap, but only `patience` epochs after its best one.
-        if spec.get("patience") is not None and training["best_epoch"] < training["epochs_run"]:
-            return None
-        return (f"was interrupted and resumed from its last saved epoch: its history holds only the last "
-                f"{training['epochs_run']} of its {spec['epochs']} epochs, so its curve and diagnostics cover those",
-                "resumed after an interruption")
+        where = join_epochs(at)
+        memory = ("; early stopping started over there, so the epoch kept is the best after the last resume"
+                  if spec.get("patience") is not None else "")
+        lost = (f"; its results keep only the history from epoch {training['history_from']}, so its curve and "
+                f"diagnostics cover those epochs" if training.get("history_from", 1) > 1 else "")
+        return (f"was interrupted and resumed from its last saved epoch at {where} of its "
+                f"{training['epochs_run']} epochs{memory}{lost}", "resumed after an interruption")
 
     return _flagged(run, check)
+
+
+def join_epochs(epochs: list[int]) -> str:
+    return ("epoch " if len(epochs) == 1 else "epochs ") + ", ".join(str(e) for e in epochs)
 
 
 CHECKS = (still_improving, scored_past_best, near_chance, resumed)
@@ -152,7 +173,7 @@ def findings(run) -> list[Finding]:
 #: What several runs with the same finding have in common, for one sentence about all of them.
 GROUPED = {
     "still_improving": "were stopped by their epoch cap while still improving",
-    "scored_past_best": "have no early stopping and are scored at their last epoch, after their validation loss had risen",
+    "scored_past_best": "have no early stopping and are scored at their last epoch, after their validation accuracy had fallen from its peak",
     "near_chance": "kept an epoch whose validation accuracy was near or below the rate of always predicting the most common class",
     "resumed": "were interrupted and resumed from a saved epoch",
 }

@@ -55,6 +55,7 @@ def load_runs(results_dir: Path) -> dict[str, Run]:
     for path in sorted(Path(results_dir).glob(f"*/seed-*/{results_io.RESULTS_FILE}"), key=_seed_order):
         outcome = results_io.read(path)
         _with_identity(outcome, outcome["spec"]["id"])
+        _with_resumes(outcome, path.parent)
         run_id = outcome["spec"]["id"]
         if run_id in runs:
             _same_experiment(runs[run_id].first, outcome, where[run_id], path)
@@ -90,6 +91,67 @@ def _with_identity(outcome: dict, run_id: str) -> None:
         pairs = [part.partition("=")[::2] for part in label.split(",") if part]
         spec["experiment"] = experiment
         spec["point"] = {_dotted(spec, name): _value(spec, name, text) for name, text in pairs}
+
+
+def _with_resumes(outcome: dict, folder: Path) -> None:
+    """Results written before training recorded its resumes get them from their TensorBoard logs.
+
+    Such a run's history holds only the epochs after its last resume, and its epoch counts are counted
+    from there; each resumed process started a new event file, whose first step is the epoch it resumed at.
+    """
+    training = outcome.get("training")
+    if not training or "resumed_at" in training:
+        return
+    files = sorted((folder / "tensorboard" / "train").glob("events.out.tfevents.*"), key=_event_file_time)
+    steps = [_first_step(f) for f in files[1:]]
+    training["resumed_at"] = [step + 1 for step in steps if step]
+    offset = steps[-1] if steps and steps[-1] else 0
+    if offset:
+        training.update(history_from=offset + 1, epochs_run=training["epochs_run"] + offset,
+                        best_epoch=training["best_epoch"] + offset)
+
+
+def _event_file_time(path: Path) -> float:
+    """When an event file was opened: its name holds the time (``events.out.tfevents.<time>.<host>…``)."""
+    return float(path.name.split(".")[3])
+
+
+def _first_step(path: Path) -> int | None:
+    """The first step of a TensorBoard event file: its records are length-prefixed Event protobufs, whose
+    field 2 is the step (a varint); the file's first record (the version) has none."""
+    data = path.read_bytes()
+    at = 0
+    while at + 12 <= len(data):
+        length = int.from_bytes(data[at:at + 8], "little")
+        record, at = data[at + 12:at + 12 + length], at + 12 + length + 4
+        i = 0
+        while i < len(record):
+            tag, i = _varint(record, i)
+            field, wire = tag >> 3, tag & 7
+            if wire == 0:
+                value, i = _varint(record, i)
+                if field == 2:
+                    return value
+            elif wire == 1:
+                i += 8
+            elif wire == 2:
+                size, i = _varint(record, i)
+                i += size
+            elif wire == 5:
+                i += 4
+            else:
+                break
+    return None
+
+
+def _varint(data: bytes, i: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        byte = data[i]
+        value |= (byte & 0x7F) << shift
+        i, shift = i + 1, shift + 7
+        if byte < 0x80:
+            return value, i
 
 
 def _dotted(spec: dict, name: str) -> str:

@@ -45,13 +45,24 @@ def test_a_run_that_early_stopping_stopped_before_the_cap_is_not_flagged():
     assert diagnostics.still_improving(Run("x", [seed(val_accuracy=plateau, epochs=35, best_epoch=5)])) is None
 
 
-def test_a_run_without_early_stopping_scored_long_after_its_validation_loss_minimum_is_flagged():
+def test_a_run_without_early_stopping_scored_after_its_validation_accuracy_fell_is_flagged():
     loss = [2.0 - 0.05 * i for i in range(24)] + [0.85 + 0.02 * i for i in range(26)]
-    accuracy = [0.3 + 0.005 * i for i in range(45)] + [0.52, 0.52, 0.51, 0.51, 0.51]
-    run = Run("20ng-lstm", [seed(val_accuracy=accuracy, val_loss=loss, patience=None)])
+    accuracy = [0.3 + 0.005 * i for i in range(45)] + [0.52, 0.52, 0.51, 0.51, 0.50]
+    run = Run("20ng-lstm", [seed(val_accuracy=accuracy, val_loss=loss, patience=None, validation_counts=(2500, 2500))])
     finding = diagnostics.scored_past_best(run)
-    assert "scored at its last epoch (50), while validation loss rose from its minimum at epoch 24" in finding.text
-    assert "validation accuracy peaked at epoch 45" in finding.text
+    assert finding.text == ("has no early stopping and is scored at its last epoch (50), while validation loss rose "
+                            "from its minimum at epoch 24 (0.850 → 1.350) and validation accuracy fell from its peak "
+                            "at epoch 45 (0.520 against 0.500 at the end)")
+    assert finding.short == "scored after its validation accuracy had fallen from its peak"
+
+
+def test_a_rising_validation_loss_alone_is_not_flagged_when_accuracy_holds():
+    """Over-confidence raises the loss without costing accuracy: the model scored is as good as any epoch's."""
+    loss = [2.0 - 0.05 * i for i in range(24)] + [0.85 + 0.02 * i for i in range(26)]
+    at_peak = [0.3 + 0.005 * i for i in range(50)]
+    within_noise = at_peak[:45] + [0.52, 0.52, 0.515, 0.515, 0.515]  # 0.005 below its peak, on 100 rows
+    for accuracy in (at_peak, within_noise):
+        assert diagnostics.scored_past_best(Run("20ng-lstm", [seed(val_accuracy=accuracy, val_loss=loss, patience=None)])) is None
 
 
 def test_validation_loss_that_never_rises_is_not_flagged():
@@ -79,9 +90,31 @@ def test_a_run_well_above_chance_at_its_kept_epoch_is_not_flagged():
     assert diagnostics.near_chance(Run("x", [seed(val_accuracy=[0.6, 0.8, 0.9], best_epoch=3)])) is None
 
 
-def test_a_run_that_ended_before_its_cap_at_its_best_epoch_was_resumed_after_an_interruption():
-    # Early stopping ends a run `patience` epochs after its best one, never at it; no early stopping runs to the cap.
-    resumed = Run("twitter-lstm", [seed(val_accuracy=[0.70 + 0.01 * i for i in range(29)], epochs=35, best_epoch=29)])
-    assert diagnostics.caveat(resumed) == "resumed after an interruption"
-    stopped = Run("twitter-lstm", [seed(val_accuracy=[0.7] * 29, epochs=35, best_epoch=24)])
-    assert diagnostics.resumed(stopped) is None
+def test_a_run_whose_training_record_says_it_resumed_is_flagged_with_where():
+    interrupted = seed(val_accuracy=[0.70 + 0.01 * i for i in range(17)], epochs=40, best_epoch=11)
+    interrupted["training"]["resumed_at"] = [5]
+    finding = diagnostics.resumed(Run("bbc-bilstm-attention", [interrupted]))
+    assert finding.text == ("was interrupted and resumed from its last saved epoch at epoch 5 of its 17 epochs; early "
+                            "stopping started over there, so the epoch kept is the best after the last resume")
+    assert diagnostics.caveat(Run("x", [interrupted])) == "resumed after an interruption"
+    assert diagnostics.resumed(Run("x", [seed(val_accuracy=[0.7] * 29, epochs=35, best_epoch=24)])) is None
+
+
+def _event_file(path, steps):
+    """A TensorBoard event file as Keras writes one: length-prefixed records of Event protobufs (crc bytes unchecked)."""
+    records = [b"\x1a\x0ebrain.Event:2"] + [b"\x10" + bytes([step]) for step in steps]  # field 3; field 2 = step
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"".join(len(r).to_bytes(8, "little") + b"\0" * 4 + r + b"\0" * 4 for r in records))
+
+
+def test_older_results_get_their_resumes_and_true_epoch_counts_from_their_tensorboard_log(tmp_path):
+    """Results written before training recorded resumes: a second event file starts at the epoch resumed at."""
+    folder = tmp_path / "bbc-bilstm-attention" / "seed-0"
+    _event_file(folder / "tensorboard" / "train" / "events.out.tfevents.1796074294.vm.2504.6.v2", [1, 2, 3])
+    _event_file(folder / "tensorboard" / "train" / "events.out.tfevents.1796074976.vm.11801.0.v2", list(range(4, 17)))
+    stored = seed(val_accuracy=[0.9] * 13, epochs=40, best_epoch=7)
+    from report.runs import _with_resumes
+    _with_resumes(stored, folder)
+    training = stored["training"]
+    assert (training["resumed_at"], training["epochs_run"], training["best_epoch"], training["history_from"]) == ([5], 17, 11, 5)
+    assert "its results keep only the history from epoch 5" in diagnostics.resumed(Run("x", [stored])).text

@@ -67,8 +67,13 @@ def test_an_interrupted_fit_resumes_from_its_last_epoch(tmp_path, start_suite):
     assert rerun.returncode == 0, out
     stored = results.read(tmp_path / "results" / "slow-market" / "seed-0" / results.RESULTS_FILE)
     # Only the epochs after the backup were trained again (one more when the kill
-    # landed while the backup was being written and the previous epoch's was used).
-    assert stored["training"]["epochs_run"] <= 40 - done_before + 1
+    # landed while the backup was being written and the previous epoch's was used) ...
+    training = stored["training"]
+    assert len(training["epoch_seconds"]) <= 40 - done_before + 1
+    # ... and the record still covers every epoch, with where it resumed.
+    [resumed_at] = training["resumed_at"]
+    assert done_before <= resumed_at <= done_before + 1
+    assert training["epochs_run"] == 40 and len(training["history"]["val_accuracy"]) == 40
     assert not backup.parent.exists()  # the work folder is removed once the result is written
 
 

@@ -268,7 +268,8 @@ def headline(climbs_shown: list[Climb]) -> str:
         tested = [c.steps[0] for c in single if _tested(c.steps[0])]
         if tested:
             moved = [s for s in tested if s.p_adjusted < claims.ALPHA]
-            count = f"{len(moved)} of {len(tested)} one-step ladders show a change"
+            count = (f"{len(moved)} of {len(tested)} ladders whose corrections are taken together, in one step, "
+                     f"show a change")
             if moved:
                 largest = max(moved, key=lambda s: abs(s.effect))
                 label = next(c.ladder.label for c in single if c.steps[0] is largest)
@@ -282,7 +283,8 @@ def headline(climbs_shown: list[Climb]) -> str:
             parts.append(f"study {study}: " + ", ".join(said))
     if not parts:
         return ""
-    return "Correction ladders: " + "; ".join(parts) + " (Holm over each study's steps)."
+    return ("Each published figure was rerun with the original protocol and then corrected, one flaw at a time "
+            "where the study allows (a correction ladder): " + "; ".join(parts) + " (Holm over each study's steps).")
 
 
 def _tested(step: Step) -> bool:

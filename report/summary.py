@@ -257,3 +257,19 @@ def substitutions(runs: dict) -> list[str]:
             if run.spec["study"] not in studies:
                 studies.append(run.spec["study"])
     return [f"{used_label} instead of {requested} ({', '.join(studies)})" for (requested, used_label), studies in used.items()]
+
+
+def validation_gap(run) -> dict | None:
+    """Mean validation accuracy at the kept epoch and mean test accuracy over a network's seeds: a large gap
+    says the validation rows resemble the training rows more than the test rows do (None for references)."""
+    kept = []
+    for seed in run.seeds:
+        training = seed.get("training") or {}
+        val = (training.get("history") or {}).get("val_accuracy") or []
+        index = training.get("best_epoch", 0) - training.get("history_from", 1)
+        if not 0 <= index < len(val):
+            return None
+        kept.append(val[index])
+    test = claims.accuracy(run)
+    gap = float(np.mean(kept)) - test
+    return {"validation": float(np.mean(kept)), "test": test, "gap": gap, "ahead": gap > 0}

@@ -1,5 +1,7 @@
 """The summary chapter's rows: readable labels, intervals around the score, and the paired test in words."""
 
+import pytest
+
 from report import claims
 from report.runs import Run
 from report.summary import DATASET_TITLES, duplicates, summary_rows, versus
@@ -53,3 +55,18 @@ def test_runs_with_the_same_predictions_are_one_computation_listed_once_with_wha
     assert duplicates(runs) == {"a-glove-200": "a-lstm"}
     rows = settled(lambda reg: summary_rows(reg, runs, "twitter-sentiment", "a-tfidf-logreg"))
     assert [row[0] for row in rows] == ["LSTM (also 4e: the same computation)", "TF-IDF"]
+
+
+def test_the_validation_gap_reads_each_seed_at_its_kept_epoch_even_when_the_history_starts_late():
+    from report import summary
+
+    def seed(val, best, test_correct, history_from=1):
+        return {"training": {"history": {"val_accuracy": val}, "best_epoch": best, "history_from": history_from},
+                "metrics": {"predictions": test_correct, "labels": [1] * len(test_correct)}}
+
+    run = Run("20ng-lstm", [seed([0.5, 0.7, 0.6], 2, [1, 0, 0, 0]), seed([0.8, 0.9], 6, [1, 1, 0, 0], history_from=5)])
+    gap = summary.validation_gap(run)
+    assert gap["validation"] == pytest.approx((0.7 + 0.9) / 2)
+    assert gap["test"] == pytest.approx(3 / 8) and gap["ahead"]
+    # A kept epoch outside the stored history (older results) gives no gap rather than a wrong one.
+    assert summary.validation_gap(Run("x", [seed([0.5], 3, [1])])) is None

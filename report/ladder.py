@@ -52,8 +52,9 @@ class Climb:
 
 
 def figure_inside(figure: float, run: Run) -> bool:
-    """Whether a published figure lies inside the 95 % interval of ``run`` over its seeds and test rows."""
-    interval = stats.run_interval(run)
+    """Whether a published figure, one run of the original, lies inside the 95 % prediction interval for one run
+    of ``run``'s settings (:func:`report.stats.prediction_interval`)."""
+    interval = stats.prediction_interval(run)
     return interval.low <= figure <= interval.high
 
 
@@ -201,7 +202,10 @@ def reading(climb: Climb) -> str:
     said = f"Repeated as published, {climb.ladder.label} reaches {accuracy_text(climb.as_published).rsplit(' (', 1)[0]}"
     if climb.published_figure is not None and climb.comparable:
         inside = figure_inside(climb.published_figure, climb.as_published)
-        said += f"; the published {climb.published_figure:.3f} lies {'inside' if inside else 'outside'} that interval"
+        one = stats.prediction_interval(climb.as_published)
+        said += (f"; the published {climb.published_figure:.3f}, one run of the original, lies "
+                 f"{'inside' if inside else 'outside'} the 95 % prediction interval for one such run "
+                 f"({one.low:.3f}–{one.high:.3f})")
     said += "."
     if climb.total is not None:
         said += (f" The corrections together change the accuracy by {effect_text(Step('', None, *climb.total))}"
@@ -255,7 +259,7 @@ def headline(climbs_shown: list[Climb]) -> str:
     if judged:
         inside = sum(figure_inside(c.published_figure, c.as_published) for c in judged)
         parts.append(f"of the {len(judged)} published figures with a run of their own, {inside} lie inside the 95 % "
-                     f"interval of the original protocol repeated here")
+                     f"prediction interval for one run of the original protocol repeated here")
     studies: dict[str, list[Climb]] = {}
     for climb in climbs_shown:
         studies.setdefault(climb.ladder.name[0], []).append(climb)

@@ -10,7 +10,7 @@ between them is measured (:mod:`report.ladder`), not asserted.
 from __future__ import annotations
 
 from experiments.studies import PUBLISHED
-from report import ladder
+from report import ladder, stats
 from report.runs import Run
 from report.summary import duplicates_of, natural_key
 
@@ -34,7 +34,8 @@ def _inside(figure: float, run: Run | None) -> str:
         return "–"
     if run.first["data"]["source"] != "real":
         return NOT_COMPARABLE
-    return "yes" if ladder.figure_inside(figure, run) else "no"
+    interval = stats.prediction_interval(run)
+    return f"{'yes' if ladder.figure_inside(figure, run) else 'no'} ({interval.low:.3f}–{interval.high:.3f})"
 
 
 def table(runs: dict[str, Run], rungs: dict[str, Run], study_prefix: str = "") -> tuple[list[list[str]], list[str]]:
@@ -87,12 +88,12 @@ def agreement(runs: dict[str, Run], rungs: dict[str, Run], study_prefix: str = "
     if NOT_COMPARABLE in marks:
         return ("the published figures are not compared: these runs used generated stand-in data, "
                 "which reproduces nothing of the original datasets")
-    judged = [m for m in marks if m in ("yes", "no")]
+    judged = [m.split()[0] for m in marks if m.split()[0] in ("yes", "no")]
     if not judged:
         return "no run as published has finished yet"
     inside = judged.count("yes")
     said = (f"{inside} of the {len(judged)} published test accuracies {'lies' if inside == 1 else 'lie'} inside the "
-            f"95 % interval of the run repeating the original protocol")
+            f"95 % prediction interval for one run of the original protocol repeated here")
     if len(judged) < len(marks):
         said += f" ({len(marks) - len(judged)} more have no finished as-published run)"
     return said

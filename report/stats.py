@@ -75,6 +75,28 @@ def run_interval(run, metric: str = "accuracy") -> Interval:
     return cache[metric]
 
 
+def prediction_interval(run, level: float = 0.95) -> Interval:
+    """Where the accuracy of one more run of the same settings would land: the question a single published
+    figure asks of a repeated protocol.
+
+    The seeds' spread (Student's t with k − 1 degrees of freedom, widened by the mean's own error) adds to the
+    binomial sampling error of the test rows, as for a run on another draw of them. With one seed only the
+    rows' error is known, so the interval is the rows' alone and too narrow by the unseen spread over seeds.
+    """
+    from scipy.stats import norm
+    from scipy.stats import t as student
+
+    accuracies = np.array([np.mean(np.asarray(s["metrics"]["predictions"]) == np.asarray(s["metrics"]["labels"]))
+                           for s in run.seeds])
+    k, mean = len(accuracies), float(accuracies.mean())
+    rows = mean * (1 - mean) / len(run.seeds[0]["metrics"]["labels"])
+    if k == 1:
+        half = norm.ppf(0.5 + level / 2) * np.sqrt(rows)
+    else:
+        half = student.ppf(0.5 + level / 2, k - 1) * np.sqrt(accuracies.var(ddof=1) * (1 + 1 / k) + rows)
+    return Interval(mean - float(half), mean + float(half))
+
+
 # -- comparing two models ------------------------------------------------------
 
 #: The test that compares methods: it needs the spread over seeds of every side that trains at random.

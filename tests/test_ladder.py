@@ -187,8 +187,11 @@ def test_the_reading_states_the_run_as_published_the_whole_distance_and_the_larg
     said = ladder.reading(climb)
     interval = ladder.stats.run_interval(climb.as_published)
     low, high = interval.low, interval.high
-    assert said.startswith(f"Repeated as published, 2a reaches 0.509 [{low:.3f}, {high:.3f}]; the published 0.486 lies ")
-    assert ("outside" if not low <= 0.486 <= high else "inside") + " that interval." in said
+    one = ladder.stats.prediction_interval(climb.as_published)
+    assert said.startswith(f"Repeated as published, 2a reaches 0.509 [{low:.3f}, {high:.3f}]; the published 0.486, one "
+                           f"run of the original, lies ")
+    assert (("outside" if not one.low <= 0.486 <= one.high else "inside") + " the 95 % prediction interval for one "
+            f"such run ({one.low:.3f}–{one.high:.3f}).") in said
     assert f"The corrections together change the accuracy by {ladder.effect_text(ladder.Step('', None, *climb.total))}" in said
     second = climb.steps[1]
     assert (f"The largest step is “{second.correction}”, {ladder.effect_text(second)} (Holm-adjusted p < 0.001): "
@@ -248,11 +251,11 @@ def test_verdicts_name_the_adjusted_p_the_direction_and_a_one_seed_side():
 def test_the_abstracts_sentence_counts_reproduced_figures_and_names_each_studys_largest_shown_step():
     climb = climb_2a()
     said = ladder.headline([climb])
-    inside = ladder.stats.run_interval(climb.as_published)
+    inside = ladder.stats.prediction_interval(climb.as_published)
     count = int(inside.low <= 0.486 <= inside.high)
     assert said == (f"Each published figure was rerun with the original protocol and then corrected, one flaw at a "
                     f"time where the study allows (a correction ladder): of the 1 published figures with a run of their own, {count} lie inside the "
-                    f"95 % interval of the original protocol repeated here; study 2: in 2a, the largest is "
+                    f"95 % prediction interval for one run of the original protocol repeated here; study 2: in 2a, the largest is "
                     f"“{climb.steps[1].correction}” ({ladder.effect_text(climb.steps[1])}) (Holm over each study's steps).")
     for seed in climb.as_published.seeds:
         seed["data"]["source"] = "embedded"

@@ -1,5 +1,7 @@
-"""Published figures beside the original protocol repeated and the corrected one: the as-published interval
-decides "inside", the corrections are measured, and what cannot be replicated is written once."""
+"""Published figures beside the original protocol repeated and the corrected one: where one run of the protocol
+as published would land decides "inside", the corrections are measured, and what cannot be replicated is written once."""
+
+import pytest
 
 from report import reproduction
 from report.runs import Run
@@ -30,8 +32,10 @@ def test_inside_is_judged_on_the_run_as_published_and_the_corrections_are_measur
              "ladder-2b-0": run("ladder-2b-0", "2b", [290, 292, 294], vectors=GLOVE_50)}  # 0.73 against 0.255
     rows, notes = reproduction.table(runs, rungs, "2")
     lstm, rnn = rows
-    assert lstm[:4] == ["2a", "0.486", lstm[2], "yes"] and lstm[2].startswith("0.487 [") and lstm[2].endswith("(3)")
-    assert rnn[3] == "no"
+    # In?: inside the prediction interval for one run, mean ± t(2) · sqrt(s²(1 + 1/3) + p(1 − p)/400), worked by hand:
+    # 0.4875 ± 4.303 · sqrt(0.0075² · 4/3 + 0.4875 · 0.5125 / 400) and 0.73 ± 4.303 · sqrt(0.005² · 4/3 + 0.73 · 0.27 / 400).
+    assert lstm[:4] == ["2a", "0.486", lstm[2], "yes (0.374–0.601)"] and lstm[2].startswith("0.487 [") and lstm[2].endswith("(3)")
+    assert rnn[3] == "no (0.631–0.829)"
     assert lstm[5].startswith(f"{(244 - 195) / 400:+.3f} [")  # corrected minus as published
     # What no run could replicate is written once and cited by letter from both rows.
     assert lstm[6] == rnn[6] == "a" and len(notes) == 1
@@ -62,7 +66,7 @@ def test_a_sweep_point_that_repeats_another_run_takes_that_runs_ladder():
     rungs = {"ladder-2a-0": run("ladder-2a-0", "2a", [192, 195, 198])}
     rows, _ = reproduction.table({"20ng-lstm": base, "20ng-seq-len@seq_len=30": point}, rungs, "2")
     assert rows[1][0] == "2d, seq len 30 (= 2a)"
-    assert rows[1][2] == rows[0][2] and rows[1][3] == "yes"
+    assert rows[1][2] == rows[0][2] and rows[1][3].startswith("yes (")
 
 
 def test_the_table_is_written_between_the_readme_markers_and_a_file_without_them_is_refused(tmp_path):
@@ -75,3 +79,17 @@ def test_the_table_is_written_between_the_readme_markers_and_a_file_without_them
     (tmp_path / "other.md").write_text("no markers", encoding="utf-8")
     with pytest.raises(FileNotFoundError, match="markers"):
         reproduction.write_between_markers(tmp_path / "other.md", {"reproduction": "x"})
+
+
+def test_a_single_published_run_is_judged_against_where_one_run_would_land_not_against_the_mean():
+    """The prediction interval widens the seeds' spread by Student's t (k − 1 degrees of freedom) and adds the
+    rows' binomial error; with one seed it is the rows' error alone."""
+    from report.stats import prediction_interval
+
+    three = run("x", "2a", [192, 195, 198])  # accuracies 0.48, 0.4875, 0.495 of 400 rows
+    interval = prediction_interval(three)
+    half = 4.302653 * ((0.0075 ** 2) * 4 / 3 + 0.4875 * 0.5125 / 400) ** 0.5
+    assert (interval.low, interval.high) == pytest.approx((0.4875 - half, 0.4875 + half), abs=1e-6)
+    one = prediction_interval(run("y", "2a", [195]))
+    half = 1.959964 * (0.4875 * 0.5125 / 400) ** 0.5
+    assert (one.low, one.high) == pytest.approx((0.4875 - half, 0.4875 + half), abs=1e-6)

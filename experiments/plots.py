@@ -217,7 +217,8 @@ def overview(panels: dict[str, list[tuple[str, str, float, float, float]]], path
 
 def length_histograms(histograms: dict[str, dict], path: Path) -> Path:
     """Token counts of the training texts, one panel per dataset (from stored histograms)."""
-    fig, axes = plt.subplots(1, len(histograms), figsize=(3.2 * len(histograms), 2.8), squeeze=False)
+    fig, axes = plt.subplots(1, len(histograms), figsize=(3.2 * len(histograms), 2.8), squeeze=False,
+                             layout="constrained")
     for ax, (name, h) in zip(axes[0], histograms.items()):
         edges, counts = np.asarray(h["edges"]), np.asarray(h["histogram"])
         if "clipped_at" not in h:  # results from before the tail was folded at run time: fold it here

@@ -99,3 +99,10 @@ def waterfall_figure(images_dir: Path, climb, caption: str, label: str, width: s
     line = climb.published_figure if climb.comparable else None
     draw_if_changed(path, [bars, names, line], lambda plots: plots.waterfall(bars, names, line, path))
     return figure(path.relative_to(images_dir.parent).as_posix(), caption, label, width)
+
+
+def row_percentages(run) -> bool:
+    """Whether a run's confusion matrix is drawn in row percentages (many classes; :func:`experiments.plots.errors`)."""
+    from experiments.plots import SHARED_ROC_CLASSES
+
+    return len(run.class_names) > SHARED_ROC_CLASSES

@@ -132,6 +132,7 @@ def make_environment(
         attention_reading=lambda r: escape(claims.attention_reading(r)),
         attention_facts=claims.attention_facts,
         accuracy=claims.accuracy, spread=summary.spread, validation_gap=summary.validation_gap,
+        row_percentages=figures.row_percentages,
         split_gaps=lambda models, names, brief=False: escape(claims.split_gaps(
             registry, [(by_point(m)["random"], by_point(m)["grouped"]) for m in models], names,
             first="random", second="grouped", brief=brief)),

@@ -179,13 +179,24 @@ def test_attention_that_peaks_on_scattered_words_is_read_as_words_not_positions(
     rng = np.random.default_rng(0)
     profiles = [rng.random(200) for _ in range(4)]
     reading = claims.attention_reading(attention_run(profiles, [np.argsort(-p)[:12] for p in profiles]))
-    assert "picks words, not places" in reading
+    assert reading.startswith("In none of these 4 articles does the weight follow position (Spearman correlation")
+    assert reading.endswith("With 4 articles, this describes them, not the model in general.")
 
 
 def test_attention_that_rises_along_the_article_is_read_as_following_position():
     profiles = [np.linspace(0.1, 2.0, 200)] * 4
     reading = claims.attention_reading(attention_run(profiles, [np.arange(188, 200)] * 4))
-    assert "grows towards later positions (mean Spearman correlation with position +1.00)" in reading
+    assert reading.startswith("In each of these 4 articles the weight grows towards later positions (Spearman "
+                              "correlation with position +1.00, +1.00, +1.00, +1.00)")
+
+
+def test_opposite_trends_in_different_articles_are_listed_never_averaged_away():
+    rising, falling = np.linspace(0.1, 2.0, 50), np.linspace(2.0, 0.1, 50)
+    reading = claims.attention_reading(attention_run([rising, falling], [[49], [0]]))
+    assert reading.startswith("The weight follows position in 2 of these 2 articles, but not in one direction "
+                              "(Spearman correlation with position +1.00, -1.00)")
+    # Both most weighted positions are at an end of their article, where a BiLSTM state reads one side only.
+    assert "2 of the 2 within the first or last 5 % of their article" in reading
 
 
 def test_split_gaps_use_an_unpaired_test_and_give_each_model_its_direction():
@@ -582,9 +593,10 @@ def test_attention_on_the_same_words_wherever_they_are_is_read_as_words_with_the
     # article: quartiles 25 % and 75 %, median 50 %.
     profile = [1.0, 3.0, 2.0, 3.0, 1.0]
     reading = claims.attention_reading(attention_run([profile, profile], [[0, 1, 2], [3, 4]]))
-    assert reading == ("Across these 2 articles the weight hardly depends on position (mean Spearman correlation with "
-                       "position +0.00) and the most weighted words sit at 50 % of an article's length in the median "
-                       "(quartiles 25 % and 75 %): the pooling picks words, not places.")
+    assert reading == ("In none of these 2 articles does the weight follow position (Spearman correlation with "
+                       "position +0.00, +0.00), and the most weighted positions sit at 50 % of an article's length in "
+                       "the median (quartiles 25 % and 75 %), 2 of the 5 within the first or last 5 % of their article. "
+                       "With 2 articles, this describes them, not the model in general.")
 
 
 def test_attention_falling_along_the_article_is_read_as_following_earlier_positions():
@@ -595,9 +607,10 @@ def test_attention_falling_along_the_article_is_read_as_following_earlier_positi
                                     {"profile": falling, "positions": [0], "length": 5},
                                     {"profile": [1.0, 2.0], "positions": [0], "length": 3}]}])
     assert claims.attention_reading(run_) == (
-        "Across these 2 articles the weight grows towards earlier positions (mean Spearman correlation with position "
-        "-1.00) and the most weighted words sit at 0 % of an article's length in the median (quartiles 0 % and 6 %): "
-        "the pooling follows position more than words.")
+        "In each of these 2 articles the weight grows towards earlier positions (Spearman correlation with position "
+        "-1.00, -1.00), and the most weighted positions sit at 0 % of an article's length in the median (quartiles 0 % "
+        "and 6 %), 3 of the 4 within the first or last 5 % of their article. With 2 articles, this describes them, not "
+        "the model in general.")
 
 
 def test_attention_with_only_short_profiles_or_none_is_not_read():
@@ -617,7 +630,12 @@ def test_a_word_sits_at_its_share_of_the_article_and_a_one_word_articles_at_its_
 def test_attention_whose_correlation_with_position_is_exactly_the_threshold_follows_position():
     # Ranks 2, 4, 1, 5, 3 against positions 1-5: Spearman rho = 1 - 6 * 14 / 120 = 0.30, the threshold.
     reading = claims.attention_reading(attention_run([[2.0, 4.0, 1.0, 5.0, 3.0]], [[3]]))
-    assert "grows towards later positions (mean Spearman correlation with position +0.30)" in reading
+    assert reading.startswith("In this article the weight grows towards later positions (Spearman correlation with "
+                              "position +0.30)")
+    assert reading.endswith("With 1 article, this describes it, not the model in general.")
+    # A symmetric profile has rho = 0, well under the threshold.
+    flat = claims.attention_reading(attention_run([[2.0, 1.0, 3.0, 1.0, 2.0]], [[2]]))
+    assert flat.startswith("In this article the weight does not follow position (Spearman correlation with position")
 
 
 def comparison(**changed):
@@ -703,6 +721,7 @@ def test_identical_runs_are_the_same_computation_in_their_familys_words():
     found = on_bbc(lambda reg: reg.get(a, copy))
     assert (found.scope, found.family, found.family_size, found.p, found.p_adjusted, found.test) == (
         "same", "BBC News", 0, 1.0, 1.0, "")
+    assert (found.accuracy, found.other_accuracy) == (0.75, 0.75)
     alone = on_bbc(lambda reg: reg.get(a, a))
     assert alone.scope == "same"
 
@@ -807,3 +826,18 @@ def test_a_sentence_over_two_tests_and_two_families_names_each_once(caveats):
                           {"bbc": "BBC News", "20ng": "20 Newsgroups"})
     assert said.endswith("are more accurate (t-test over seeds and test rows or McNemar's test, one trained model; Holm "
                          "over the 3 tests of family BBC News; Holm over the 1 tests of family 20 Newsgroups)." + ONE_SEED)
+
+
+def test_a_family_without_words_is_named_by_its_dataset():
+    a, b, copy = of("bbc", run(300), run(200), run(200))
+    tested, same = claims.settled(lambda reg: (reg.get(a, b), reg.get(b, copy)))
+    assert (tested.family, same.family) == ("bbc", "bbc")
+
+
+def test_a_model_without_randomness_is_not_said_to_have_too_few_seeds():
+    # One seed of logistic regression stands for all: its comparison speaks about methods, with no power warning.
+    seeded = [np.arange(N) < 200, (np.arange(N) >= 1) & (np.arange(N) < 201), (np.arange(N) >= 2) & (np.arange(N) < 202)]
+    network, tfidf = of("bbc", run(seeded), reference_model((np.arange(N) >= 3) & (np.arange(N) < 203)))
+    said = on_bbc(lambda reg: claims.summarise(reg, [tfidf], ["TF-IDF"], network, "the LSTM", noun="models",
+                                               brief=True))
+    assert said == "Against the LSTM (0.500), the tests show no difference for 1 of the 1 models (0.500, p = 1.000)."

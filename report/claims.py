@@ -549,8 +549,10 @@ def weakest_by_auc(run) -> tuple[str, float] | None:
     return name, aucs[name]
 
 
-#: Below this mean |Spearman ρ| between position and weight, attention is said not to follow position.
+#: Below this |Spearman ρ| between position and weight in an article, its attention is said not to follow position.
 POSITION_RHO = 0.3
+#: Share of an article's length at either end where a BiLSTM's states see only one side of the text.
+EDGE = 0.05
 
 
 def attention_facts(run) -> dict:
@@ -565,24 +567,35 @@ def attention_facts(run) -> dict:
 
 
 def attention_reading(run) -> str:
-    """Whether the attention pooling's weights follow positions or words, from the stored examples."""
+    """What the stored examples show of the pooling's weights and position: each article's Spearman correlation
+    with position (never averaged, so that opposite trends do not cancel) and where the most weighted positions
+    sit. A handful of articles describes those articles, not the model in general, and the sentence says so."""
     from scipy.stats import spearmanr
 
     examples = run.first.get("attention") or []
     profiles = [np.asarray(e["profile"]) for e in examples if len(e["profile"]) > 2]
     if not profiles:
         return ""
-    rho = float(np.mean([spearmanr(np.arange(len(p)), p).statistic for p in profiles]))
+    rhos = [float(spearmanr(np.arange(len(p)), p).statistic) for p in profiles]
+    listed = ", ".join(f"{rho:+.2f}" for rho in rhos)
+    n = len(rhos)
+    these = "this article" if n == 1 else f"these {n} articles"
+    following = [rho for rho in rhos if abs(rho) >= POSITION_RHO]
+    if not following:
+        trend = ("In this article the weight does not follow position" if n == 1 else
+                 f"In none of these {n} articles does the weight follow position")
+    elif len(following) == n and len({rho > 0 for rho in rhos}) == 1:
+        side = "later" if rhos[0] > 0 else "earlier"
+        trend = f"In {'each of ' if n > 1 else ''}{these} the weight grows towards {side} positions"
+    else:
+        trend = f"The weight follows position in {len(following)} of {these}, but not in one direction"
     where = np.concatenate([np.asarray(e["positions"]) / max(1, e["length"] - 1) for e in examples])
     low, median, high = np.percentile(100 * where, [25, 50, 75])
-    spread = (f"the most weighted words sit at {median:.0f} % of an article's length in the median "
-              f"(quartiles {low:.0f} % and {high:.0f} %)")
-    if abs(rho) < POSITION_RHO:
-        return (f"Across these {len(profiles)} articles the weight hardly depends on position (mean Spearman "
-                f"correlation with position {rho:+.2f}) and {spread}: the pooling picks words, not places.")
-    side = "later" if rho > 0 else "earlier"
-    return (f"Across these {len(profiles)} articles the weight grows towards {side} positions (mean Spearman "
-            f"correlation with position {rho:+.2f}) and {spread}: the pooling follows position more than words.")
+    edges = int(np.sum((where <= EDGE) | (where >= 1 - EDGE)))
+    return (f"{trend} (Spearman correlation with position {listed}), and the most weighted positions sit at "
+            f"{median:.0f} % of an article's length in the median (quartiles {low:.0f} % and {high:.0f} %), {edges} "
+            f"of the {len(where)} within the first or last {100 * EDGE:.0f} % of their article. With {n} "
+            f"article{'s' if n > 1 else ''}, this describes {'them' if n > 1 else 'it'}, not the model in general.")
 
 
 def split_gaps(registry: Registry, pairs: Sequence[tuple[object, object]], names: Sequence[str], *, first: str,

@@ -107,8 +107,8 @@ def errors(matrix: list[list[int]], curves: dict, class_names: list[str], path: 
     rows = -(-len(curves) // columns)
     # At the page's width the whole figure, with its caption, stays shorter than the page.
     # Drawn at the page's width, so that every label prints at 7 pt or more.
-    fig = plt.figure(figsize=(6.5, 4.8 + 1.1 * rows), layout="constrained")
-    top, bottom = fig.subfigures(2, 1, height_ratios=(4.8, 1.1 * rows))
+    fig = plt.figure(figsize=(6.5, 4.6 + 1.0 * rows), layout="constrained")
+    top, bottom = fig.subfigures(2, 1, height_ratios=(4.6, 1.0 * rows))
     _confusion(top.subplots(), matrix, class_names, fontsize=7, normalise=True)
     panels = bottom.subplots(rows, columns, sharex=True, sharey=True, squeeze=False)
     for ax, (name, curve) in zip(panels.flat, curves.items()):

@@ -87,8 +87,8 @@ def calibration_text(calibration: dict | None) -> str:
     aso = sum(a["ASO eps_min < 0.2 (deepsig)"] for a in aa.values())
     aso_splits = sum(a["aso splits"] for a in aa.values())
     return (
-        f"Why this test. On the real data (full profile; runs kept apart from this report's, measured by "
-        f"`make bench-stats` into docs/calibration.json), {len(exps)} experiments of studies {', '.join(studies)} "
+        f"Why this test. On the real data (full profile; runs kept apart from this report's, whose measurements "
+        f"the project keeps in docs/calibration.json), {len(exps)} experiments of studies {', '.join(studies)} "
         f"were each trained with {min(e['seeds'] for e in exps.values())} or more seeds of identical settings, and "
         f"their seeds split {splits:,} times into two groups of three, compared as if they were two methods. "
         f"Identical settings were called different in {previous} of the {splits:,} splits "

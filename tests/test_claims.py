@@ -508,8 +508,8 @@ def test_the_method_section_sums_the_calibration_over_experiments_and_quotes_the
     # Splits 200 + 1000; false positives 40 + 10 (paired t), 9 + 3 (Welch), 3 + 1 of 60 + 40 (ASO), 4 + 2 (this
     # test); McNemar 7 + 1 of 28 + 12 pairs.
     assert claims.calibration_text(two_studies_calibration()) == (
-        "Why this test. On the real data (full profile; runs kept apart from this report's, measured by `make "
-        "bench-stats` into docs/calibration.json), 4 experiments of studies 1, 2a, 3a were each trained with 6 or more "
+        "Why this test. On the real data (full profile; runs kept apart from this report's, whose measurements the "
+        "project keeps in docs/calibration.json), 4 experiments of studies 1, 2a, 3a were each trained with 6 or more "
         "seeds of identical settings, and their seeds split 1,200 times into two groups of three, compared as if they "
         "were two methods. Identical settings were called different in 50 of the 1,200 splits (4 %) by a paired "
         "t-test over test rows of the per-row share of correct seeds, in 8 of 40 pairs of single seeds (20 %) by "

@@ -841,3 +841,10 @@ def test_a_model_without_randomness_is_not_said_to_have_too_few_seeds():
     said = on_bbc(lambda reg: claims.summarise(reg, [tfidf], ["TF-IDF"], network, "the LSTM", noun="models",
                                                brief=True))
     assert said == "Against the LSTM (0.500), the tests show no difference for 1 of the 1 models (0.500, p = 1.000)."
+
+
+def test_a_position_at_exactly_five_percent_from_either_end_counts_as_at_the_end():
+    # Positions 1 and 19 of a 21-word article are 1/20 = 5 % from its start and from its end.
+    rising = np.linspace(0.1, 2.0, 21)
+    reading = claims.attention_reading(attention_run([rising, rising], [[1], [19]]))
+    assert "2 of the 2 within the first or last 5 % of their article" in reading

@@ -497,10 +497,12 @@ def ranking(registry: Registry, runs: Sequence, names: Sequence[str], *, among: 
                 f"({each}; {_shared_how(found)}).{flagged}{_scope_note(found)}")
     close = [f"{c.other} ({p_text(c.p_adjusted)})" if c.scope != "same" else f"{c.other} (the same computation)"
              for c in found if c.direction != "better"]
-    said = (f"{_capital(names[top])} has the highest accuracy of {among} ({accuracy(runs[top]):.3f}), but the tests "
-            f"do not show it ahead of {join_words(close)} ({_shared_how(found)})")
     if ahead:
-        said += f"; it is ahead of {join_words(ahead)}"
+        said = (f"{_capital(names[top])} has the highest accuracy of {among} ({accuracy(runs[top]):.3f}) and is ahead "
+                f"of {join_words(ahead)}, but the tests do not show it ahead of {join_words(close)} ({_shared_how(found)})")
+    else:
+        said = (f"The tests support no ordering of {among}: the highest accuracy ({accuracy(runs[top]):.3f}, "
+                f"{names[top]}) is not shown ahead of {join_words(close)} ({_shared_how(found)})")
     flagged = f" The leader's training diagnostic: {found[0].caveat}." if found and found[0].caveat else ""
     return said + "." + flagged + _scope_note(found)
 

@@ -336,5 +336,6 @@ def gap(climb: Climb) -> str:
         said += (f" The original's log reached validation accuracy {', '.join(f'{log[e]:.3f}' for e in epochs)} after "
                  f"epochs {', '.join(map(str, epochs))}; the run as published here reached "
                  f"{', '.join(f'{history[e - 1]:.3f}' for e in epochs)}: it learns more slowly from its first epoch on, "
-                 "which points at what it learns from (the substitute vectors) more than at the protocol.")
+                 "which is consistent with what it learns from (the substitute vectors) mattering more than the protocol; "
+                 "no run here tests that.")
     return said

@@ -303,7 +303,8 @@ def test_where_the_originals_training_log_survives_the_gap_sets_it_against_the_r
                            "was unseeded")
     assert said.endswith("The original's log reached validation accuracy 0.667, 0.775, 0.814 after epochs 1, 4, 6; the "
                          "run as published here reached 0.500, 0.600, 0.640: it learns more slowly from its first epoch "
-                         "on, which points at what it learns from (the substitute vectors) more than at the protocol.")
+                         "on, which is consistent with what it learns from (the substitute vectors) mattering more than the "
+                         "protocol; no run here tests that.")
     for seed in rungs["ladder-4a-0"].seeds:
         seed["training"] = {"history": {"val_accuracy": history["val_accuracy"][:5]}}  # too short for epoch 6
     assert "log" not in ladder.gap(ladder.climbs({"twitter-lstm@split=random": top}, rungs, "4a")[0])

@@ -10,7 +10,7 @@ between them is measured (:mod:`report.ladder`), not asserted.
 from __future__ import annotations
 
 from experiments.studies import PUBLISHED
-from report import ladder, stats
+from report import claims, ladder, stats
 from report.runs import Run
 from report.summary import duplicates_of, natural_key
 
@@ -79,8 +79,36 @@ def markdown(runs: dict[str, Run], rungs: dict[str, Run]) -> str:
     return "\n".join(lines) + "\n\nNot replicated:\n\n" + "\n".join(f"- {note}" for note in notes)
 
 
+#: Fewer published figures than this say nothing about a common direction (a sign test needs five to reach 0.05).
+SIGN_TEST_FIGURES = 5
+
+
+def _direction(runs: dict[str, Run], rungs: dict[str, Run], study_prefix: str) -> str:
+    """Whether the published figures of a study lie on one side of the reruns as published: a figure-by-figure
+    count says nothing of that, so a two-sided sign test does (one test, outside the chapter's family)."""
+    from scipy.stats import binomtest
+
+    reruns: list[Run] = []
+    differ = []
+    for c in ladder.climbs(runs, rungs, study_prefix):
+        if not c.comparable or c.published_figure is None or c.as_published is None:
+            continue
+        if any(claims.same_computation(c.as_published, seen) for seen in reruns):
+            continue  # one rerun standing for two studies (2e = 2a here) is one observation
+        reruns.append(c.as_published)
+        if c.published_figure != claims.accuracy(c.as_published):
+            differ.append(c.published_figure - claims.accuracy(c.as_published))
+    if len(differ) < SIGN_TEST_FIGURES:
+        return ""
+    above = sum(d > 0 for d in differ)
+    p = binomtest(above, len(differ), 0.5).pvalue
+    return (f"; the published figure lies above the mean of its rerun as published in {above} of the "
+            f"{len(differ)} distinct reruns (two-sided sign test, {claims.p_text(p)})")
+
+
 def agreement(runs: dict[str, Run], rungs: dict[str, Run], study_prefix: str = "") -> str:
-    """How many published figures lie inside the 95 % interval of the run as published, in words."""
+    """How many published figures lie inside the prediction interval of the run as published, in words, and
+    whether they lie on one side of it."""
     rows = table(runs, rungs, study_prefix)[0]
     marks = [row[3] for row in rows]
     if not marks:
@@ -94,6 +122,7 @@ def agreement(runs: dict[str, Run], rungs: dict[str, Run], study_prefix: str = "
     inside = judged.count("yes")
     said = (f"{inside} of the {len(judged)} published test accuracies {'lies' if inside == 1 else 'lie'} inside the "
             f"95 % prediction interval for one run of the original protocol repeated here")
+    said += _direction(runs, rungs, study_prefix)
     if len(judged) < len(marks):
         said += f" ({len(marks) - len(judged)} more have no finished as-published run)"
     return said

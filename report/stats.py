@@ -79,9 +79,10 @@ def prediction_interval(run, level: float = 0.95) -> Interval:
     """Where the accuracy of one more run of the same settings would land: the question a single published
     figure asks of a repeated protocol.
 
-    The seeds' spread (Student's t with k − 1 degrees of freedom, widened by the mean's own error) adds to the
-    binomial sampling error of the test rows, as for a run on another draw of them. With one seed only the
-    rows' error is known, so the interval is the rows' alone and too narrow by the unseen spread over seeds.
+    The seeds' spread (widened by the mean's own error) adds to the binomial sampling error of the test rows, as
+    for a run on another draw of them; Student's t takes the Welch-Satterthwaite degrees of freedom of that sum,
+    whose seed part is estimated from k − 1 and whose row part is known. With one seed only the rows' error is
+    known, so the interval is the rows' alone and too narrow by the unseen spread over seeds.
     """
     from scipy.stats import norm
     from scipy.stats import t as student
@@ -90,10 +91,12 @@ def prediction_interval(run, level: float = 0.95) -> Interval:
                            for s in run.seeds])
     k, mean = len(accuracies), float(accuracies.mean())
     rows = mean * (1 - mean) / len(run.seeds[0]["metrics"]["labels"])
-    if k == 1:
+    seeds = accuracies.var(ddof=1) * (1 + 1 / k) if k > 1 else 0.0
+    if seeds == 0:
         half = norm.ppf(0.5 + level / 2) * np.sqrt(rows)
     else:
-        half = student.ppf(0.5 + level / 2, k - 1) * np.sqrt(accuracies.var(ddof=1) * (1 + 1 / k) + rows)
+        df = (seeds + rows) ** 2 * (k - 1) / seeds ** 2
+        half = student.ppf(0.5 + level / 2, df) * np.sqrt(seeds + rows)
     return Interval(mean - float(half), mean + float(half))
 
 

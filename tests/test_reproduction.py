@@ -32,10 +32,9 @@ def test_inside_is_judged_on_the_run_as_published_and_the_corrections_are_measur
              "ladder-2b-0": run("ladder-2b-0", "2b", [290, 292, 294], vectors=GLOVE_50)}  # 0.73 against 0.255
     rows, notes = reproduction.table(runs, rungs, "2")
     lstm, rnn = rows
-    # In?: inside the prediction interval for one run, mean ± t(2) · sqrt(s²(1 + 1/3) + p(1 − p)/400), worked by hand:
-    # 0.4875 ± 4.303 · sqrt(0.0075² · 4/3 + 0.4875 · 0.5125 / 400) and 0.73 ± 4.303 · sqrt(0.005² · 4/3 + 0.73 · 0.27 / 400).
-    assert lstm[:4] == ["2a", "0.486", lstm[2], "yes (0.374–0.601)"] and lstm[2].startswith("0.487 [") and lstm[2].endswith("(3)")
-    assert rnn[3] == "no (0.631–0.829)"
+    # In?: inside the prediction interval for one run (worked in the test below): 0.4875 ± 0.0522 and 0.73 ± 0.0451.
+    assert lstm[:4] == ["2a", "0.486", lstm[2], "yes (0.435–0.540)"] and lstm[2].startswith("0.487 [") and lstm[2].endswith("(3)")
+    assert rnn[3] == "no (0.685–0.775)"
     assert lstm[5].startswith(f"{(244 - 195) / 400:+.3f} [")  # corrected minus as published
     # What no run could replicate is written once and cited by letter from both rows.
     assert lstm[6] == rnn[6] == "a" and len(notes) == 1
@@ -82,14 +81,38 @@ def test_the_table_is_written_between_the_readme_markers_and_a_file_without_them
 
 
 def test_a_single_published_run_is_judged_against_where_one_run_would_land_not_against_the_mean():
-    """The prediction interval widens the seeds' spread by Student's t (k − 1 degrees of freedom) and adds the
-    rows' binomial error; with one seed it is the rows' error alone."""
+    """The prediction interval adds the seeds' spread (widened by the mean's error) to the rows' binomial error,
+    with Student's t on the Welch-Satterthwaite degrees of freedom of the sum; with one seed, the rows' error alone."""
+    from scipy.stats import t
+
     from report.stats import prediction_interval
 
-    three = run("x", "2a", [192, 195, 198])  # accuracies 0.48, 0.4875, 0.495 of 400 rows
+    three = run("x", "2a", [192, 195, 198])  # accuracies 0.48, 0.4875, 0.495 of 400 rows: s = 0.0075
     interval = prediction_interval(three)
-    half = 4.302653 * ((0.0075 ** 2) * 4 / 3 + 0.4875 * 0.5125 / 400) ** 0.5
+    seeds, rows = 0.0075 ** 2 * 4 / 3, 0.4875 * 0.5125 / 400
+    df = (seeds + rows) ** 2 / (seeds ** 2 / 2)  # the rows' part is known: it adds no term
+    half = t.ppf(0.975, df) * (seeds + rows) ** 0.5
+    assert df == pytest.approx(174.03, abs=0.01) and half == pytest.approx(0.0522, abs=1e-4)
     assert (interval.low, interval.high) == pytest.approx((0.4875 - half, 0.4875 + half), abs=1e-6)
+    # Three identical seeds leave only the rows' error, with the normal quantile.
+    same = prediction_interval(run("z", "2a", [195, 195, 195]))
+    assert same.high - 0.4875 == pytest.approx(1.959964 * rows ** 0.5, abs=1e-6)
     one = prediction_interval(run("y", "2a", [195]))
     half = 1.959964 * (0.4875 * 0.5125 / 400) ** 0.5
     assert (one.low, one.high) == pytest.approx((0.4875 - half, 0.4875 + half), abs=1e-6)
+
+
+def test_published_figures_all_on_one_side_of_their_reruns_are_tested_for_a_common_direction():
+    """Counting figures inside their intervals hides a shared offset; a two-sided sign test shows it."""
+    intervals = [5, 10, 15, 20, 30]
+    runs = {f"market-lstm@interval={n}": run(f"market-lstm@interval={n}", "3a", [200, 202, 204]) for n in intervals}
+    # Every rerun as published is at 0.5 or a little above, below each published 3a figure (0.530 to 0.562).
+    rungs = {f"ladder-3a-{n}-0": run(f"ladder-3a-{n}-0", "3a", [200 + k, 201 + k, 202 + k])
+             for k, n in enumerate(intervals)}
+    said = reproduction.agreement(runs, rungs, "3a")
+    # 5 of 5 above: two-sided binomial p = 2 / 2**5 = 0.0625.
+    assert said.endswith("; the published figure lies above the mean of its rerun as published in 5 of the 5 "
+                         "distinct reruns (two-sided sign test, p = 0.062)")
+    # Four figures are too few for a sign test to say anything, so none is run.
+    fewer = {k: v for k, v in rungs.items() if k != "ladder-3a-30-0"}
+    assert "sign test" not in reproduction.agreement(runs, fewer, "3a")

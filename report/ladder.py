@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from experiments.studies import LADDERS, PUBLISHED, PUBLISHED_LOGS, Ladder
-from report import claims, stats
+from report import claims, diagnostics, stats
 from report.runs import Run
 
 
@@ -146,8 +146,12 @@ def accuracy_text(run: Run | None) -> str:
 
 
 def _level(run: Run | None) -> str:
-    """A rung's mean accuracy and its seeds, for the ladder table (its interval is in the reproduction table)."""
-    return "not run yet" if run is None else f"{claims.accuracy(run):.3f} ({len(run.seeds)})"
+    """A rung's mean accuracy and its seeds, for the ladder table (its interval is in the reproduction table), with
+    what the training diagnostics say of it: a step between flagged rungs is qualified where it is read."""
+    if run is None:
+        return "not run yet"
+    caveat = diagnostics.caveat(run)
+    return f"{claims.accuracy(run):.3f} ({len(run.seeds)})" + (f"; {caveat}" if caveat else "")
 
 
 def rows(climb: Climb) -> list[list[str]]:
@@ -222,6 +226,13 @@ def reading(climb: Climb) -> str:
         if quiet:
             said += (" No change is shown for " + claims.join_words(
                 [f"“{s.correction}” ({effect_text(s)})" for s in quiet]) + ".")
+    flagged = {}
+    for name, run in [("as published", climb.as_published), *((s.correction, s.run) for s in climb.steps)]:
+        if run is not None and diagnostics.caveat(run):
+            flagged.setdefault(diagnostics.caveat(run), []).append(f"“{name}”" if name != "as published" else name)
+    if flagged:
+        said += (" Rungs flagged by the training diagnostics, which qualify the steps to and from them: " + "; ".join(
+            f"{claims.join_words(names)} ({caveat})" for caveat, names in flagged.items()) + ".")
     return said
 
 

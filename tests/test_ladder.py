@@ -308,3 +308,16 @@ def test_where_the_originals_training_log_survives_the_gap_sets_it_against_the_r
     for seed in rungs["ladder-4a-0"].seeds:
         seed["training"] = {"history": {"val_accuracy": history["val_accuracy"][:5]}}  # too short for epoch 6
     assert "log" not in ladder.gap(ladder.climbs({"twitter-lstm@split=random": top}, rungs, "4a")[0])
+
+
+def test_a_ladder_reading_and_table_carry_what_the_training_diagnostics_say_of_each_rung():
+    climb = climb_2a()
+    rising = [0.70 + 0.004 * i for i in range(35)]
+    for seed in climb.as_published.seeds:  # stopped by its cap while still improving
+        seed["spec"]["train"] = {"epochs": 35, "patience": 5}
+        seed["training"] = {"epochs_run": 35, "best_epoch": 35, "history": {"val_accuracy": rising, "val_loss": [1 - a for a in rising]}}
+        seed["data"].update(sizes={"validation": 5000}, class_counts={"validation": [2500, 2500]})
+    climb.as_published.__dict__.pop("_findings", None)
+    assert ladder.rows(climb)[0][1].endswith("(3); still improving at the 35-epoch cap")
+    assert ladder.reading(climb).endswith("Rungs flagged by the training diagnostics, which qualify the steps to and "
+                                          "from them: as published (still improving at the 35-epoch cap).")

@@ -134,8 +134,20 @@ def calibration_power(calibration: dict | None, seeds: Sequence[int]) -> str:
     size = min(n, 4)
 
     def found(seeds: int, delta: float) -> str:
-        return join_words([f"{_pct(_power(calibration, name, seeds, delta))} of the time on {e['study']}"
-                      for name, e in _quoted(calibration) if _power(calibration, name, seeds, delta) is not None])
+        parts = []
+        for name, e in _quoted(calibration):
+            power = _power(calibration, name, seeds, delta)
+            if power is None:
+                continue
+            label = e["study"]
+            # A study calibrated at several settings (3a's intervals) is quoted at one, with the range of the rest.
+            others = [p for n, x in calibration["experiments"].items() if x["study"] == e["study"]
+                      if (p := _power(calibration, n, seeds, delta)) is not None]
+            if len(others) > 1:
+                label += (f" at {name.partition('@')[2].replace('=', ' ')} (from {_pct(min(others))} to "
+                          f"{_pct(max(others))} over its {len(others)} settings)")
+            parts.append(f"{_pct(power)} of the time on {label}")
+        return join_words(parts)
 
     said = {delta: found(size, delta) for delta in (0.02, 0.05)}
     fewer = min(seeds)

@@ -18,6 +18,8 @@ from experiments.specs import REFERENCE_MODELS
 RISING_OVER = 5
 #: Validation loss this much above its minimum at the end counts as "rose" (relative).
 LOSS_RISE = 0.05
+#: Below this many validation rows, accuracy moves in steps coarse enough to stop a run on noise.
+COARSE_ROWS = 1000
 #: Validation accuracy within this of chance at the kept epoch counts as "near chance".
 NEAR_CHANCE = 0.03
 
@@ -31,11 +33,20 @@ class Finding:
     text: str
     short: str
     check: str = ""
+    #: The seed whose numbers the text gives (the first that shows the finding).
+    example: int = 0
+
+    @property
+    def where(self) -> str:
+        """Which seeds show it, and whose numbers are quoted: "(2 of 3 seeds; the numbers are seed 1's)"."""
+        if self.of == 1:
+            return ""
+        every = "both seeds" if self.of == 2 else f"all {self.of} seeds"
+        return (f" ({every if self.seeds == self.of else f'{self.seeds} of {self.of} seeds'}; "
+                f"the numbers are seed {self.example}'s)")
 
     def sentence(self, name: str) -> str:
-        every = "both seeds" if self.of == 2 else f"all {self.of} seeds"
-        where = "" if self.of == 1 else (f" ({every})" if self.seeds == self.of else f" ({self.seeds} of {self.of} seeds)")
-        return f"{name[:1].upper()}{name[1:]}{where} {self.text}."
+        return f"{name[:1].upper()}{name[1:]}{self.where} {self.text}."
 
 
 def _histories(run) -> list[dict]:
@@ -44,11 +55,11 @@ def _histories(run) -> list[dict]:
 
 def _flagged(run, check) -> Finding | None:
     found = [check(s) if s.get("training") and s.get("spec", {}).get("train") else None for s in run.seeds]
-    hits = [f for f in found if f is not None]
+    hits = [(s.get("seed", i), f) for i, (s, f) in enumerate(zip(run.seeds, found)) if f is not None]
     if not hits:
         return None
-    text, short = hits[0]
-    return Finding(len(hits), len(found), text, short, check.__qualname__.split(".<locals>")[0])
+    example, (text, short) = hits[0]
+    return Finding(len(hits), len(found), text, short, check.__qualname__.split(".<locals>")[0], example)
 
 
 def still_improving(run) -> Finding | None:
@@ -113,6 +124,27 @@ def scored_past_best(run) -> Finding | None:
     return _flagged(run, check)
 
 
+def stopped_while_loss_fell(run) -> Finding | None:
+    """Early stopping on validation accuracy ended a run before its cap while validation loss was still at its lowest:
+    on a few hundred validation rows accuracy moves in steps, so a plateau of it may be noise, not the end of learning."""
+
+    def check(seed: dict):
+        spec, training = seed["spec"]["train"], seed["training"]
+        loss = (training.get("history") or {}).get("val_loss") or []
+        if spec.get("patience") is None or training["epochs_run"] >= spec["epochs"] or len(loss) < 3:
+            return None
+        if loss[-1] > np.nanmin(loss):
+            return None
+        rows = max(1, (seed["data"].get("sizes") or {}).get("validation") or 1)
+        why = (f"on {rows:,} validation rows one row moves accuracy by {1 / rows:.3f}, so the plateau that stopped it "
+               f"may be noise" if rows < COARSE_ROWS else "its accuracy had stalled while its loss still improved")
+        return (f"was stopped by early stopping at epoch {training['epochs_run']} of {spec['epochs']}, keeping epoch "
+                f"{training['best_epoch']}, while its validation loss was still at its lowest ({loss[-1]:.3f}); {why}",
+                "stopped early while its validation loss still fell")
+
+    return _flagged(run, check)
+
+
 def near_chance(run) -> Finding | None:
     """Validation accuracy at the kept epoch no better than always predicting the most common class."""
 
@@ -160,7 +192,7 @@ def join_epochs(epochs: list[int]) -> str:
     return ("epoch " if len(epochs) == 1 else "epochs ") + ", ".join(str(e) for e in epochs)
 
 
-CHECKS = (still_improving, scored_past_best, near_chance, resumed)
+CHECKS = (still_improving, stopped_while_loss_fell, scored_past_best, near_chance, resumed)
 
 
 def findings(run) -> list[Finding]:
@@ -173,6 +205,7 @@ def findings(run) -> list[Finding]:
 #: What several runs with the same finding have in common, for one sentence about all of them.
 GROUPED = {
     "still_improving": "were stopped by their epoch cap while still improving",
+    "stopped_while_loss_fell": "were stopped by early stopping on a plateau of validation accuracy while their validation loss still fell",
     "scored_past_best": "have no early stopping and are scored at their last epoch, after their validation accuracy had fallen from its peak",
     "near_chance": "kept an epoch whose validation accuracy was near or below the rate of always predicting the most common class",
     "resumed": "were interrupted and resumed from a saved epoch",
@@ -189,7 +222,7 @@ def grouped(named: list[tuple[str, "Finding"]]) -> list[str]:
         elif runs:
             names = ", ".join(name for name, _ in runs[:-1]) + " and " + runs[-1][0]
             first, finding = runs[0]
-            out.append(f"{len(runs)} runs {phrase}: {names}. For example, {first} {finding.text}.")
+            out.append(f"{len(runs)} runs {phrase}: {names}. For example, {first}{finding.where} {finding.text}.")
     return out
 
 

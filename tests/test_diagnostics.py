@@ -96,7 +96,7 @@ def test_a_run_whose_training_record_says_it_resumed_is_flagged_with_where():
     finding = diagnostics.resumed(Run("bbc-bilstm-attention", [interrupted]))
     assert finding.text == ("was interrupted and resumed from its last saved epoch at epoch 5 of its 17 epochs; early "
                             "stopping started over there, so the epoch kept is the best after the last resume")
-    assert diagnostics.caveat(Run("x", [interrupted])) == "resumed after an interruption"
+    assert diagnostics.caveat(Run("x", [interrupted])).endswith("resumed after an interruption")
     assert diagnostics.resumed(Run("x", [seed(val_accuracy=[0.7] * 29, epochs=35, best_epoch=24)])) is None
 
 
@@ -118,3 +118,32 @@ def test_older_results_get_their_resumes_and_true_epoch_counts_from_their_tensor
     training = stored["training"]
     assert (training["resumed_at"], training["epochs_run"], training["best_epoch"], training["history_from"]) == ([5], 17, 11, 5)
     assert "its results keep only the history from epoch 5" in diagnostics.resumed(Run("x", [stored])).text
+
+
+def test_a_run_early_stopped_on_a_plateau_of_accuracy_while_its_validation_loss_still_fell_is_flagged():
+    # Accuracy on 170 rows ties at 0.976 for six epochs and stops the run at 12 of 40; the loss falls to the last epoch.
+    accuracy = [0.9, 0.95, 0.97, 0.97, 0.975, 0.976, 0.976, 0.976, 0.976, 0.976, 0.976, 0.976]
+    loss = [0.6 - 0.03 * i for i in range(12)]
+    stopped = seed(val_accuracy=accuracy, val_loss=loss, epochs=40, best_epoch=6, validation_counts=(85, 85))
+    finding = diagnostics.stopped_while_loss_fell(Run("bbc-dense", [stopped]))
+    assert finding.text == ("was stopped by early stopping at epoch 12 of 40, keeping epoch 6, while its validation loss "
+                            "was still at its lowest (0.270); on 170 validation rows one row moves accuracy by 0.006, so "
+                            "the plateau that stopped it may be noise")
+    assert finding.short == "stopped early while its validation loss still fell"
+    # A loss that had turned up before the stop, or a run that reached its cap, is not flagged.
+    turned = seed(val_accuracy=accuracy, val_loss=loss[:10] + [0.4, 0.5], epochs=40, best_epoch=6)
+    capped = seed(val_accuracy=accuracy, val_loss=loss, epochs=12, best_epoch=6)
+    assert diagnostics.stopped_while_loss_fell(Run("x", [turned])) is None
+    assert diagnostics.stopped_while_loss_fell(Run("x", [capped])) is None
+
+
+def test_a_finding_of_several_seeds_says_which_seeds_show_it_and_whose_numbers_it_quotes():
+    rising = [0.70 + 0.004 * i for i in range(35)]
+    flat = [0.8] * 35
+    seeds = [seed(val_accuracy=flat, epochs=35, best_epoch=30, validation_counts=(2500, 2500)),
+             seed(val_accuracy=rising, epochs=35, best_epoch=35, validation_counts=(2500, 2500))]
+    for k, s in enumerate(seeds):
+        s["seed"] = k
+    finding = diagnostics.still_improving(Run("twitter-lstm", seeds))
+    assert finding.sentence("the LSTM").startswith("The LSTM (1 of 2 seeds; the numbers are seed 1's) was stopped by its cap")
+    assert diagnostics.still_improving(Run("x", [seeds[1]])).sentence("the LSTM").startswith("The LSTM was stopped")

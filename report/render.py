@@ -133,6 +133,8 @@ def make_environment(
         attention_facts=claims.attention_facts,
         accuracy=claims.accuracy, spread=summary.spread, validation_gap=summary.validation_gap,
         row_percentages=figures.row_percentages,
+        split_drops=lambda models, names: escape(summary.split_drops(
+            [(by_point(m)["random"], by_point(m)["grouped"]) for m in models], names)),
         split_gaps=lambda models, names, brief=False: escape(claims.split_gaps(
             registry, [(by_point(m)["random"], by_point(m)["grouped"]) for m in models], names,
             first="random", second="grouped", brief=brief)),

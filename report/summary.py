@@ -274,3 +274,10 @@ def validation_gap(run) -> dict | None:
     test = claims.accuracy(run)
     gap = float(np.mean(kept)) - test
     return {"validation": float(np.mean(kept)), "test": test, "gap": gap, "ahead": gap > 0}
+
+
+def split_drops(pairs: list[tuple], names: list[str]) -> str:
+    """How far each model falls from one split to another (random to grouped), largest first, as a clause: the
+    differences between those drops are described, not tested."""
+    drops = sorted(((claims.accuracy(a) - claims.accuracy(b), name) for (a, b), name in zip(pairs, names)), reverse=True)
+    return claims.join_words([f"{drop:.3f} for {name}" for drop, name in drops])

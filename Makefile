@@ -42,7 +42,6 @@ help: ## List the targets and the settings they read
 # TensorFlow and JAX at install time (22 s of a 62 s install here).
 $(INSTALLED): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet --no-compile -c requirements.lock -e '.[test]'
 	@touch $@
 

@@ -36,7 +36,7 @@ NEWSGROUPS_STRIPPED = DataSpec(
 GLOVE_100 = VectorsSpec("glove-wiki-gigaword-100", dim=100, trainable=False)
 NEWSGROUPS_TOKENS = VectorizeSpec(max_tokens=20_000, seq_len=30)
 NEWSGROUPS_TRAIN = TrainSpec(epochs=50, batch_size=32, learning_rate=1e-3)
-NEWSGROUPS_QUICK = {"train.epochs": 15, "train.batch_size": 64, "data.max_train": 3000, "train.bucket_by_length": False}
+NEWSGROUPS_QUICK = {"train.epochs": 12, "train.batch_size": 64, "data.max_train": 3000, "train.bucket_by_length": False}
 
 # -- 3. Tweets and the S&P 500 ------------------------------------------------
 

@@ -16,7 +16,9 @@ of the same model (``enable_compile_cache``).
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import sys
 import time
 from pathlib import Path
 
@@ -55,6 +57,26 @@ def enable_compile_cache(cache_dir: Path) -> None:
 
     jax.config.update("jax_compilation_cache_dir", str(cache_dir))
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.5)
+
+
+def _import_tensorflow_quietly() -> None:
+    """Import TensorFlow (TensorBoard's writer needs it) without its C++ start-up lines on the progress output.
+
+    TensorFlow 2.16+ prints its absl and oneDNN notices while loading, before it reads
+    ``TF_CPP_MIN_LOG_LEVEL``; they go to the process's stderr, so that import runs with
+    stderr closed. ``TF_CPP_MIN_LOG_LEVEL=0`` shows them.
+    """
+    if "tensorflow" in sys.modules or os.environ.get("TF_CPP_MIN_LOG_LEVEL", "0") == "0":
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 2)
+            import tensorflow  # noqa: F401
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def seed_everything(seed: int) -> None:
@@ -271,6 +293,7 @@ def fit(
     timer, log = EpochTimer(), EpochLog(Path(work_dir) / "history.json")
     callbacks = [timer, log, _Backup(Path(work_dir) / "backup")]
     if log_dir is not None:
+        _import_tensorflow_quietly()
         callbacks.append(keras.callbacks.TensorBoard(str(log_dir), write_graph=False, profile_batch=0))
     stopper = None
     if spec.patience is not None:

@@ -1,7 +1,13 @@
 """Training's speed levers change how the work is done, not what is learned."""
 
-import numpy as np
+import os
+import subprocess
+import sys
 
+import numpy as np
+import pytest
+
+from experiments.paths import ROOT
 from experiments.train import LengthBatches, batch_width
 
 #: ``FusedAdam`` serves the TensorFlow backend, so its checks run in a TensorFlow process.
@@ -92,3 +98,16 @@ train.fit(model, (x, x[:, 0] % 2), (x[:16], x[:16, 0] % 2), TrainSpec(epochs=1, 
           work_dir=Path(WORK) / "run", verbose=0)
 """)
     assert any(path.name.startswith("jit_") for path in (tmp_path / "xla").iterdir())
+
+
+@pytest.mark.slow
+def test_tensorflow_loads_without_its_start_up_lines_unless_the_log_level_asks_for_them():
+    load = "from experiments.train import _import_tensorflow_quietly\n_import_tensorflow_quietly()\nimport tensorflow"
+    shown = {}
+    for level in ("3", "0"):
+        done = subprocess.run([sys.executable, "-c", load], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                              env={**os.environ, "KERAS_BACKEND": "jax", "TF_CPP_MIN_LOG_LEVEL": level})
+        assert done.returncode == 0, done.stderr
+        shown[level] = done.stderr
+    assert "oneDNN" in shown["0"]  # the lines this hides exist with the installed TensorFlow
+    assert shown["3"] == ""

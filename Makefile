@@ -125,8 +125,8 @@ mutation: $(INSTALLED) ## Mutation score per file of the statistics, claims, lad
 	$(PY) -m pip install --quiet -c requirements.lock mutmut 2>/dev/null || $(PY) -m pip install --quiet mutmut
 	$(PY) bench/mutation.py $(if $(FILES),--files '$(FILES)')
 
-bench-suite: $(INSTALLED) ## Time the full-profile suite on the real data, study by study (RUN=1 reruns it first, one seed)
-	$(PY) bench/suite_time.py $(if $(RUN),--run --data-dir '$(DATA_DIR)')
+bench-suite: $(INSTALLED) ## Where a results set's training time went, study by study (RESULTS=set; RUN=1 first reruns the full real suite, one seed)
+	$(PY) bench/suite_time.py $(if $(RUN),--run --data-dir '$(DATA_DIR)') $(if $(RESULTS),--results '$(RESULTS)')
 
 bench-stats: $(INSTALLED) ## Calibrate the report's comparison test: A/A splits of seeds and planted differences (RUN=1 trains 8 seeds first, real data)
 	$(PY) -m pip install --quiet -e '.[bench]'

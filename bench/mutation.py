@@ -65,6 +65,10 @@ def main() -> int:
     parser.add_argument("--report-only", action="store_true", help="print the last run's scores, run nothing")
     args = parser.parse_args()
     mutmut = str(Path(sys.executable).with_name("mutmut"))
+    if not Path(mutmut).exists():
+        print(f"error: mutmut is not installed in {Path(sys.executable).parent}; `make mutation` installs it",
+              file=sys.stderr)
+        return 2
     only = [f.strip() for f in args.files.split(",") if f.strip()]
     known = {t.file: t for t in TARGETS}
     chosen = [known.get(f, Target(f)) for f in only]

@@ -1,10 +1,10 @@
 """Wall time of the full suite, study by study, from the timings its results files recorded.
 
-    python bench/suite_time.py [--results-dir results] [--run --data-dir DIR]
+    python bench/suite_time.py [--results SET | --results-dir DIR] [--run --data-dir DIR]
 
-With ``--run`` it first runs the full profile on the data at hand (one seed,
-``--force``, so every run is timed now, from an empty compile cache); without,
-it reads what is there.
+With ``--run`` it first runs the full profile on the real data (one seed,
+``--force``, so every run is timed now, from an empty compile cache) and reads
+the set ``full-real``; without, it reads the set named, else the one last run.
 Each run records its load, training and total seconds; a study's time is the
 sum over its runs and seeds.
 """
@@ -28,24 +28,30 @@ from report.runs import load_runs  # noqa: E402
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--results-dir", type=Path, default=paths.RESULTS_DIR)
-    parser.add_argument("--images-dir", type=Path, default=paths.IMAGES_DIR)
+    parser.add_argument("--results", default=None, help="the results set to read (default: the one last run)")
+    parser.add_argument("--results-dir", type=Path, default=None, help="a results folder to read instead of a set")
     parser.add_argument("--run", action="store_true", help="run the full profile first (one seed, every run)")
     parser.add_argument("--data-dir", type=Path, default=paths.DATA_DIR)
     args = parser.parse_args()
     if args.run:
         shutil.rmtree(paths.CACHE_DIR / "xla", ignore_errors=True)  # time the compiling too, as on a fresh machine
         command = [sys.executable, "-m", "experiments", "run", "--profile", "full", "--data", "real", "--seeds", "1",
-                   "--force", "--quiet", "--data-dir", str(args.data_dir), "--results-dir", str(args.results_dir),
-                   "--images-dir", str(args.images_dir)]
+                   "--force", "--quiet", "--data-dir", str(args.data_dir)]
         started = time.perf_counter()
         if subprocess.run(command).returncode != 0:
             return 1
         wall = time.perf_counter() - started
-    runs = load_runs(args.results_dir)
-    if not runs:
-        print(f"no results in {args.results_dir}; `make bench-suite RUN=1 DATA_DIR=…` runs the suite first")
+        args.results = args.results or "full-real"
+    try:
+        folder = args.results_dir or paths.set_dirs(paths.chosen_set(args.results))[0]
+    except FileNotFoundError as error:
+        print(f"error: {error}; `make bench-suite RUN=1 DATA_DIR=…` runs the suite first", file=sys.stderr)
         return 1
+    runs = load_runs(folder)
+    if not runs:
+        print(f"no results in {folder}; `make bench-suite RUN=1 DATA_DIR=…` runs the suite first", file=sys.stderr)
+        return 1
+    print(f"results: {folder}")
     by_study: dict[str, list[dict]] = defaultdict(list)
     rungs = rung_ids()
     for run in runs.values():

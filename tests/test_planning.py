@@ -153,8 +153,11 @@ def test_the_profile_reaches_the_fingerprint_and_the_key(planned):
 def test_the_quick_profile_plans_each_spec_with_its_quick_settings_and_skips_specs_declared_for_full_only(planned):
     run, _, _ = planned
     (quick,), _ = run("20ng-lstm")
-    assert (quick.spec.train.epochs, quick.spec.train.batch_size, quick.spec.data.max_train) == (20, 64, 3000)
-    assert quick.parts["spec"]["train"]["epochs"] == 20
+    declared = studies.NEWSGROUPS_QUICK
+    assert (quick.spec.train.epochs, quick.spec.train.batch_size, quick.spec.data.max_train) == (
+        declared["train.epochs"], declared["train.batch_size"], declared["data.max_train"])
+    assert quick.spec.train.epochs != studies.NEWSGROUPS_TRAIN.epochs  # the quick value, not the documented one
+    assert quick.parts["spec"]["train"]["epochs"] == declared["train.epochs"]
     (full,), _ = run("20ng-lstm", profile="full")
     assert full.spec.data.max_train is None
     assert run("ladder-2a-0") == ([], [])

@@ -138,8 +138,14 @@ def compare_correctness(a: np.ndarray, b: np.ndarray, *, a_fixed: bool = False, 
     Where a random side has one seed, its spread over seeds is unknown: the test
     is McNemar's on the paired rows (or a z-test on different rows), and it can
     only say that these two trained models differ on these rows.
+
+    Where neither side trains at random, only the test rows vary: the same
+    McNemar's test (exact below 25 discordant rows) is then a test of the methods,
+    where a t-test over a handful of discordant rows would be too liberal.
     """
     paired = a.shape[1] == b.shape[1]
+    if a_fixed and b_fixed:
+        return Test(*_one_trained_model(a, b, paired), scope="methods")
     if (len(a) < 2 and not a_fixed) or (len(b) < 2 and not b_fixed):
         return Test(*_one_trained_model(a, b, paired), scope="trained models")
     from scipy.stats import t as student

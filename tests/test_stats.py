@@ -4,7 +4,7 @@ import pytest
 
 import numpy as np
 
-from report.stats import bootstrap_interval, compare_correctness
+from report.stats import MCNEMAR, bootstrap_interval, compare_correctness
 
 
 @pytest.mark.parametrize("only_a, only_b", [(0, 3), (4, 9), (11, 12), (20, 40), (100, 130)])
@@ -52,15 +52,20 @@ def test_a_real_difference_between_methods_is_found_with_three_seeds_a_side():
     assert np.mean([f.p < 0.05 for f in found]) >= 0.9
 
 
-def test_a_deterministic_model_needs_one_seed_and_two_of_them_are_compared_over_rows():
-    rng = np.random.default_rng(2)
-    tfidf, majority = rng.random((1, 500)) < 0.8, rng.random((1, 500)) < 0.5
-    found = compare_correctness(tfidf, majority, a_fixed=True, b_fixed=True)
-    assert found.scope == "methods" and found.p < 1e-6
+def test_a_deterministic_model_needs_one_seed_and_two_of_them_get_mcnemars_exact_test_as_methods():
+    # Two deterministic models that differ on 4 rows, all one way: a t-test over rows would give p ≈ 0.045;
+    # the exact test on those 4 rows gives 2 × 0.5⁴ = 0.125, and nothing random is left to make it about trained models.
+    tfidf = np.ones((1, 1000), dtype=bool)
+    bow = tfidf.copy()
+    bow[0, :4] = False
+    found = compare_correctness(tfidf, bow, a_fixed=True, b_fixed=True)
+    assert found.name == MCNEMAR and found.scope == "methods"
+    assert found.p == pytest.approx(0.125)
     from scipy.stats import ttest_rel
 
-    assert found.p == pytest.approx(ttest_rel(tfidf[0].astype(float), majority[0].astype(float)).pvalue, rel=1e-6)
-    network = rng.random((3, 500)) < 0.8
+    assert ttest_rel(tfidf[0].astype(float), bow[0].astype(float)).pvalue < 0.05  # what the t-test would have said
+    rng = np.random.default_rng(2)
+    network, majority = rng.random((3, 500)) < 0.8, rng.random((1, 500)) < 0.5
     assert compare_correctness(network, majority, b_fixed=True).scope == "methods"
     assert compare_correctness(network[:1], majority, b_fixed=True).scope == "trained models"
 

@@ -22,6 +22,10 @@ LOSS_RISE = 0.05
 COARSE_ROWS = 1000
 #: Validation accuracy within this of chance at the kept epoch counts as "near chance".
 NEAR_CHANCE = 0.03
+#: Below this training accuracy at the cap a network has not yet fitted its own training rows.
+UNFIT_ACCURACY = 0.9
+#: A training loss that fell by at least this share in the last epoch is still falling.
+STILL_FALLING = 0.02
 
 
 @dataclass(frozen=True)
@@ -108,8 +112,9 @@ def scored_past_best(run) -> Finding | None:
         if len(loss) < 3 or not val_acc:
             return None
         low = int(np.nanargmin(loss))
-        # "Long after": a fifth of the epochs, and at least five, past the minimum.
-        if len(loss) - 1 - low < max(5, len(loss) // 5) or loss[-1] <= loss[low] * (1 + LOSS_RISE):
+        # "Long after": a fifth of the epochs, and at least two, past the minimum (the accuracy test below keeps
+        # a short run's wobble out).
+        if len(loss) - 1 - low < max(2, len(loss) // 5) or loss[-1] <= loss[low] * (1 + LOSS_RISE):
             return None
         peak = int(np.nanargmax(val_acc))
         if val_acc[peak] - val_acc[-1] <= _noise(seed, val_acc[-1]):
@@ -145,6 +150,36 @@ def stopped_while_loss_fell(run) -> Finding | None:
     return _flagged(run, check)
 
 
+def undertrained(run) -> Finding | None:
+    """The epoch cap ended a run that had not fitted its own training rows yet: training accuracy low, training loss
+    still falling, validation loss still falling too (lowest in the last epochs, and well below the first epoch's). Its scores then measure the cap as much as the model.
+    (A run flagged as still improving on validation is not flagged again.)"""
+    if still_improving(run) is not None:
+        return None
+
+    def check(seed: dict):
+        spec, training = seed["spec"]["train"], seed["training"]
+        history = training.get("history") or {}
+        loss, acc, val_loss = history.get("loss") or [], history.get("accuracy") or [], history.get("val_loss") or []
+        if training["epochs_run"] < spec["epochs"] or len(loss) < 2 or not acc or not val_loss:
+            return None
+        if spec.get("patience") is not None and training["best_epoch"] < training["epochs_run"]:
+            return None  # early stopping kept an earlier epoch: not the cap's doing
+        if acc[-1] >= UNFIT_ACCURACY or loss[-1] > loss[-2] * (1 - STILL_FALLING):
+            return None
+        recent = len(val_loss) - max(2, len(val_loss) // 5)
+        if val_loss[-1] > np.nanmin(val_loss) * (1 + LOSS_RISE) or int(np.nanargmin(val_loss)) < recent:
+            return None  # validation loss rose: over-fitting, not under-training
+        if val_loss[-1] > val_loss[0] * (1 - LOSS_RISE):
+            return None  # nothing that carries to new rows learned so far: more epochs would not be expected to help
+        return (f"was stopped by its cap of {spec['epochs']} epochs before it fitted its own training rows: training "
+                f"accuracy {acc[-1]:.3f}, training loss still falling ({loss[-2]:.3f} → {loss[-1]:.3f} in the last "
+                f"epoch) and validation loss down from {val_loss[0]:.3f} at epoch 1 to {val_loss[-1]:.3f}, near its lowest; its scores measure the cap as much as the model",
+                f"not yet fitting its training rows at the {spec['epochs']}-epoch cap")
+
+    return _flagged(run, check)
+
+
 def near_chance(run) -> Finding | None:
     """Validation accuracy at the kept epoch no better than always predicting the most common class."""
 
@@ -159,7 +194,9 @@ def near_chance(run) -> Finding | None:
         if kept > chance + NEAR_CHANCE:
             return None
         where = "below" if kept < chance - NEAR_CHANCE else "near"
-        return (f"kept epoch {training['best_epoch']}, where its validation accuracy was {kept:.3f} against "
+        scored = (f"is scored at its last epoch ({training['best_epoch']})" if seed["spec"]["train"].get("patience") is None
+                  else f"kept epoch {training['best_epoch']}")
+        return (f"{scored}, where its validation accuracy was {kept:.3f} against "
                 f"{chance:.3f} for always predicting the most common validation class: it had not learned to "
                 f"predict the validation rows" + (", and did worse than that constant guess" if where == "below" else ""),
                 # Without its numbers, so that many runs with it read as one clause; the finding's text has them.
@@ -192,7 +229,7 @@ def join_epochs(epochs: list[int]) -> str:
     return ("epoch " if len(epochs) == 1 else "epochs ") + ", ".join(str(e) for e in epochs)
 
 
-CHECKS = (still_improving, stopped_while_loss_fell, scored_past_best, near_chance, resumed)
+CHECKS = (still_improving, undertrained, stopped_while_loss_fell, scored_past_best, near_chance, resumed)
 
 
 def findings(run) -> list[Finding]:
@@ -205,6 +242,7 @@ def findings(run) -> list[Finding]:
 #: What several runs with the same finding have in common, for one sentence about all of them.
 GROUPED = {
     "still_improving": "were stopped by their epoch cap while still improving",
+    "undertrained": "were stopped by their epoch cap before they fitted their own training rows",
     "stopped_while_loss_fell": "were stopped by early stopping on a plateau of validation accuracy while their validation loss still fell",
     "scored_past_best": "have no early stopping and are scored at their last epoch, after their validation accuracy had fallen from its peak",
     "near_chance": "kept an epoch whose validation accuracy was near or below the rate of always predicting the most common class",

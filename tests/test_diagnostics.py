@@ -5,13 +5,14 @@ from report.runs import Run
 
 
 def seed(*, val_accuracy, val_loss=None, epochs=None, patience=5, best_epoch=None, architecture="lstm",
-         validation_counts=(50, 50)):
+         validation_counts=(50, 50), accuracy=None, loss=None):
     epochs = epochs or len(val_accuracy)
     val_loss = val_loss or [1.0 - a for a in val_accuracy]
+    fitted = {"accuracy": accuracy, "loss": loss} if accuracy else {}
     return {
         "spec": {"train": {"epochs": epochs, "patience": patience}, "model": {"architecture": architecture}},
         "training": {"epochs_run": len(val_accuracy), "best_epoch": best_epoch or len(val_accuracy),
-                     "history": {"val_accuracy": val_accuracy, "val_loss": val_loss}},
+                     "history": {"val_accuracy": val_accuracy, "val_loss": val_loss, **fitted}},
         "data": {"class_counts": {"validation": list(validation_counts)}, "sizes": {"validation": sum(validation_counts)}},
         "class_names": ["a", "b"][: len(validation_counts)],
     }
@@ -84,6 +85,38 @@ def test_a_run_kept_at_an_epoch_where_validation_was_at_chance_is_flagged():
     assert diagnostics.caveat(run) == "validation accuracy at its kept epoch below the majority-class rate"
     near = Run("m", [seed(val_accuracy=[0.52, 0.51, 0.5], best_epoch=2, validation_counts=(52, 48))])
     assert diagnostics.caveat(near) == "validation accuracy at its kept epoch near the majority-class rate"
+
+
+def test_a_run_without_early_stopping_near_chance_is_said_to_be_scored_at_its_last_epoch():
+    run = Run("market-lstm@interval=5", [seed(val_accuracy=[0.52, 0.5, 0.483], patience=None, validation_counts=(52, 48))])
+    assert diagnostics.near_chance(run).text.startswith("is scored at its last epoch (3), where its validation accuracy was 0.483")
+
+
+def test_a_short_run_without_early_stopping_scored_after_its_accuracy_fell_is_flagged():
+    # Five epochs: the loss is lowest at epoch 2 and rises by a third; accuracy peaks at epoch 4 and falls by 4 points
+    # on 2,000 validation rows (one standard error is 0.009).
+    run = Run("twitter-lstm", [seed(val_accuracy=[0.70, 0.78, 0.80, 0.84, 0.80], val_loss=[0.70, 0.62, 0.70, 0.78, 0.87],
+                                    patience=None, validation_counts=(1000, 1000))])
+    assert "validation loss rose from its minimum at epoch 2 (0.620 → 0.870)" in diagnostics.scored_past_best(run).text
+
+
+def test_a_run_capped_before_it_fitted_its_training_rows_is_flagged_and_over_fitting_is_not():
+    flat = [0.30, 0.31, 0.31, 0.31]  # validation accuracy: not rising, so not "still improving"
+    falling = [2.4, 2.3, 2.25, 2.2]
+    run = Run("20ng-lstm", [seed(val_accuracy=flat, val_loss=falling, patience=None, accuracy=[0.1, 0.15, 0.2, 0.26],
+                                 loss=[2.9, 2.6, 2.4, 2.2], validation_counts=(100,) * 10)])
+    finding = diagnostics.undertrained(run)
+    assert "before it fitted its own training rows: training accuracy 0.260, training loss still falling (2.400 → 2.200" in finding.text
+    assert diagnostics.caveat(run) == "not yet fitting its training rows at the 4-epoch cap"
+    fitted = seed(val_accuracy=flat, val_loss=falling, patience=None, accuracy=[0.5, 0.8, 0.9, 0.95], loss=[2.9, 2.6, 2.4, 2.2])
+    over_fitting = seed(val_accuracy=flat, val_loss=[2.0, 2.2, 2.4, 2.6], patience=None, accuracy=[0.1, 0.15, 0.2, 0.26],
+                        loss=[2.9, 2.6, 2.4, 2.2])
+    converged = seed(val_accuracy=flat, val_loss=falling, patience=None, accuracy=[0.1, 0.15, 0.2, 0.26],
+                     loss=[2.9, 2.6, 2.2, 2.19])
+    stopped_early = seed(val_accuracy=flat, val_loss=falling, epochs=10, accuracy=[0.1, 0.15, 0.2, 0.26],
+                         loss=[2.9, 2.6, 2.4, 2.2])
+    for healthy in (fitted, over_fitting, converged, stopped_early):
+        assert diagnostics.undertrained(Run("x", [healthy])) is None
 
 
 def test_a_run_well_above_chance_at_its_kept_epoch_is_not_flagged():

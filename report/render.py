@@ -19,6 +19,7 @@ from typing import Callable
 
 import jinja2
 
+from experiments.studies import PUBLISHED
 from report import claims, figures, ladder, reproduction, summary, tables
 from report.runs import Run, by_point, load_runs, point_value
 from report.tables import escape
@@ -112,6 +113,8 @@ def make_environment(
         # Chapters add their networks' layer tables here; the appendix, rendered last, sets them.
         appendix_tables=[],
         run=run, runs=runs, with_runs=with_runs, sweep=sweep, zip=zip, coverage=coverage,
+        # Whether any run read the real datasets: sentences about the real data's content depend on it.
+        real=any(r.first["data"]["source"] == "real" for r in runs.values()),
         figure=checked_figure, sweep_figure=partial(figures.sweep_figure, images_dir),
         lengths_figure=partial(figures.lengths_figure, images_dir),
         overview_figure=lambda datasets, caption, label: figures.overview_figure(images_dir, runs, datasets, caption, label),
@@ -156,6 +159,8 @@ def make_environment(
         diagnosed=lambda dataset: [escape(said) for said in summary.diagnosed(runs, dataset)],
         conditions=lambda dataset: tables.conditions(runs, dataset),
         agreement=lambda prefix: escape(reproduction.agreement(runs, rungs, prefix)),
+        # A published figure of the original report, as experiments.studies.PUBLISHED records it.
+        published_figure=lambda experiment_id: f"{PUBLISHED[experiment_id][0]:.2f}",
         published_table=lambda prefix: _escaped_table(*reproduction.table(runs, rungs, prefix)),
         climbs=lambda prefix: ladder.climbs(runs, rungs, prefix),
         ladder_runs=rungs,

@@ -113,11 +113,15 @@ def agreement(runs: dict[str, Run], rungs: dict[str, Run], study_prefix: str = "
     marks = [row[3] for row in rows]
     if not marks:
         return ""
-    if NOT_COMPARABLE in marks:
+    generated = all(r.first["data"]["source"] != "real" for r in runs.values() if r.spec["study"].startswith(study_prefix))
+    if NOT_COMPARABLE in marks or generated:
         return ("the published figures are not compared: these runs used generated stand-in data, "
                 "which reproduces nothing of the original datasets")
     judged = [m.split()[0] for m in marks if m.split()[0] in ("yes", "no")]
     if not judged:
+        if all(r.first.get("profile") == "quick" for r in runs.values()):
+            return ("the published figures are not compared: the runs as published belong to the full profile, "
+                    "and these are quick-profile runs")
         return "no run as published has finished yet"
     inside = judged.count("yes")
     said = (f"{inside} of the {len(judged)} published test accuracies {'lies' if inside == 1 else 'lie'} inside the "

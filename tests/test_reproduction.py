@@ -9,13 +9,14 @@ from report.runs import Run
 LABELS = [0, 1] * 200
 
 
-def run(run_id: str, study: str, right: list[int], *, vectors: dict | None = None, source: str = "real") -> Run:
+def run(run_id: str, study: str, right: list[int], *, vectors: dict | None = None, source: str = "real",
+        profile: str = "full") -> Run:
     seeds = []
     for r in right:
         predictions = [y if i < r else 1 - y for i, y in enumerate(LABELS)]
         seeds.append({
             "spec": {"id": run_id, "study": study, "title": "LSTM(30)", "model": {"architecture": "lstm"}},
-            "profile": "full", "data": {"source": source, "dataset": "20newsgroups"},
+            "profile": profile, "data": {"source": source, "dataset": "20newsgroups"},
             "model": {"vectors": vectors or {}},
             "metrics": {"accuracy": r / len(LABELS), "labels": LABELS, "predictions": predictions},
         })
@@ -47,6 +48,9 @@ def test_a_published_figure_without_its_as_published_run_says_not_run_yet():
     (row,), _ = reproduction.table(runs, {}, "2")
     assert row[2] == "not run yet" and row[3] == "–" and row[5] == "not run yet"
     assert reproduction.agreement(runs, {}, "2") == "no run as published has finished yet"
+    # The quick profile never runs the original protocols: nothing is pending, and the sentence says why.
+    quick = {"20ng-lstm": run("20ng-lstm", "2a", [240], profile="quick")}
+    assert "the runs as published belong to the full profile" in reproduction.agreement(quick, {}, "2")
 
 
 def test_runs_on_generated_data_are_never_set_against_a_published_figure():
@@ -57,6 +61,7 @@ def test_runs_on_generated_data_are_never_set_against_a_published_figure():
     assert any("generated stand-in data" in note for note in notes)
     assert "not compared" in reproduction.agreement(runs, rungs, "2")
     assert "inside" not in reproduction.agreement(runs, rungs, "2")
+    assert "generated stand-in data" in reproduction.agreement(runs, {}, "2")  # also before any run as published
 
 
 def test_a_sweep_point_that_repeats_another_run_takes_that_runs_ladder():

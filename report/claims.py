@@ -83,8 +83,7 @@ def calibration_text(calibration: dict | None) -> str:
     exps = calibration["experiments"]
     studies = sorted({e["study"] for e in exps.values()})
     delta = calibration["target"]["delta"]
-    power = [f"{_pct(_power(calibration, name, 3, delta))} of the splits on {e['study']} ({e['rows']:,} test rows)"
-             for name, e in _quoted(calibration) if _power(calibration, name, 3, delta) is not None]
+    power = _powers(calibration, 3, delta, "of the splits", rows=True)
     aso = sum(a["ASO eps_min < 0.2 (deepsig)"] for a in aa.values())
     aso_splits = sum(a["aso splits"] for a in aa.values())
     return (
@@ -111,6 +110,24 @@ def _quoted(calibration: dict) -> list[tuple[str, dict]]:
             if not name.startswith("market-lstm@") or name == "market-lstm@interval=5"]
 
 
+def _powers(calibration: dict, seeds: int, delta: float, unit: str, rows: bool = False) -> list[str]:
+    """The measured power per quoted study, "95 % of the time on 1a"; a study calibrated at several settings
+    (3a's intervals) is quoted at one, with the range over all of them, so that its weakest setting shows too."""
+    parts = []
+    for name, e in _quoted(calibration):
+        power = _power(calibration, name, seeds, delta)
+        if power is None:
+            continue
+        label, notes = e["study"], [f"{e['rows']:,} test rows"] if rows else []
+        others = [p for n, x in calibration["experiments"].items() if x["study"] == e["study"]
+                  if (p := _power(calibration, n, seeds, delta)) is not None]
+        if len(others) > 1:
+            label += f" at {name.partition('@')[2].replace('=', ' ')}"
+            notes.append(f"from {_pct(min(others))} to {_pct(max(others))} over its {len(others)} settings")
+        parts.append(f"{_pct(power)} {unit} on {label}" + (f" ({'; '.join(notes)})" if notes else ""))
+    return parts
+
+
 def _power(calibration: dict, name: str, seeds: int, delta: float) -> float | None:
     """The report's test's measured power on ``name`` with ``seeds`` a side for a planted ``delta``."""
     return calibration["power"][name].get(f"{seeds}|{delta}", {}).get("report: t over seeds and rows")
@@ -135,20 +152,7 @@ def calibration_power(calibration: dict | None, seeds: Sequence[int]) -> str:
     size = min(n, 4)
 
     def found(seeds: int, delta: float) -> str:
-        parts = []
-        for name, e in _quoted(calibration):
-            power = _power(calibration, name, seeds, delta)
-            if power is None:
-                continue
-            label = e["study"]
-            # A study calibrated at several settings (3a's intervals) is quoted at one, with the range of the rest.
-            others = [p for n, x in calibration["experiments"].items() if x["study"] == e["study"]
-                      if (p := _power(calibration, n, seeds, delta)) is not None]
-            if len(others) > 1:
-                label += (f" at {name.partition('@')[2].replace('=', ' ')} (from {_pct(min(others))} to "
-                          f"{_pct(max(others))} over its {len(others)} settings)")
-            parts.append(f"{_pct(power)} of the time on {label}")
-        return join_words(parts)
+        return join_words(_powers(calibration, seeds, delta, "of the time"))
 
     said = {delta: found(size, delta) for delta in (0.02, 0.05)}
     fewer = min(seeds)
@@ -410,6 +414,25 @@ def tally(registry: Registry, runs: Sequence, others: Sequence, *, subject: str,
         parts.append(f"not distinguishable at {len(groups['no evidence'])}")
     how = "" if brief else f" ({_shared_how(found)})"
     return f"Against {other}, {subject} is {join_words(parts)} of the {len(found)} {unit}s{how}.{_scope_note(found)}"
+
+
+def reach(runs: Sequence, others: Sequence, *, subject: str, other: str) -> str:
+    """How large a difference these comparisons could have shown: the half-widths of the 95 % intervals of
+    ``subject``'s differences from ``other``. A true difference of that size is found about half the time before
+    any correction, a smaller one less often, so a null result rules out only differences well beyond it."""
+    halves = []
+    for a, b in zip(runs, others):
+        d, interval = stats.difference_interval(correct(a), correct(b), a_fixed=fixed(a), b_fixed=fixed(b))
+        halves.append((interval.high - interval.low) / 2)
+    if not halves:
+        return ""
+    low, high = min(halves), max(halves)
+    width = f"{low:.3f}" if round(low, 3) == round(high, 3) else f"from {low:.3f} to {high:.3f}"
+    one_seed = any(len(r.seeds) < 2 and not fixed(r) for r in (*runs, *others))
+    return (f"The 95 % intervals of {subject}'s differences from {other} reach {width} either side of the "
+            f"observed difference{' (test rows only: one seed has no spread over seeds)' if one_seed else ''}; a true "
+            f"difference of that size would be found only about half the time, before the correction, so a null result "
+            f"here does not exclude a true difference of {100 * low:.0f} points or less.")
 
 
 def against(registry: Registry, runs: Sequence, names: Sequence[str], other_runs, other: str) -> str:

@@ -52,6 +52,17 @@ class Missing(LookupError):
     """A template asked for an experiment that has no results yet."""
 
 
+
+def published_figure(experiment: str) -> str:
+    """The original report's figure for a run, or the range over a sweep's points ("0.53 to 0.56"), two decimals
+    as published (experiments.studies.PUBLISHED records them)."""
+    figures = [figure for key, (figure, _) in PUBLISHED.items()
+               if figure is not None and (key == experiment or key.startswith(experiment + "@"))]
+    if not figures:
+        raise KeyError(f"no published figure for {experiment!r}")
+    low, high = min(figures), max(figures)
+    return f"{low:.2f}" if low == high else f"{low:.2f} to {high:.2f}"
+
 def make_environment(
     templates_dir: Path, runs: dict[str, Run], warn: Callable[[str], None], images_dir: Path,
     registry: claims.Registry | None = None,
@@ -126,6 +137,7 @@ def make_environment(
         # One comparison, for prose that branches on its verdict (never on the numbers themselves).
         compare=lambda a, b, name="", other="": registry.get(a, b, name, other),
         tally=lambda rs, others, **words: escape(claims.tally(registry, rs, others, **words)),
+        reach=lambda rs, others, **words: escape(claims.reach(rs, others, **words)),
         against=lambda rs, names, others, other: escape(claims.against(registry, rs, names, others, other)),
         headline=lambda dataset, architecture, other, brief=False: escape(
             summary.headline(registry, runs, dataset, architecture, other, brief=brief)),
@@ -159,8 +171,7 @@ def make_environment(
         diagnosed=lambda dataset: [escape(said) for said in summary.diagnosed(runs, dataset)],
         conditions=lambda dataset: tables.conditions(runs, dataset),
         agreement=lambda prefix: escape(reproduction.agreement(runs, rungs, prefix)),
-        # A published figure of the original report, as experiments.studies.PUBLISHED records it.
-        published_figure=lambda experiment_id: f"{PUBLISHED[experiment_id][0]:.2f}",
+        published_figure=published_figure,
         published_table=lambda prefix: _escaped_table(*reproduction.table(runs, rungs, prefix)),
         climbs=lambda prefix: ladder.climbs(runs, rungs, prefix),
         ladder_runs=rungs,

@@ -107,9 +107,11 @@ def errors(matrix: list[list[int]], curves: dict, class_names: list[str], path: 
     rows = -(-len(curves) // columns)
     # At the page's width the whole figure, with its caption, stays shorter than the page.
     # Drawn at the page's width, so that every label prints at 7 pt or more.
-    fig = plt.figure(figsize=(6.5, 4.6 + 1.0 * rows), layout="constrained")
-    top, bottom = fig.subfigures(2, 1, height_ratios=(4.6, 1.0 * rows))
-    _confusion(top.subplots(), matrix, class_names, fontsize=7, normalise=True)
+    # The matrix's cells are square and get their size from its height: 5.4 in and short class names leave each
+    # of 20 cells about 15 pt wide, room for "100" at 7 pt.
+    fig = plt.figure(figsize=(6.5, 5.4 + 0.85 * rows), layout="constrained")
+    top, bottom = fig.subfigures(2, 1, height_ratios=(5.4, 0.85 * rows))
+    _confusion(top.subplots(), matrix, [short_class_name(name) for name in class_names], fontsize=7, normalise=True)
     panels = bottom.subplots(rows, columns, sharex=True, sharey=True, squeeze=False)
     for ax, (name, curve) in zip(panels.flat, curves.items()):
         ax.plot(curve["fpr"], curve["tpr"], linewidth=1)

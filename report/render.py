@@ -187,6 +187,7 @@ def make_environment(
         fmt=tables.fmt, pct=tables.pct, count=tables.count, escape=escape, score_row=tables.score_row,
         sweep_row=tables.sweep_row, point_value=point_value,
         without=lambda row, index: [cell for i, cell in enumerate(row) if i != index],
+        join_words=claims.join_words,
     )
     return env
 
@@ -205,7 +206,7 @@ def _escaped_table(rows: list[list[str]], notes: list[str]) -> dict:
 
 #: The helpers every template can call (besides ``run``, ``with_runs`` and ``runs``).
 HELPERS = (
-    "fmt", "pct", "count", "table", "escape", "code", "layer_rows", "class_rows", "score_row", "sweep_row", "market_rows", "twitter_rows", "dataset_rows", "provenance_rows", "run_rows", "weakest_class",
+    "fmt", "pct", "count", "table", "escape", "code", "layer_rows", "class_rows", "score_row", "sweep_row", "market_rows", "twitter_rows", "dataset_rows", "provenance_rows", "run_rows", "weakest_class", "confusions",
 )
 
 

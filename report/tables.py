@@ -173,6 +173,23 @@ def commit_counts(runs: dict[str, Run]) -> list[tuple[str, int]]:
     return [(commit, n) for commit, n in counted.most_common() if commit]
 
 
+def confusions(run: Run, count: int = 3) -> dict:
+    """What a many-class confusion matrix shows (seed 0, as drawn): its ``count`` largest confusions as shares of
+    their true class, and the classes predicted at least twice as often as they occur, where predictions pile up."""
+    names = run.class_names
+    matrix = [[float(n) for n in row] for row in run.metrics["confusion_matrix"]]
+    truth = [sum(row) for row in matrix]
+    predicted = [sum(column) for column in zip(*matrix)]
+    off = [(matrix[i][j] / truth[i], names[i], names[j]) for i in range(len(names)) for j in range(len(names))
+           if i != j and truth[i] and matrix[i][j]]
+    drawn = [(predicted[j] / truth[j], names[j], int(predicted[j]), int(truth[j])) for j in range(len(names))
+             if truth[j] and predicted[j] >= 2 * truth[j]]
+    return {
+        "largest": [{"share": share, "true": true, "predicted": guess} for share, true, guess in sorted(off, reverse=True)[:count]],
+        "drawn": [{"name": name, "predicted": n, "actual": k} for _, name, n, k in sorted(drawn, reverse=True)],
+    }
+
+
 def weakest_class(run: Run) -> dict:
     """The class with the lowest recall, the class it is most often mistaken for, and its AUC."""
     names, matrix = run.class_names, run.metrics["confusion_matrix"]
@@ -190,14 +207,8 @@ def weakest_class(run: Run) -> dict:
 
 
 #: Characters of body text across the page beside ``n`` columns: the A4 text width of
-
-
 #: templates/metadata.yaml (465 pt) less 12 pt of padding per column, over 5.2 pt per
-
-
 #: character at 11 pt. Tables wider than this are set small.
-
-
 def _budget(columns: int, small: bool = False) -> float:
     return (465 - 12 * columns) / (5.2 * (0.82 if small else 1.0))
 

@@ -100,3 +100,17 @@ def test_a_preview_page_carries_the_number_of_its_own_build_so_a_quick_rebuild_s
     preview.rebuild()
     number, page = preview.current
     assert number == 2 and b'var shown = "2"' in page and b"could not be built" in page
+
+
+def test_a_many_class_matrix_is_read_as_its_largest_confusions_and_the_classes_predictions_pile_up_on():
+    from report.runs import Run
+    from report.tables import confusions
+
+    # Three classes: a is taken for c on 8 of its 10 rows, b for c on 4 of 10; c is predicted 22 times for 10 rows.
+    matrix = [[2, 0, 8], [0, 6, 4], [0, 0, 10]]
+    run = Run("x", [{"class_names": ["a", "b", "c"], "metrics": {"confusion_matrix": matrix}}])
+    said = confusions(run, count=2)
+    assert said["largest"] == [{"share": 0.8, "true": "a", "predicted": "c"}, {"share": 0.4, "true": "b", "predicted": "c"}]
+    assert said["drawn"] == [{"name": "c", "predicted": 22, "actual": 10}]
+    balanced = Run("y", [{"class_names": ["a", "b"], "metrics": {"confusion_matrix": [[9, 1], [1, 9]]}}])
+    assert confusions(balanced)["drawn"] == []

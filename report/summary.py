@@ -76,9 +76,10 @@ def axis_label(run) -> str:
 
 def _label(run) -> str:
     """The run's title, its point of a sweep in words, and its seeds when there are several (a model that
-    trains without randomness is one model whatever its seeds, so it gets none)."""
+    trains without randomness is one model whatever its seeds, so it gets none). Not its vectors: the chapters'
+    tables name them, and a summary row stays short enough to read."""
     point = _point_words(run)
-    label = model_title(run) + (f" ({point})" if point else "")
+    label = run.spec["title"] + (f" ({point})" if point else "")
     return label + (f", {len(run.seeds)} seeds" if len(run.seeds) > 1 and not claims.fixed(run) else "")
 
 

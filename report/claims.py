@@ -483,6 +483,8 @@ def summarise(registry: Registry, runs: Sequence, names: Sequence[str], other_ru
               f"every p {'at most' if direction != 'no evidence' else 'at least'} {bound:.3f}")
         count = f"all {len(group)} {noun}" if len(group) == len(found) and len(group) > 1 else \
             f"{len(group)} of the {len(found)} {noun}"
+        if direction != "no evidence" and all(c.scope == "trained models" for c in group):
+            count += " as trained here"  # one seed: a verdict on these trained models, not on their methods
         if direction == "no evidence":
             few = [f"{c.model} has {c.seeds} seeds" for c in group if c.scope == "methods" and 1 < c.seeds < 3 and
                    not c.model.startswith("the majority")]

@@ -261,7 +261,7 @@ ONE_SEED = " With one seed, a direction compares the trained models on these row
 def test_a_summary_of_models_all_behind_one_reference_counts_them_with_their_range(caveats):
     ref, a, b, c = of("bbc", run(300), run(150), run(160), run(170))
     said = on_bbc(lambda reg: claims.summarise(reg, [a, b, c], ["the MLP", "the LSTM", "the GRU"], ref, "TF-IDF"))
-    assert said == ("Against TF-IDF (0.750), all 3 networks are less accurate (0.375–0.425, every p < 0.001) "
+    assert said == ("Against TF-IDF (0.750), all 3 networks as trained here are less accurate (0.375–0.425, every p < 0.001) "
                     "(McNemar's test, one trained model; Holm over the 3 tests of family BBC News)." + ONE_SEED)
 
 
@@ -269,28 +269,28 @@ def test_a_summary_gives_the_largest_adjusted_p_of_a_group_of_losses(caveats):
     # 12, 10 and 8 discordant rows: p = 2/4096, 2/1024, 2/256; Holm over three: 0.0015, 0.0039, 0.0078.
     ref, a, b, c = of("bbc", run(212), run(200), run(202), run(204))
     said = on_bbc(lambda reg: claims.summarise(reg, [a, b, c], ["A", "B", "C"], ref, "R", noun="models"))
-    assert said == ("Against R (0.530), all 3 models are less accurate (0.500–0.510, every p at most 0.008) "
+    assert said == ("Against R (0.530), all 3 models as trained here are less accurate (0.500–0.510, every p at most 0.008) "
                     "(McNemar's test, one trained model; Holm over the 3 tests of family BBC News)." + ONE_SEED)
 
 
 def test_a_brief_summary_against_one_reference_per_model_counts_each_direction_and_names_no_test(caveats):
     r1, r2, r3, a, b, c = of("bbc", run(200), run(200), run(200), run(150), run(260), run(201))
     said = on_bbc(lambda reg: claims.summarise(reg, [a, b, c], ["A", "B", "C"], [r1, r2, r3], "TF-IDF", brief=True))
-    assert said == ("Against TF-IDF, 1 of the 3 networks is less accurate (0.375, p < 0.001); 1 of the 3 networks is "
-                    "more accurate (0.650, p < 0.001); the tests show no difference for 1 of the 3 networks "
+    assert said == ("Against TF-IDF, 1 of the 3 networks as trained here is less accurate (0.375, p < 0.001); 1 of the 3 "
+                    "networks as trained here is more accurate (0.650, p < 0.001); the tests show no difference for 1 of the 3 networks "
                     "(0.502, p = 1.000).")
 
 
 def test_a_summary_of_two_models_behind_says_they_are(caveats):
     ref, a, b = of("bbc", run(300), run(150), run(160))
     said = on_bbc(lambda reg: claims.summarise(reg, [a, b], ["A", "B"], ref, "R", brief=True))
-    assert said == "Against R (0.750), all 2 networks are less accurate (0.375–0.400, every p < 0.001)."
+    assert said == "Against R (0.750), all 2 networks as trained here are less accurate (0.375–0.400, every p < 0.001)."
 
 
 def test_a_summary_of_one_model_says_one_of_one(caveats):
     ref, x = of("bbc", run(200), run(300))
     said = on_bbc(lambda reg: claims.summarise(reg, [x], ["X"], ref, "R", brief=True))
-    assert said == "Against R (0.500), 1 of the 1 networks is more accurate (0.750, p < 0.001)."
+    assert said == "Against R (0.500), 1 of the 1 networks as trained here is more accurate (0.750, p < 0.001)."
 
 
 def test_a_summary_of_no_differences_gives_the_smallest_adjusted_p_and_groups_the_diagnostics(caveats):
@@ -318,7 +318,7 @@ def test_a_summary_warns_of_little_power_where_a_network_has_two_seeds_but_not_f
 def test_a_summary_counts_a_model_that_repeats_the_reference_but_reports_no_test_for_it(caveats):
     ref, copy, x = of("bbc", run(200), run(200), run(300))
     said = on_bbc(lambda reg: claims.summarise(reg, [copy, x], ["the copy", "X"], ref, "R"))
-    assert said == ("Against R (0.500), 1 of the 2 networks is more accurate (0.750, p < 0.001) (McNemar's test, one "
+    assert said == ("Against R (0.500), 1 of the 2 networks as trained here is more accurate (0.750, p < 0.001) (McNemar's test, one "
                     "trained model; Holm over the 1 tests of family BBC News)." + ONE_SEED)
 
 

@@ -851,15 +851,30 @@ def test_a_position_at_exactly_five_percent_from_either_end_counts_as_at_the_end
 
 
 def test_the_reach_of_a_null_result_is_the_half_width_of_each_differences_interval():
-    lstms = [run(220), run(212)]  # one seed each
     constant = majority()
     constant.first["spec"] = {"model": {"architecture": "majority"}}
-    halves = []
-    for lstm in lstms:
-        _, interval = stats.difference_interval(claims.correct(lstm), claims.correct(constant), b_fixed=True)
-        halves.append((interval.high - interval.low) / 2)
+
+    def half(lstm) -> float:
+        _, interval = stats.difference_interval(claims.correct(lstm), claims.correct(constant),
+                                                b_fixed=claims.fixed(constant))
+        return (interval.high - interval.low) / 2
+
+    lstms = [run(220), run(380)]  # one seed each
+    low, high = sorted(half(r) for r in lstms)
+    assert round(low, 3) != round(high, 3)
     said = claims.reach(lstms, [constant, constant], subject="the LSTM", other="the majority class")
-    assert f"reach from {min(halves):.3f} to {max(halves):.3f} either side" in said
-    assert "one seed has no spread over seeds" in said
-    assert f"does not exclude a true difference of {100 * min(halves):.0f} points or less" in said
+    assert said == (f"The 95 % intervals of the LSTM's differences from the majority class reach from {low:.3f} to "
+                    f"{high:.3f} either side of the observed difference (test rows only: one seed has no spread over "
+                    f"seeds); a true difference of that size would be found only about half the time, before the "
+                    f"correction, so a null result here does not exclude a true difference of {100 * low:.0f} points "
+                    f"or less.")
+    # One width where every interval has it; no one-seed note where every random side has two seeds or more.
+    same = claims.reach([lstms[0], lstms[0]], [constant, constant], subject="the LSTM", other="the majority class")
+    assert f"reach {half(lstms[0]):.3f} either side of the observed difference (test rows only" in same
+    rng = np.random.default_rng(5)
+    two_seeds = run([rng.random(N) < 0.55, rng.random(N) < 0.55])
+    assert "one seed" not in claims.reach([two_seeds], [constant], subject="the LSTM", other="the majority class")
+    tfidf = run(230)
+    tfidf.first["spec"] = {"model": {"architecture": "tfidf-logreg"}}
+    assert "one seed" not in claims.reach([tfidf], [constant], subject="TF-IDF", other="the majority class")
     assert claims.reach([], [], subject="the LSTM", other="the majority class") == ""

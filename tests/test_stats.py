@@ -4,10 +4,10 @@ import pytest
 
 import numpy as np
 
-from report.stats import MCNEMAR, bootstrap_interval, compare_correctness
+from report.stats import MCNEMAR, SEEDS_AND_ROWS, Z_TEST, bootstrap_interval, compare_correctness
 
 
-@pytest.mark.parametrize("only_a, only_b", [(0, 3), (4, 9), (11, 12), (20, 40), (100, 130)])
+@pytest.mark.parametrize("only_a, only_b", [(0, 3), (4, 9), (11, 12), (15, 15), (20, 40), (100, 130)])
 def test_one_trained_model_each_is_mcnemars_test_exact_under_25_discordant_rows(only_a, only_b):
     from scipy.stats import binom, chi2
 
@@ -183,6 +183,16 @@ def test_no_variance_at_all_is_certainty_either_way():
     ones, zeros = np.ones((3, 8), dtype=bool), np.zeros((3, 8), dtype=bool)
     assert compare_correctness(ones, ones).p == 1.0
     assert compare_correctness(ones, zeros).p == 0.0
+    assert compare_correctness(ones, zeros).name == SEEDS_AND_ROWS and compare_correctness(ones, ones).scope == "methods"
+
+
+def test_two_trained_models_that_agree_everywhere_or_score_alike_on_different_rows_are_not_different():
+    ones = np.ones((1, 8), dtype=bool)
+    assert compare_correctness(ones, ones).p == 1.0  # no discordant row: nothing to test
+    half = np.array([[True, False] * 4])
+    other_rows = np.array([[True, False] * 5])  # the same accuracy on 10 other rows
+    found = compare_correctness(half, other_rows)
+    assert (found.p, found.name) == (1.0, Z_TEST)
 
 
 def test_with_one_seed_the_interval_covers_the_rows_only():

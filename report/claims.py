@@ -593,6 +593,8 @@ def weakest_by_auc(run) -> tuple[str, float] | None:
 POSITION_RHO = 0.3
 #: Share of an article's length at either end where a BiLSTM's states see only one side of the text.
 EDGE = 0.05
+#: The most weighted positions of every article within this share of each other's weight count as tied.
+TIED_WEIGHTS = 0.02
 
 
 def attention_facts(run) -> dict:
@@ -632,9 +634,17 @@ def attention_reading(run) -> str:
     where = np.concatenate([np.asarray(e["positions"]) / max(1, e["length"] - 1) for e in examples])
     low, median, high = np.percentile(100 * where, [25, 50, 75])
     edges = int(np.sum((where <= EDGE) | (where >= 1 - EDGE)))
+    window = (run.first.get("spec") or {}).get("vectorize", {}).get("seq_len")
+    read = f"the part of an article read (its first {window} tokens at most)" if window else "the part of an article read"
+    # Top weights within a few per cent of each other are a tie: their order, and the words circled, mean little.
+    spreads = [(max(w) - min(w)) / max(w) for e in examples if (w := e.get("weights"))]
+    tied = [x for x in spreads if x < TIED_WEIGHTS]
+    ties = (f" In {'every article' if len(tied) == n else f'{len(tied)} of the {n} articles'} the "
+            f"{len(examples[0]['weights'])} most weighted positions are within {100 * max(tied):.1f} % of each "
+            f"other's weight, so their order, and which of them are circled, means little." if tied else "")
     return (f"{trend} (Spearman correlation with position {listed}), and the most weighted positions sit at "
-            f"{median:.0f} % of an article's length in the median (quartiles {low:.0f} % and {high:.0f} %), {edges} "
-            f"of the {len(where)} within the first or last {100 * EDGE:.0f} % of their article. With {n} "
+            f"{median:.0f} % of {read} in the median (quartiles {low:.0f} % and {high:.0f} %), {edges} "
+            f"of the {len(where)} within its first or last {100 * EDGE:.0f} %.{ties} With {n} "
             f"article{'s' if n > 1 else ''}, this describes {'them' if n > 1 else 'it'}, not the model in general.")
 
 

@@ -195,7 +195,7 @@ def test_opposite_trends_in_different_articles_are_listed_never_averaged_away():
     assert reading.startswith("The weight follows position in 2 of these 2 articles, but not in one direction "
                               "(Spearman correlation with position +1.00, -1.00)")
     # Both most weighted positions are at an end of their article, where a BiLSTM state reads one side only.
-    assert "2 of the 2 within the first or last 5 % of their article" in reading
+    assert "2 of the 2 within its first or last 5 %." in reading
 
 
 def test_split_gaps_use_an_unpaired_test_and_give_each_model_its_direction():
@@ -594,8 +594,8 @@ def test_attention_on_the_same_words_wherever_they_are_is_read_as_words_with_the
     profile = [1.0, 3.0, 2.0, 3.0, 1.0]
     reading = claims.attention_reading(attention_run([profile, profile], [[0, 1, 2], [3, 4]]))
     assert reading == ("In none of these 2 articles does the weight follow position (Spearman correlation with "
-                       "position +0.00, +0.00), and the most weighted positions sit at 50 % of an article's length in "
-                       "the median (quartiles 25 % and 75 %), 2 of the 5 within the first or last 5 % of their article. "
+                       "position +0.00, +0.00), and the most weighted positions sit at 50 % of the part of an article read in "
+                       "the median (quartiles 25 % and 75 %), 2 of the 5 within its first or last 5 %. "
                        "With 2 articles, this describes them, not the model in general.")
 
 
@@ -608,9 +608,23 @@ def test_attention_falling_along_the_article_is_read_as_following_earlier_positi
                                     {"profile": [1.0, 2.0], "positions": [0], "length": 3}]}])
     assert claims.attention_reading(run_) == (
         "In each of these 2 articles the weight grows towards earlier positions (Spearman correlation with position "
-        "-1.00, -1.00), and the most weighted positions sit at 0 % of an article's length in the median (quartiles 0 % "
-        "and 6 %), 3 of the 4 within the first or last 5 % of their article. With 2 articles, this describes them, not "
+        "-1.00, -1.00), and the most weighted positions sit at 0 % of the part of an article read in the median "
+        "(quartiles 0 % and 6 %), 3 of the 4 within its first or last 5 %. With 2 articles, this describes them, not "
         "the model in general.")
+
+
+def test_top_weights_within_two_per_cent_of_each_other_are_said_to_be_a_tie_and_the_window_is_named():
+    profile = [3.0, 2.0, 1.0, 0.5]
+    tied = {"profile": profile, "positions": [0, 1], "length": 4, "weights": [0.300, 0.297]}  # 1.0 % apart
+    apart = {"profile": profile, "positions": [0, 1], "length": 4, "weights": [0.300, 0.250]}
+    spec = {"vectorize": {"seq_len": 128}}
+    reading = claims.attention_reading(Run("m", [{"attention": [tied, apart], "spec": spec}]))
+    assert "of the part of an article read (its first 128 tokens at most)" in reading
+    assert ("In 1 of the 2 articles the 2 most weighted positions are within 1.0 % of each other's weight, so their "
+            "order, and which of them are circled, means little.") in reading
+    both = claims.attention_reading(Run("m", [{"attention": [tied, tied], "spec": spec}]))
+    assert "In every article the 2 most weighted positions are within 1.0 %" in both
+    assert "each other's weight" not in claims.attention_reading(Run("m", [{"attention": [apart, apart], "spec": spec}]))
 
 
 def test_attention_with_only_short_profiles_or_none_is_not_read():
@@ -624,7 +638,7 @@ def test_a_word_sits_at_its_share_of_the_article_and_a_one_word_articles_at_its_
     run_ = Run("m", [{"attention": [{"profile": [1.0, 2.0, 3.0], "positions": [2], "length": 3},
                                     {"profile": [3.0, 2.0, 1.0], "positions": [0], "length": 1},
                                     {"profile": [3.0, 2.0, 1.0], "positions": [1], "length": 2}]}])
-    assert "sit at 100 % of an article's length in the median (quartiles 50 % and 100 %)" in claims.attention_reading(run_)
+    assert "sit at 100 % of the part of an article read in the median (quartiles 50 % and 100 %)" in claims.attention_reading(run_)
 
 
 def test_attention_whose_correlation_with_position_is_exactly_the_threshold_follows_position():
@@ -847,7 +861,7 @@ def test_a_position_at_exactly_five_percent_from_either_end_counts_as_at_the_end
     # Positions 1 and 19 of a 21-word article are 1/20 = 5 % from its start and from its end.
     rising = np.linspace(0.1, 2.0, 21)
     reading = claims.attention_reading(attention_run([rising, rising], [[1], [19]]))
-    assert "2 of the 2 within the first or last 5 % of their article" in reading
+    assert "2 of the 2 within its first or last 5 %." in reading
 
 
 def test_the_reach_of_a_null_result_is_the_half_width_of_each_differences_interval():

@@ -386,7 +386,11 @@ def _shared_how(found: Sequence[Comparison]) -> str:
     tested = [c for c in found if c.scope != "same"]
     if not tested:
         return ""
-    tests = list(dict.fromkeys(c.test + (", one trained model" if c.scope == "trained models" else "") for c in tested))
+    scopes: dict[str, set[str]] = {}
+    for c in tested:
+        scopes.setdefault(c.test, set()).add(c.scope)
+    tests = [test + ("" if "trained models" not in said else ", one trained model" if len(said) == 1 else
+                     " (on one trained model where a network has one seed)") for test, said in scopes.items()]
     families = list(dict.fromkeys(f"Holm over the {c.family_size} tests of family {c.family}" for c in tested))
     return "; ".join(tests if len(tests) == 1 else [" or ".join(tests)]) + "; " + "; ".join(families)
 

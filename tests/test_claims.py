@@ -892,3 +892,13 @@ def test_the_reach_of_a_null_result_is_the_half_width_of_each_differences_interv
     tfidf.first["spec"] = {"model": {"architecture": "tfidf-logreg"}}
     assert "one seed" not in claims.reach([tfidf], [constant], subject="TF-IDF", other="the majority class")
     assert claims.reach([], [], subject="the LSTM", other="the majority class") == ""
+
+
+def test_one_test_used_on_methods_and_on_trained_models_is_named_once_with_where_it_speaks_of_trained_models():
+    on_models = comparison(test="two-proportion z-test", scope="trained models")
+    on_methods = comparison(test="two-proportion z-test", scope="methods")
+    assert claims._shared_how([on_models, on_methods]) == (
+        "two-proportion z-test (on one trained model where a network has one seed); Holm over the 3 tests of "
+        "family BBC News")
+    assert claims._shared_how([on_models]).startswith("two-proportion z-test, one trained model; ")
+    assert claims._shared_how([on_methods]).startswith("two-proportion z-test; ")

@@ -26,6 +26,8 @@ NEAR_CHANCE = 0.03
 UNFIT_ACCURACY = 0.9
 #: A training loss that fell by at least this share in the last epoch is still falling.
 STILL_FALLING = 0.02
+#: Validation loss this much above its minimum at the end, with accuracy held, counts as over-confidence.
+CONFIDENT_RISE = 0.25
 
 
 @dataclass(frozen=True)
@@ -80,9 +82,12 @@ def still_improving(run) -> Finding | None:
             return None  # the weights kept are from before the end
         if val[-1] - val[-1 - over] <= _noise(seed, val[-1]) or (loss and loss[-1] > min(loss) * (1 + LOSS_RISE / 5)):
             return None
+        fitted = history.get("accuracy") or []
+        training_acc = f", at a training accuracy of {fitted[-1]:.3f}" if fitted else ""
         return (f"was stopped by its cap of {spec['epochs']} epochs while still improving: validation "
                 f"accuracy rose from {val[-1 - over]:.3f} to {val[-1]:.3f} over its last {over} epochs and "
-                f"validation loss ended within 1 % of its lowest; its scores may be those of an undertrained model",
+                f"validation loss ended within 1 % of its lowest{training_acc}; its scores may be those of an "
+                f"undertrained model",
                 f"still improving at the {spec['epochs']}-epoch cap")
 
     return _flagged(run, check)
@@ -151,9 +156,10 @@ def stopped_while_loss_fell(run) -> Finding | None:
 
 
 def undertrained(run) -> Finding | None:
-    """The epoch cap ended a run that had not fitted its own training rows yet: training accuracy low, training loss
-    still falling, validation loss still falling too (lowest in the last epochs, and well below the first epoch's). Its scores then measure the cap as much as the model.
-    (A run flagged as still improving on validation is not flagged again.)"""
+    """The epoch cap ended a run that had neither fitted its own training rows nor begun to over-fit: training
+    accuracy low, validation loss near its lowest and well below its first epoch's. It underfits, and its scores
+    say more about its training budget than about what the model can learn. (A run flagged as still improving
+    on validation is not flagged again: that finding quotes its training accuracy.)"""
     if still_improving(run) is not None:
         return None
 
@@ -165,17 +171,48 @@ def undertrained(run) -> Finding | None:
             return None
         if spec.get("patience") is not None and training["best_epoch"] < training["epochs_run"]:
             return None  # early stopping kept an earlier epoch: not the cap's doing
-        if acc[-1] >= UNFIT_ACCURACY or loss[-1] > loss[-2] * (1 - STILL_FALLING):
+        if acc[-1] >= UNFIT_ACCURACY:
             return None
-        recent = len(val_loss) - max(2, len(val_loss) // 5)
-        if val_loss[-1] > np.nanmin(val_loss) * (1 + LOSS_RISE) or int(np.nanargmin(val_loss)) < recent:
-            return None  # validation loss rose: over-fitting, not under-training
+        if val_loss[-1] > np.nanmin(val_loss) * (1 + LOSS_RISE):
+            return None  # validation loss rose: over-fitting, not under-fitting
         if val_loss[-1] > val_loss[0] * (1 - LOSS_RISE):
             return None  # nothing that carries to new rows learned so far: more epochs would not be expected to help
+        falling = loss[-1] <= loss[-2] * (1 - STILL_FALLING)
+        trend = (f"training loss still falling ({loss[-2]:.3f} → {loss[-1]:.3f} in the last epoch)" if falling else
+                 f"training loss {loss[-1]:.3f}")
         return (f"was stopped by its cap of {spec['epochs']} epochs before it fitted its own training rows: training "
-                f"accuracy {acc[-1]:.3f}, training loss still falling ({loss[-2]:.3f} → {loss[-1]:.3f} in the last "
-                f"epoch) and validation loss down from {val_loss[0]:.3f} at epoch 1 to {val_loss[-1]:.3f}, near its lowest; its scores measure the cap as much as the model",
-                f"not yet fitting its training rows at the {spec['epochs']}-epoch cap")
+                f"accuracy {acc[-1]:.3f}, {trend}, and validation loss down from {val_loss[0]:.3f} at epoch 1 to "
+                f"{val_loss[-1]:.3f}, within 5 % of its lowest; it underfits, and its scores measure its training "
+                f"budget as much as the model",
+                f"underfitting at the {spec['epochs']}-epoch cap, at a training accuracy of {acc[-1]:.2f}")
+
+    return _flagged(run, check)
+
+
+def over_confident(run) -> Finding | None:
+    """No early stopping, and validation loss far above its minimum at the end while validation accuracy held
+    (within one standard error of its peak): the predictions grew over-confident. Accuracy is unharmed; the
+    predicted probabilities, and so the ROC curves, are not."""
+
+    def check(seed: dict):
+        if seed["spec"]["train"].get("patience") is not None or seed["spec"]["model"]["architecture"] in REFERENCE_MODELS:
+            return None
+        training = seed["training"]
+        history = training.get("history") or {}
+        loss, val_acc = history.get("val_loss") or [], history.get("val_accuracy") or []
+        if len(loss) < 3 or not val_acc:
+            return None
+        low = int(np.nanargmin(loss))
+        if loss[-1] < loss[low] * (1 + CONFIDENT_RISE):
+            return None
+        if max(val_acc) - val_acc[-1] > _noise(seed, val_acc[-1]):
+            return None  # accuracy fell too: scored_past_best says so
+        first = _first_epoch(training)
+        return (f"has no early stopping, and its validation loss rose from {loss[low]:.3f} at epoch {low + first} to "
+                f"{loss[-1]:.3f} at the end (+{100 * (loss[-1] / loss[low] - 1):.0f} %) while its validation accuracy "
+                f"stayed within one standard error of its peak: its predictions grew over-confident, which leaves "
+                f"its accuracy but not its predicted probabilities (the ROC curves) as good as at epoch {low + first}",
+                "over-confident by its last epoch (validation loss up, accuracy held)")
 
     return _flagged(run, check)
 
@@ -200,7 +237,8 @@ def near_chance(run) -> Finding | None:
                 f"{chance:.3f} for always predicting the most common validation class: it had not learned to "
                 f"predict the validation rows" + (", and did worse than that constant guess" if where == "below" else ""),
                 # Without its numbers, so that many runs with it read as one clause; the finding's text has them.
-                f"validation accuracy at its kept epoch {where} the majority-class rate")
+                f"validation accuracy at its {'last' if seed['spec']['train'].get('patience') is None else 'kept'} "
+                f"epoch {where} the majority-class rate")
 
     return _flagged(run, check)
 
@@ -229,7 +267,8 @@ def join_epochs(epochs: list[int]) -> str:
     return ("epoch " if len(epochs) == 1 else "epochs ") + ", ".join(str(e) for e in epochs)
 
 
-CHECKS = (still_improving, undertrained, stopped_while_loss_fell, scored_past_best, near_chance, resumed)
+CHECKS = (still_improving, undertrained, stopped_while_loss_fell, scored_past_best, over_confident, near_chance,
+          resumed)
 
 
 def findings(run) -> list[Finding]:
@@ -243,6 +282,7 @@ def findings(run) -> list[Finding]:
 GROUPED = {
     "still_improving": "were stopped by their epoch cap while still improving",
     "undertrained": "were stopped by their epoch cap before they fitted their own training rows",
+    "over_confident": "have no early stopping and grew over-confident by their last epoch (validation loss up, accuracy held)",
     "stopped_while_loss_fell": "were stopped by early stopping on a plateau of validation accuracy while their validation loss still fell",
     "scored_past_best": "have no early stopping and are scored at their last epoch, after their validation accuracy had fallen from its peak",
     "near_chance": "kept an epoch whose validation accuracy was near or below the rate of always predicting the most common class",

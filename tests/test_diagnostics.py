@@ -90,6 +90,7 @@ def test_a_run_kept_at_an_epoch_where_validation_was_at_chance_is_flagged():
 def test_a_run_without_early_stopping_near_chance_is_said_to_be_scored_at_its_last_epoch():
     run = Run("market-lstm@interval=5", [seed(val_accuracy=[0.52, 0.5, 0.483], patience=None, validation_counts=(52, 48))])
     assert diagnostics.near_chance(run).text.startswith("is scored at its last epoch (3), where its validation accuracy was 0.483")
+    assert diagnostics.caveat(run) == "validation accuracy at its last epoch below the majority-class rate"
 
 
 def test_a_short_run_without_early_stopping_scored_after_its_accuracy_fell_is_flagged():
@@ -106,18 +107,47 @@ def test_a_run_capped_before_it_fitted_its_training_rows_is_flagged_and_over_fit
     run = Run("20ng-lstm", [seed(val_accuracy=flat, val_loss=falling, patience=None, accuracy=[0.1, 0.15, 0.2, 0.26],
                                  loss=[2.9, 2.6, 2.4, 2.2], validation_counts=(100,) * 10)])
     finding = diagnostics.undertrained(run)
-    assert "before it fitted its own training rows: training accuracy 0.260, training loss still falling (2.400 → 2.200" in finding.text
-    assert diagnostics.caveat(run) == "not yet fitting its training rows at the 4-epoch cap"
+    assert ("before it fitted its own training rows: training accuracy 0.260, training loss still falling (2.400 → "
+            "2.200 in the last epoch), and validation loss down from 2.400 at epoch 1 to 2.200") in finding.text
+    assert diagnostics.caveat(run) == "underfitting at the 4-epoch cap, at a training accuracy of 0.26"
+    # A training loss that has flattened underfits all the same; the text then does not call it falling.
+    flattened = seed(val_accuracy=flat, val_loss=falling, patience=None, accuracy=[0.1, 0.15, 0.2, 0.26],
+                     loss=[2.9, 2.6, 2.2, 2.19], validation_counts=(100,) * 10)
+    assert "training accuracy 0.260, training loss 2.190, and" in diagnostics.undertrained(Run("x", [flattened])).text
     fitted = seed(val_accuracy=flat, val_loss=falling, patience=None, accuracy=[0.5, 0.8, 0.9, 0.95], loss=[2.9, 2.6, 2.4, 2.2])
     over_fitting = seed(val_accuracy=flat, val_loss=[2.0, 2.2, 2.4, 2.6], patience=None, accuracy=[0.1, 0.15, 0.2, 0.26],
                         loss=[2.9, 2.6, 2.4, 2.2])
-    converged = seed(val_accuracy=flat, val_loss=falling, patience=None, accuracy=[0.1, 0.15, 0.2, 0.26],
-                     loss=[2.9, 2.6, 2.2, 2.19])
+    learned_nothing = seed(val_accuracy=flat, val_loss=[2.40, 2.39, 2.38, 2.38], patience=None,
+                           accuracy=[0.1, 0.15, 0.2, 0.26], loss=[2.9, 2.6, 2.4, 2.2])
     stopped_early = seed(val_accuracy=flat, val_loss=falling, epochs=10, accuracy=[0.1, 0.15, 0.2, 0.26],
                          loss=[2.9, 2.6, 2.4, 2.2])
-    for healthy in (fitted, over_fitting, converged, stopped_early):
+    for healthy in (fitted, over_fitting, learned_nothing, stopped_early):
         assert diagnostics.undertrained(Run("x", [healthy])) is None
 
+
+def test_a_run_still_improving_at_the_cap_quotes_its_training_accuracy_and_is_not_flagged_twice():
+    rising = [0.2 + 0.01 * i for i in range(12)]
+    run = Run("20ng-seq-len", [seed(val_accuracy=rising, val_loss=[3.0 - 0.05 * i for i in range(12)], patience=None,
+                                    accuracy=[0.1 + 0.015 * i for i in range(12)], loss=[3.0 - 0.06 * i for i in range(12)],
+                                    validation_counts=(250,) * 20)])
+    assert "at a training accuracy of 0.265; its scores may be" in diagnostics.still_improving(run).text
+    assert diagnostics.undertrained(run) is None
+
+
+def test_a_run_whose_validation_loss_soared_while_its_accuracy_held_is_called_over_confident():
+    loss = [0.687, 0.624, 0.663, 0.736, 0.866]  # +39 % from its minimum at epoch 2
+    held = [0.717, 0.754, 0.803, 0.811, 0.801]  # 0.010 below its peak, within one standard error on 1,215 rows
+    run = Run("twitter-lstm", [seed(val_accuracy=held, val_loss=loss, patience=None, validation_counts=(405, 405, 405))])
+    finding = diagnostics.over_confident(run)
+    assert finding.text.startswith("has no early stopping, and its validation loss rose from 0.624 at epoch 2 to 0.866 "
+                                   "at the end (+39 %) while its validation accuracy stayed within one standard error")
+    assert diagnostics.scored_past_best(run) is None  # accuracy held: not scored past its best
+    fell = [0.717, 0.754, 0.803, 0.850, 0.780]
+    assert diagnostics.over_confident(Run("x", [seed(val_accuracy=fell, val_loss=loss, patience=None,
+                                                     validation_counts=(405, 405, 405))])) is None
+    mild = [0.687, 0.624, 0.630, 0.650, 0.700]  # +12 %
+    assert diagnostics.over_confident(Run("x", [seed(val_accuracy=held, val_loss=mild, patience=None)])) is None
+    assert diagnostics.over_confident(Run("x", [seed(val_accuracy=held, val_loss=loss)])) is None  # early stopping
 
 def test_a_run_well_above_chance_at_its_kept_epoch_is_not_flagged():
     assert diagnostics.near_chance(Run("x", [seed(val_accuracy=[0.6, 0.8, 0.9], best_epoch=3)])) is None

@@ -414,10 +414,21 @@ def tally(registry: Registry, runs: Sequence, others: Sequence, *, subject: str,
         parts.append(f"more accurate at {len(groups['better'])} ({', '.join(groups['better'])})")
     if groups["worse"]:
         parts.append(f"less accurate at {len(groups['worse'])} ({', '.join(groups['worse'])})")
-    if groups["no evidence"]:
-        parts.append(f"not distinguishable at {len(groups['no evidence'])}")
+    quiet = [c for c in found if c.direction == "no evidence"]
+    if quiet:
+        parts.append(f"not distinguishable at {len(quiet)} ({_span([c.accuracy for c in quiet])} against "
+                     f"{_span([c.other_accuracy for c in quiet])})")
     how = "" if brief else f" ({_shared_how(found)})"
-    return f"Against {other}, {subject} is {join_words(parts)} of the {len(found)} {unit}s{how}.{_scope_note(found)}"
+    # The diagnostics of the runs not told apart; those of the others are in their lists above.
+    flags = _flags([replace(c, model=f"{subject} at {p}") for c, p in zip(found, points) if c.direction == "no evidence"])
+    return (f"Against {other}, {subject} is {join_words(parts)} of the {len(found)} {unit}s{how}.{flags}"
+            f"{_scope_note(found)}")
+
+
+def _span(values: Sequence[float]) -> str:
+    """A range of accuracies, "0.537–0.583", or the one value."""
+    low, high = min(values), max(values)
+    return f"{low:.3f}" if round(low, 3) == round(high, 3) else f"{low:.3f}–{high:.3f}"
 
 
 def reach(runs: Sequence, others: Sequence, *, subject: str, other: str) -> str:
@@ -479,8 +490,7 @@ def summarise(registry: Registry, runs: Sequence, names: Sequence[str], other_ru
         group = [c for c in found if c.direction == direction and c.scope != "same"]
         if not group:
             continue
-        low, high = min(c.accuracy for c in group), max(c.accuracy for c in group)
-        span = f"{low:.3f}" if low == high else f"{low:.3f}–{high:.3f}"
+        span = _span([c.accuracy for c in group])
         bound = max(c.p_adjusted for c in group) if direction != "no evidence" else min(c.p_adjusted for c in group)
         ps = (p_text(group[0].p_adjusted) if len(group) == 1 else "every p < 0.001" if bound < 0.001 else
               "every p = 1.000" if bound >= 0.9995 else

@@ -363,12 +363,14 @@ def test_a_tally_counts_each_direction_names_the_points_and_their_diagnostics(ca
                                                    other="the majority class", points=points, unit="interval"),
                           {"m": "market"})
     assert said == ("Against the majority class, the LSTM is more accurate at 2 (N = 5: resumed, N = 20), less accurate "
-                    "at 1 (N = 10) and not distinguishable at 1 of the 4 intervals (McNemar's test, one trained model; "
-                    "Holm over the 4 tests of family market)." + ONE_SEED)
+                    "at 1 (N = 10) and not distinguishable at 1 (0.502 against 0.500) of the 4 intervals (McNemar's "
+                    "test, one trained model; Holm over the 4 tests of family market). Flagged by the training "
+                    "diagnostics: the LSTM at N = 15 (still improving)." + ONE_SEED)
     brief = claims.settled(lambda reg: claims.tally(reg, [lstm[2]], [refs[2]], subject="the LSTM",
                                                     other="the majority class", points=["N = 15"], unit="interval",
                                                     brief=True), {"m": "market"})
-    assert brief == "Against the majority class, the LSTM is not distinguishable at 1 of the 1 intervals."
+    assert brief == ("Against the majority class, the LSTM is not distinguishable at 1 (0.502 against 0.500) of the 1 "
+                     "intervals. Flagged by the training diagnostics: the LSTM at N = 15 (still improving).")
 
 
 def test_a_ranking_with_a_clear_leader_lists_each_p_and_its_diagnostic(caveats):

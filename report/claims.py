@@ -431,23 +431,35 @@ def _span(values: Sequence[float]) -> str:
     return f"{low:.3f}" if round(low, 3) == round(high, 3) else f"{low:.3f}–{high:.3f}"
 
 
-def reach(runs: Sequence, others: Sequence, *, subject: str, other: str) -> str:
+def reach(registry: Registry, runs: Sequence, others: Sequence, *, subject: str, other: str) -> str:
     """How large a difference these comparisons could have shown: the half-widths of the 95 % intervals of
-    ``subject``'s differences from ``other``. A true difference of that size is found about half the time before
-    any correction, a smaller one less often, so a null result rules out only differences well beyond it."""
-    halves = []
-    for a, b in zip(runs, others):
-        d, interval = stats.difference_interval(correct(a), correct(b), a_fixed=fixed(a), b_fixed=fixed(b))
-        halves.append((interval.high - interval.low) / 2)
-    if not halves:
+    ``subject``'s differences from ``other`` and, where Holm's correction spans several tests, of the intervals
+    at the first step's level (5 % over the family's size). A true difference of that size is found about half
+    the time, a smaller one less often, so a null result rules out only differences well beyond it."""
+    found = [registry.get(a, b, subject, other) for a, b in zip(runs, others)]
+    if not found:
         return ""
-    low, high = min(halves), max(halves)
-    width = f"{low:.3f}" if round(low, 3) == round(high, 3) else f"from {low:.3f} to {high:.3f}"
+    tests = max(c.family_size for c in found)
+
+    def halves(level: float) -> list[float]:
+        out = []
+        for a, b in zip(runs, others):
+            _, interval = stats.difference_interval(correct(a), correct(b), a_fixed=fixed(a), b_fixed=fixed(b),
+                                                    level=level)
+            out.append((interval.high - interval.low) / 2)
+        return out
+
+    plain, corrected = halves(0.95), halves(1 - ALPHA / max(tests, 1))
     one_seed = any(len(r.seeds) < 2 and not fixed(r) for r in (*runs, *others))
-    return (f"The 95 % intervals of {subject}'s differences from {other} reach {width} either side of the "
-            f"observed difference{' (test rows only: one seed has no spread over seeds)' if one_seed else ''}; a true "
-            f"difference of that size would be found only about half the time, before the correction, so a null result "
-            f"here does not exclude a true difference of {100 * low:.0f} points or less.")
+    said = (f"The 95 % intervals of {subject}'s differences from {other} reach {_span(plain)} either side of the "
+            f"observed difference{' (test rows only: one seed has no spread over seeds)' if one_seed else ''}")
+    needed = plain
+    if tests > 1:
+        said += (f"; to count after Holm's correction over the {tests} tests of family {found[0].family}, even the "
+                 f"first of them would have had to reach {_span(corrected)}")
+        needed = corrected
+    return (f"{said}. A true difference of that size is found only about half the time, so this null result does "
+            f"not exclude a true difference of {100 * min(needed):.0f} points or less.")
 
 
 def against(registry: Registry, runs: Sequence, names: Sequence[str], other_runs, other: str) -> str:

@@ -866,35 +866,42 @@ def test_a_position_at_exactly_five_percent_from_either_end_counts_as_at_the_end
     assert "2 of the 2 within its first or last 5 %." in reading
 
 
-def test_the_reach_of_a_null_result_is_the_half_width_of_each_differences_interval():
+def test_the_reach_of_a_null_result_is_the_half_width_of_each_differences_interval_before_and_after_holm(caveats):
     constant = majority()
     constant.first["spec"] = {"model": {"architecture": "majority"}}
 
-    def half(lstm) -> float:
+    def half(lstm, level=0.95) -> float:
         _, interval = stats.difference_interval(claims.correct(lstm), claims.correct(constant),
-                                                b_fixed=claims.fixed(constant))
+                                                b_fixed=claims.fixed(constant), level=level)
         return (interval.high - interval.low) / 2
 
-    lstms = [run(220), run(380)]  # one seed each
+    lstms = of("m", run(220), run(380))  # one seed each
+    of("m", constant)
     low, high = sorted(half(r) for r in lstms)
-    assert round(low, 3) != round(high, 3)
-    said = claims.reach(lstms, [constant, constant], subject="the LSTM", other="the majority class")
-    assert said == (f"The 95 % intervals of the LSTM's differences from the majority class reach from {low:.3f} to "
-                    f"{high:.3f} either side of the observed difference (test rows only: one seed has no spread over "
-                    f"seeds); a true difference of that size would be found only about half the time, before the "
-                    f"correction, so a null result here does not exclude a true difference of {100 * low:.0f} points "
-                    f"or less.")
-    # One width where every interval has it; no one-seed note where every random side has two seeds or more.
-    same = claims.reach([lstms[0], lstms[0]], [constant, constant], subject="the LSTM", other="the majority class")
-    assert f"reach {half(lstms[0]):.3f} either side of the observed difference (test rows only" in same
-    rng = np.random.default_rng(5)
-    two_seeds = run([rng.random(N) < 0.55, rng.random(N) < 0.55])
-    assert "one seed" not in claims.reach([two_seeds], [constant], subject="the LSTM", other="the majority class")
-    tfidf = run(230)
-    tfidf.first["spec"] = {"model": {"architecture": "tfidf-logreg"}}
-    assert "one seed" not in claims.reach([tfidf], [constant], subject="TF-IDF", other="the majority class")
-    assert claims.reach([], [], subject="the LSTM", other="the majority class") == ""
+    low_holm, high_holm = sorted(half(r, level=1 - 0.05 / 2) for r in lstms)
+    assert round(low, 3) != round(high, 3) and low_holm > low
 
+    def reach(reg, runs, others, subject="the LSTM"):
+        return claims.reach(reg, runs, others, subject=subject, other="the majority class")
+
+    said = claims.settled(lambda reg: reach(reg, list(lstms), [constant, constant]), {"m": "market"})
+    assert said == (f"The 95 % intervals of the LSTM's differences from the majority class reach {low:.3f}–{high:.3f} "
+                    f"either side of the observed difference (test rows only: one seed has no spread over seeds); to "
+                    f"count after Holm's correction over the 2 tests of family market, even the first of them would "
+                    f"have had to reach {low_holm:.3f}–{high_holm:.3f}. A true difference of that size is found only "
+                    f"about half the time, so this null result does not exclude a true difference of "
+                    f"{100 * low_holm:.0f} points or less.")
+    # A family of one test needs no correction: the plain half-width is what a difference had to reach.
+    alone = claims.settled(lambda reg: reach(reg, [lstms[0]], [constant]), {"m": "market"})
+    assert f"reach {half(lstms[0]):.3f} either side of the observed difference (test rows only" in alone
+    assert "Holm" not in alone and f"a true difference of {100 * half(lstms[0]):.0f} points or less." in alone
+    rng = np.random.default_rng(5)
+    two_seeds = of("m", run([rng.random(N) < 0.55, rng.random(N) < 0.55]))[0]
+    assert "one seed" not in claims.settled(lambda reg: reach(reg, [two_seeds], [constant]), {"m": "market"})
+    tfidf = of("m", run(230))[0]
+    tfidf.first["spec"] = {"model": {"architecture": "tfidf-logreg"}}
+    assert "one seed" not in claims.settled(lambda reg: reach(reg, [tfidf], [constant], "TF-IDF"), {"m": "market"})
+    assert claims.settled(lambda reg: reach(reg, [], []), {"m": "market"}) == ""
 
 def test_one_test_used_on_methods_and_on_trained_models_is_named_once_with_where_it_speaks_of_trained_models():
     on_models = comparison(test="two-proportion z-test", scope="trained models")

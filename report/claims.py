@@ -143,12 +143,21 @@ def calibration_power(calibration: dict | None, seeds: Sequence[int]) -> str:
         return "The power of the test has not been measured for this report."
     n = max(seeds) if seeds else 1
     if n < 2:
-        aa = calibration["aa"].values()
-        k, pairs = sum(a["one seed each (McNemar)"] for a in aa), sum(a["seed pairs"] for a in aa)
+        aa = calibration["aa"]
+        k, pairs = sum(a["one seed each (McNemar)"] for a in aa.values()), sum(a["seed pairs"] for a in aa.values())
+        # The rate differs much between studies; its extremes say where a one-seed verdict is least trustworthy.
+        rate = {name: a["one seed each (McNemar)"] / a["seed pairs"] for name, a in aa.items() if a["seed pairs"]}
+        least, most = min(rate, key=rate.get), max(rate, key=rate.get)
+
+        def at(name: str) -> str:
+            study = calibration["experiments"].get(name, {}).get("study", name)
+            setting = f" at {name.partition('@')[2].replace('=', ' ')}" if "@" in name else ""
+            return f"{aa[name]['one seed each (McNemar)']} of {aa[name]['seed pairs']} on {study}{setting}"
+
         return (f"With one seed per network, no comparison of a network here speaks about methods. On the real "
                 f"data, McNemar's test called two seeds of identical settings different in {k} of {pairs} pairs "
-                f"({_pct(k / pairs)}): a one-seed verdict says that two trained models differ on these rows, which "
-                f"another seed of the same settings would often also do.")
+                f"({_pct(k / pairs)}; from {at(least)} to {at(most)}): a one-seed verdict says that two trained "
+                f"models differ on these rows, which another seed of the same settings would often also do.")
     size = min(n, 4)
 
     def found(seeds: int, delta: float) -> str:

@@ -524,8 +524,8 @@ def test_the_method_section_sums_the_calibration_over_experiments_and_quotes_the
 
 
 ONE_SEED_POWER = ("With one seed per network, no comparison of a network here speaks about methods. On the real data, "
-                  "McNemar's test called two seeds of identical settings different in 8 of 40 pairs (20 %): a one-seed "
-                  "verdict says that two trained models differ on these rows, which another seed of the same settings "
+                  "McNemar's test called two seeds of identical settings different in 8 of 40 pairs (20 %; from 1 of 12 "
+                  "on 3a at interval 5 to 7 of 28 on 2a): a one-seed verdict says that two trained models differ on these rows, which another seed of the same settings "
                   "would often also do.")
 CAVEAT_POWER = (" before any correction for multiple comparisons: a \"no difference shown\" between models a few points "
                 "apart is not evidence that they are equal, and a smaller true difference is found less often still.")

@@ -138,6 +138,7 @@ def make_environment(
         compare=lambda a, b, name="", other="": registry.get(a, b, name, other),
         tally=lambda rs, others, **words: escape(claims.tally(registry, rs, others, **words)),
         reach=lambda rs, others, **words: escape(claims.reach(registry, rs, others, **words)),
+        cap_limited=lambda dataset: summary.cap_limited(runs, dataset),
         against=lambda rs, names, others, other: escape(claims.against(registry, rs, names, others, other)),
         headline=lambda dataset, architecture, other, brief=False: escape(
             summary.headline(registry, runs, dataset, architecture, other, brief=brief)),

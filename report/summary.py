@@ -173,6 +173,19 @@ def networks(runs: dict, dataset: str) -> list:
     return [r for r in dataset_runs(runs, dataset) if r.spec["model"]["architecture"] not in REFERENCE_MODELS]
 
 
+#: The diagnostics that say a network's epoch cap, not the network, set how far it got.
+CAP_LIMITED = ("still_improving", "undertrained")
+
+
+def cap_limited(runs: dict, dataset: str) -> tuple[list[str], int]:
+    """The networks of ``dataset`` that their epoch cap stopped while still improving or before they fitted their
+    own training rows, by short name, and how many networks ``dataset`` has (a run repeating another's once)."""
+    repeats = duplicates_of(runs)
+    nets = [r for r in networks(runs, dataset) if r.id not in repeats]
+    limited = [short_label(r) for r in nets if any(f.check in CAP_LIMITED for f in diagnostics.findings(r))]
+    return limited, len(nets)
+
+
 def also(run, runs: dict) -> str:
     """The runs that repeat ``run``'s computation, in words ("also 2e and 2d at sequence length 30"), or ""."""
     repeats = sorted((runs[i] for i, original in duplicates_of(runs).items() if original == run.id), key=_study_order)

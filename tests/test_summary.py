@@ -70,3 +70,21 @@ def test_the_validation_gap_reads_each_seed_at_its_kept_epoch_even_when_the_hist
     assert gap["test"] == pytest.approx(3 / 8) and gap["ahead"]
     # A kept epoch outside the stored history (older results) gives no gap rather than a wrong one.
     assert summary.validation_gap(Run("x", [seed([0.5], 3, [1])])) is None
+
+
+def test_networks_their_epoch_cap_stopped_early_are_named_and_counted_among_the_datasets_networks(monkeypatch):
+    from report import diagnostics, summary
+
+    # Different predictions each, so that no run stands for another.
+    made = {name: run(name, name, architecture, [(y + k) % 3 if i < 10 * k else y for i, y in enumerate(LABELS)], LABELS)
+            for k, (name, architecture) in enumerate([("bbc-dense", "dense"), ("bbc-stacked-bilstm", "stacked_bilstm"),
+                                                      ("bbc-bilstm-attention", "bilstm_attention"),
+                                                      ("bbc-tfidf-logreg", "tfidf-logreg")])}
+    for r in made.values():
+        r.first["data"] = {"dataset": "bbc"}
+    said = {"bbc-dense": "still_improving", "bbc-stacked-bilstm": "near_chance", "bbc-tfidf-logreg": "undertrained"}
+    monkeypatch.setattr(diagnostics, "findings",
+                        lambda r: [diagnostics.Finding(1, 1, "", "", said[r.id])] if r.id in said else [])
+    assert summary.cap_limited(made, "bbc") == (["the dense baseline"], 3)
+    said["bbc-bilstm-attention"] = "undertrained"
+    assert summary.cap_limited(made, "bbc") == (["the attention BiLSTM", "the dense baseline"], 3)

@@ -471,6 +471,34 @@ def reach(registry: Registry, runs: Sequence, others: Sequence, *, subject: str,
             f"not exclude a true difference of {100 * min(needed):.0f} points or less.")
 
 
+#: Standard errors of the share of correctly labelled rows an accuracy must exceed to be called above it.
+NOISE_MARGIN_SE = 3
+
+
+def above_label_noise(runs: Sequence, names: Sequence[str]) -> str:
+    """Models scoring above the share of test rows whose labels the data generator left unflipped.
+
+    A model that reads only the text cannot predict a label flipped at random, so an accuracy above 1 − noise, by
+    more than :data:`NOISE_MARGIN_SE` standard errors of that share on the test rows, shows labels learned with their
+    noise from near-copies of the test texts among the training rows. Only generated data records its noise.
+    """
+    above = []
+    for run, name in zip(runs, names):
+        noise = ((run.first.get("data") or {}).get("notes") or {}).get("label_noise")
+        rows = correct(run).shape[1]
+        if noise is not None and accuracy(run) > 1 - noise + NOISE_MARGIN_SE * np.sqrt(noise * (1 - noise) / rows):
+            above.append((f"{name} ({accuracy(run):.3f})", noise, rows))
+    if not above:
+        return ""
+    noise, rows = above[0][1], above[0][2]
+    above = [said for said, *_ in above]
+    return (f"{_capital(join_words(above))} {'is' if len(above) == 1 else 'are'} right on more test rows than the "
+            f"{100 * (1 - noise):.0f} % whose labels the generator left unflipped, by more than "
+            f"{NOISE_MARGIN_SE} standard errors of that share on {rows:,} rows. A model that reads only the text "
+            f"would be expected to miss the rows whose label was flipped at random, so these scores show labels "
+            f"learned, noise included, from near-copies of the test texts among the training rows.")
+
+
 def against(registry: Registry, runs: Sequence, names: Sequence[str], other_runs, other: str) -> str:
     """One sentence on several models, each against its reference run (one run, or one per model).
 

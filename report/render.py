@@ -139,6 +139,7 @@ def make_environment(
         tally=lambda rs, others, **words: escape(claims.tally(registry, rs, others, **words)),
         reach=lambda rs, others, **words: escape(claims.reach(registry, rs, others, **words)),
         cap_limited=lambda dataset: summary.cap_limited(runs, dataset),
+        above_label_noise=lambda rs: escape(claims.above_label_noise(rs, [summary.short_label(r) for r in rs])),
         against=lambda rs, names, others, other: escape(claims.against(registry, rs, names, others, other)),
         headline=lambda dataset, architecture, other, brief=False: escape(
             summary.headline(registry, runs, dataset, architecture, other, brief=brief)),

@@ -911,3 +911,19 @@ def test_one_test_used_on_methods_and_on_trained_models_is_named_once_with_where
         "family BBC News")
     assert claims._shared_how([on_models]).startswith("two-proportion z-test, one trained model; ")
     assert claims._shared_how([on_methods]).startswith("two-proportion z-test; ")
+
+
+def test_an_accuracy_above_the_share_of_unflipped_labels_is_read_as_labels_learned_from_near_copies():
+    def noisy(right: int, noise=0.05):
+        r = run(right)
+        r.first["data"] = {"notes": {"label_noise": noise}}
+        return r
+
+    # 400 rows, 5 % flipped: 0.95 plus 3 standard errors (0.0109 each) is 0.983.
+    said = claims.above_label_noise([noisy(400), noisy(394), noisy(392), run(400)],
+                                    ["TF-IDF", "bag-of-words", "the LSTM", "real data"])
+    assert said.startswith("TF-IDF (1.000) and bag-of-words (0.985) are right on more test rows than the 95 % whose "
+                           "labels the generator left unflipped, by more than 3 standard errors of that share on 400 rows.")
+    assert "the LSTM" not in said and "real data" not in said  # 0.980 is within the margin; real data has no noise
+    assert claims.above_label_noise([noisy(392)], ["the LSTM"]) == ""
+    assert claims.above_label_noise([noisy(400)], ["TF-IDF"]).startswith("TF-IDF (1.000) is right on")

@@ -14,6 +14,10 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from experiments.vectorize import tokenize
 
 
+#: TF-IDF keeps up to this many times the networks' vocabulary (bigrams need room), where a study caps it.
+TFIDF_VOCABULARY_FACTOR = 5
+
+
 def build_reference(name: str, *, max_tokens: int | None, seed: int) -> Pipeline:
     """An unfitted pipeline for the reference model ``name``."""
     if name == "majority":
@@ -22,7 +26,8 @@ def build_reference(name: str, *, max_tokens: int | None, seed: int) -> Pipeline
         return make_pipeline(
             # The same tokenizer as the neural models, so the comparison is about the model.
             TfidfVectorizer(tokenizer=tokenize, token_pattern=None, lowercase=False, ngram_range=(1, 2),
-                            max_features=None if max_tokens is None else max_tokens * 5, sublinear_tf=True, min_df=2),
+                            max_features=None if max_tokens is None else max_tokens * TFIDF_VOCABULARY_FACTOR,
+                            sublinear_tf=True, min_df=2),
             LogisticRegression(C=10.0, max_iter=2000, random_state=seed),
         )
     if name == "bow-logreg":

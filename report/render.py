@@ -53,6 +53,17 @@ class Missing(LookupError):
 
 
 
+def reference_settings() -> dict:
+    """The reference models' settings, read from the pipelines the runs build (experiments.baselines)."""
+    from experiments import baselines
+
+    tfidf = baselines.build_reference("tfidf-logreg", max_tokens=1, seed=0).get_params()
+    bow = baselines.build_reference("bow-logreg", max_tokens=1, seed=0).get_params()
+    return {"ngrams": tfidf["tfidfvectorizer__ngram_range"], "sublinear": tfidf["tfidfvectorizer__sublinear_tf"],
+            "min_df": tfidf["tfidfvectorizer__min_df"], "factor": baselines.TFIDF_VOCABULARY_FACTOR,
+            "C": tfidf["logisticregression__C"], "bow_C": bow["logisticregression__C"]}
+
+
 def published_figure(experiment: str) -> str:
     """The original report's figure for a run, or the range over a sweep's points ("0.53 to 0.56"), two decimals
     as published (experiments.studies.PUBLISHED records them)."""
@@ -139,6 +150,7 @@ def make_environment(
         tally=lambda rs, others, **words: escape(claims.tally(registry, rs, others, **words)),
         reach=lambda rs, others, **words: escape(claims.reach(registry, rs, others, **words)),
         cap_limited=lambda dataset: summary.cap_limited(runs, dataset),
+        reference_settings=reference_settings,
         above_label_noise=lambda rs: escape(claims.above_label_noise(rs, [summary.short_label(r) for r in rs])),
         against=lambda rs, names, others, other: escape(claims.against(registry, rs, names, others, other)),
         headline=lambda dataset, architecture, other, brief=False: escape(

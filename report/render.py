@@ -104,10 +104,13 @@ def make_environment(
             raise ValueError(f"figure file {path} does not exist (for {label}); run `make experiments` to draw it")
         return figures.figure(path, caption, label, width)
 
-    def coverage(dataset: str) -> str:
-        """Share of a dataset's vocabulary with a pre-trained vector, and whose (its first run that used any)."""
+    def coverage(dataset: str, like: Run | None = None) -> str:
+        """Share of a dataset's vocabulary with a pre-trained vector, and whose (its first run that used any; on the
+        split of ``like``, where a dataset has several, so that the numbers beside it are of one split)."""
         # In study order, so each dataset's base run (2a before the 2e variant) names the vectors.
-        for r in sorted(runs.values(), key=lambda r: (r.spec["study"], summary.natural_key(r.id))):
+        ordered = sorted(runs.values(), key=lambda r: (r.spec["study"], summary.natural_key(r.id)))
+        split = (like.point or {}).get("data.split") if like is not None else None
+        for r in sorted(ordered, key=lambda r: split is not None and r.point.get("data.split") != split):
             vectors = r.first["model"].get("vectors") or {}
             if r.first["data"]["dataset"] == dataset and vectors.get("coverage") is not None:
                 return f"{tables.pct(vectors['coverage'])} ({tables.escape(summary.vectors_label(vectors))})"

@@ -26,8 +26,8 @@ NEAR_CHANCE = 0.03
 UNFIT_ACCURACY = 0.9
 #: A training loss that fell by at least this share in the last epoch is still falling.
 STILL_FALLING = 0.02
-#: Validation loss this much above its minimum at the end, with accuracy held, counts as over-confidence.
-CONFIDENT_RISE = 0.25
+#: Validation loss this much above its minimum at the end, with accuracy held, counts as over-fitting.
+CONFIDENT_RISE = 0.15
 
 
 @dataclass(frozen=True)
@@ -105,8 +105,10 @@ def _noise(seed: dict, accuracy: float) -> float:
 
 
 def scored_past_best(run) -> Finding | None:
-    """No early stopping: scored at the last epoch, long after validation loss stopped falling, and with a
-    validation accuracy below its peak (a rising loss alone may be over-confidence, not lost accuracy)."""
+    """No early stopping: scored at the last epoch with a validation accuracy below its peak, where either
+    validation loss rose well past its minimum (and accuracy fell by more than one standard error) or the peak lies
+    long before the end (and accuracy fell by more than two: the highest of many noisy epochs is high by chance).
+    A rising loss alone may be over-confidence, not lost accuracy."""
 
     def check(seed: dict):
         if seed["spec"]["train"].get("patience") is not None or seed["spec"]["model"]["architecture"] in REFERENCE_MODELS:
@@ -116,19 +118,21 @@ def scored_past_best(run) -> Finding | None:
         loss, val_acc = history.get("val_loss") or [], history.get("val_accuracy") or []
         if len(loss) < 3 or not val_acc:
             return None
-        low = int(np.nanargmin(loss))
-        # "Long after": a fifth of the epochs, and at least two, past the minimum (the accuracy test below keeps
-        # a short run's wobble out).
-        if len(loss) - 1 - low < max(2, len(loss) // 5) or loss[-1] <= loss[low] * (1 + LOSS_RISE):
-            return None
         peak = int(np.nanargmax(val_acc))
-        if val_acc[peak] - val_acc[-1] <= _noise(seed, val_acc[-1]):
+        drop = val_acc[peak] - val_acc[-1]
+        # "Long before the end": a fifth of the epochs, and at least two.
+        long_ago = max(2, len(loss) // 5)
+        low = int(np.nanargmin(loss))
+        rose = len(loss) - 1 - low >= long_ago and loss[-1] > loss[low] * (1 + LOSS_RISE)
+        # With the loss risen, a drop beyond one standard error; without, the peak of many noisy epochs must be
+        # long past and the drop beyond two.
+        if drop <= _noise(seed, val_acc[-1]) * (1 if rose else 2) or (not rose and len(val_acc) - 1 - peak < long_ago):
             return None
         first = _first_epoch(training)
-        return (f"has no early stopping and is scored at its last epoch ({training['epochs_run']}), while validation "
-                f"loss rose from its minimum at epoch {low + first} ({loss[low]:.3f} → {loss[-1]:.3f}) and validation "
-                f"accuracy fell from its peak at epoch {peak + first} ({val_acc[peak]:.3f} against {val_acc[-1]:.3f} "
-                f"at the end)",
+        why = (f"while validation loss rose from its minimum at epoch {low + first} ({loss[low]:.3f} → {loss[-1]:.3f}) "
+               f"and validation accuracy fell" if rose else "where validation accuracy had fallen")
+        return (f"has no early stopping and is scored at its last epoch ({training['epochs_run']}), {why} from its "
+                f"peak at epoch {peak + first} ({val_acc[peak]:.3f} against {val_acc[-1]:.3f} at the end)",
                 "scored after its validation accuracy had fallen from its peak")
 
     return _flagged(run, check)
@@ -148,8 +152,10 @@ def stopped_while_loss_fell(run) -> Finding | None:
         rows = max(1, (seed["data"].get("sizes") or {}).get("validation") or 1)
         why = (f"on {rows:,} validation rows one row moves accuracy by {1 / rows:.3f}, so the plateau that stopped it "
                f"may be noise" if rows < COARSE_ROWS else "its accuracy had stalled while its loss still improved")
+        kept = loss[min(training["best_epoch"] - _first_epoch(training), len(loss) - 1)]
         return (f"was stopped by early stopping at epoch {training['epochs_run']} of {spec['epochs']}, keeping epoch "
-                f"{training['best_epoch']}, while its validation loss was still at its lowest ({loss[-1]:.3f}); {why}",
+                f"{training['best_epoch']}, while its validation loss was still falling: lowest at the last epoch "
+                f"({loss[-1]:.3f}), against {kept:.3f} at the epoch kept; {why}",
                 "stopped early while its validation loss still fell")
 
     return _flagged(run, check)
@@ -192,8 +198,8 @@ def undertrained(run) -> Finding | None:
 
 def over_confident(run) -> Finding | None:
     """No early stopping, and validation loss far above its minimum at the end while validation accuracy held
-    (within one standard error of its peak): the predictions grew over-confident. Accuracy is unharmed; the
-    predicted probabilities, and so the ROC curves, are not."""
+    (within one standard error of its peak): the model over-fits and its predictions grew over-confident.
+    Accuracy is unharmed; the predicted probabilities, and so the ROC curves, are not."""
 
     def check(seed: dict):
         if seed["spec"]["train"].get("patience") is not None or seed["spec"]["model"]["architecture"] in REFERENCE_MODELS:
@@ -209,11 +215,14 @@ def over_confident(run) -> Finding | None:
         if max(val_acc) - val_acc[-1] > _noise(seed, val_acc[-1]):
             return None  # accuracy fell too: scored_past_best says so
         first = _first_epoch(training)
+        fitted = history.get("accuracy") or []
+        gap = (f" (training accuracy {fitted[-1]:.3f} against validation {val_acc[-1]:.3f})" if fitted else "")
         return (f"has no early stopping, and its validation loss rose from {loss[low]:.3f} at epoch {low + first} to "
                 f"{loss[-1]:.3f} at the end (+{100 * (loss[-1] / loss[low] - 1):.0f} %) while its validation accuracy "
-                f"stayed within one standard error of its peak: its predictions grew over-confident, which leaves "
-                f"its accuracy but not its predicted probabilities (the ROC curves) as good as at epoch {low + first}",
-                "over-confident by its last epoch (validation loss up, accuracy held)")
+                f"stayed within one standard error of its peak: it over-fits its training rows{gap}, and its "
+                f"predictions grew over-confident, which leaves its accuracy but not its predicted probabilities "
+                f"(the ROC curves) as good as at epoch {low + first}",
+                "over-fitting by its last epoch, its validation loss up and accuracy held")
 
     return _flagged(run, check)
 
@@ -283,7 +292,7 @@ def findings(run) -> list[Finding]:
 GROUPED = {
     "still_improving": "were stopped by their epoch cap while still improving",
     "undertrained": "were stopped by their epoch cap before they fitted their own training rows",
-    "over_confident": "have no early stopping and grew over-confident by their last epoch (validation loss up, accuracy held)",
+    "over_confident": "have no early stopping and over-fit by their last epoch (validation loss up, accuracy held)",
     "stopped_while_loss_fell": "were stopped by early stopping on a plateau of validation accuracy while their validation loss still fell",
     "scored_past_best": "have no early stopping and are scored at their last epoch, after their validation accuracy had fallen from its peak",
     "near_chance": "kept an epoch whose validation accuracy was near or below the rate of always predicting the most common class",

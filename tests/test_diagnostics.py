@@ -66,6 +66,24 @@ def test_a_rising_validation_loss_alone_is_not_flagged_when_accuracy_holds():
         assert diagnostics.scored_past_best(Run("20ng-lstm", [seed(val_accuracy=accuracy, val_loss=loss, patience=None)])) is None
 
 
+def test_a_run_scored_long_after_its_accuracy_peaked_is_flagged_where_its_loss_barely_rose_if_the_fall_is_large():
+    # Peak 0.957 at epoch 23 of 30, 0.880 at the end on 92 rows (one standard error 0.034, the fall 2.3 of them);
+    # validation loss lowest at epoch 28, and only a little higher at the end.
+    accuracy = [0.5 + 0.02 * i for i in range(22)] + [0.957] + [0.94] * 6 + [0.880]
+    loss = [1.0 - 0.025 * i for i in range(27)] + [0.233, 0.236, 0.240]
+    run = Run("bbc-dense", [seed(val_accuracy=accuracy, val_loss=loss, patience=None, validation_counts=(46, 46))])
+    assert diagnostics.scored_past_best(run).text == (
+        "has no early stopping and is scored at its last epoch (30), where validation accuracy had fallen from its "
+        "peak at epoch 23 (0.957 against 0.880 at the end)")
+    # A fall of 3 rows in 92 (0.924, 1.2 standard errors) is the noise of the best of 30 epochs, not a fall.
+    assert diagnostics.scored_past_best(Run("x", [seed(val_accuracy=accuracy[:-1] + [0.924], val_loss=loss,
+                                                       patience=None, validation_counts=(46, 46))])) is None
+    # The same large fall one epoch after the peak, with the loss at its lowest, is not called a fall from the peak.
+    recent = accuracy[:22] + [0.94] * 6 + [0.957, 0.880]
+    assert diagnostics.scored_past_best(Run("x", [seed(val_accuracy=recent, val_loss=loss, patience=None,
+                                                       validation_counts=(46, 46))])) is None
+
+
 def test_validation_loss_that_never_rises_is_not_flagged():
     falling = [1.0 - 0.01 * i for i in range(50)]
     assert diagnostics.scored_past_best(Run("x", [seed(val_accuracy=[0.5] * 50, val_loss=falling, patience=None)])) is None
@@ -141,11 +159,12 @@ def test_a_run_whose_validation_loss_soared_while_its_accuracy_held_is_called_ov
     finding = diagnostics.over_confident(run)
     assert finding.text.startswith("has no early stopping, and its validation loss rose from 0.624 at epoch 2 to 0.866 "
                                    "at the end (+39 %) while its validation accuracy stayed within one standard error")
+    assert diagnostics.caveat(run) == "over-fitting by its last epoch, its validation loss up and accuracy held"
     assert diagnostics.scored_past_best(run) is None  # accuracy held: not scored past its best
     fell = [0.717, 0.754, 0.803, 0.850, 0.780]
     assert diagnostics.over_confident(Run("x", [seed(val_accuracy=fell, val_loss=loss, patience=None,
                                                      validation_counts=(405, 405, 405))])) is None
-    mild = [0.687, 0.624, 0.630, 0.650, 0.700]  # +12 %
+    mild = [0.687, 0.624, 0.630, 0.650, 0.690]  # +11 %
     assert diagnostics.over_confident(Run("x", [seed(val_accuracy=held, val_loss=mild, patience=None)])) is None
     assert diagnostics.over_confident(Run("x", [seed(val_accuracy=held, val_loss=loss)])) is None  # early stopping
 
@@ -190,8 +209,8 @@ def test_a_run_early_stopped_on_a_plateau_of_accuracy_while_its_validation_loss_
     stopped = seed(val_accuracy=accuracy, val_loss=loss, epochs=40, best_epoch=6, validation_counts=(85, 85))
     finding = diagnostics.stopped_while_loss_fell(Run("bbc-dense", [stopped]))
     assert finding.text == ("was stopped by early stopping at epoch 12 of 40, keeping epoch 6, while its validation loss "
-                            "was still at its lowest (0.270); on 170 validation rows one row moves accuracy by 0.006, so "
-                            "the plateau that stopped it may be noise")
+                            "was still falling: lowest at the last epoch (0.270), against 0.450 at the epoch kept; on 170 "
+                            "validation rows one row moves accuracy by 0.006, so the plateau that stopped it may be noise")
     assert finding.short == "stopped early while its validation loss still fell"
     # A loss that had turned up before the stop, or a run that reached its cap, is not flagged.
     turned = seed(val_accuracy=accuracy, val_loss=loss[:10] + [0.4, 0.5], epochs=40, best_epoch=6)

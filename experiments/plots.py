@@ -212,8 +212,9 @@ def overview(panels: dict[str, list[tuple[str, str, float, float, float]]], path
         ax.tick_params(axis="x", labelsize=7.5)
         ax.set_title(name, fontsize=8.5, loc="left")
         ax.grid(axis="x", alpha=0.3)
-    axes[-1, 0].set_xlabel("test accuracy: mean over seeds (black mark) and 95 % interval over seeds and rows (bar); "
-                           "grey: references", fontsize=7.5)
+    # What the marks average over is in the caption: it depends on the seeds a results set has.
+    axes[-1, 0].set_xlabel("test accuracy (black mark) and its 95 % interval (bar); blue: networks, grey: references",
+                           fontsize=7.5)
     return _save(fig, path)
 
 

@@ -467,8 +467,11 @@ def reach(registry: Registry, runs: Sequence, others: Sequence, *, subject: str,
         said += (f"; to count after Holm's correction over the {tests} tests of family {found[0].family}, even the "
                  f"first of them would have had to reach {_span(corrected)}")
         needed = corrected
+    low, high = f"{100 * min(needed):.0f}", f"{100 * max(needed):.0f}"
+    size = (f"{low} points or less" if low == high else
+            f"{low} points or less at the most precise comparison, nor of {high} or less at the least")
     return (f"{said}. A true difference of that size is found only about half the time, so this null result does "
-            f"not exclude a true difference of {100 * min(needed):.0f} points or less.")
+            f"not exclude a true difference of {size}.")
 
 
 #: Standard errors of the share of correctly labelled rows an accuracy must exceed to be called above it.

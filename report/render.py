@@ -20,7 +20,7 @@ from typing import Callable
 import jinja2
 
 from experiments.studies import PUBLISHED
-from report import claims, figures, ladder, reproduction, summary, tables
+from report import claims, diagnostics, figures, ladder, reproduction, summary, tables
 from report.runs import Run, by_point, load_runs, point_value
 from report.tables import escape
 
@@ -153,6 +153,7 @@ def make_environment(
         tally=lambda rs, others, **words: escape(claims.tally(registry, rs, others, **words)),
         reach=lambda rs, others, **words: escape(claims.reach(registry, rs, others, **words)),
         cap_limited=lambda dataset: summary.cap_limited(runs, dataset),
+        resumed_runs=lambda: [r.id for r in runs.values() if any(f.check == "resumed" for f in diagnostics.findings(r))],
         reference_settings=reference_settings,
         above_label_noise=lambda rs: escape(claims.above_label_noise(rs, [summary.short_label(r) for r in rs])),
         against=lambda rs, names, others, other: escape(claims.against(registry, rs, names, others, other)),

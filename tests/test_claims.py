@@ -890,7 +890,8 @@ def test_the_reach_of_a_null_result_is_the_half_width_of_each_differences_interv
                     f"count after Holm's correction over the 2 tests of family market, even the first of them would "
                     f"have had to reach {low_holm:.3f}–{high_holm:.3f}. A true difference of that size is found only "
                     f"about half the time, so this null result does not exclude a true difference of "
-                    f"{100 * low_holm:.0f} points or less.")
+                    f"{100 * low_holm:.0f} points or less at the most precise comparison, nor of "
+                    f"{100 * high_holm:.0f} or less at the least.")
     # A family of one test needs no correction: the plain half-width is what a difference had to reach.
     alone = claims.settled(lambda reg: reach(reg, [lstms[0]], [constant]), {"m": "market"})
     assert f"reach {half(lstms[0]):.3f} either side of the observed difference (test rows only" in alone

@@ -411,7 +411,7 @@ def _scope_note(found: Sequence[Comparison]) -> str:
 
 
 def tally(registry: Registry, runs: Sequence, others: Sequence, *, subject: str, other: str, points: Sequence[str],
-          unit: str, brief: bool = False) -> str:
+          unit: str, brief: bool = False, counted: bool = False) -> str:
     """One sentence on a model against a reference at several points (intervals, splits), with directions counted.
 
     ``brief`` leaves out the test and family, for text that names them once (the abstract)."""
@@ -429,7 +429,8 @@ def tally(registry: Registry, runs: Sequence, others: Sequence, *, subject: str,
                      f"{_span([c.other_accuracy for c in quiet])})")
     how = "" if brief else f" ({_shared_how(found)})"
     # The diagnostics of the runs not told apart; those of the others are in their lists above.
-    flags = _flags([replace(c, model=f"{subject} at {p}") for c, p in zip(found, points) if c.direction == "no evidence"])
+    flags = _flags([replace(c, model=f"{subject} at {p}") for c, p in zip(found, points) if c.direction == "no evidence"],
+                   counted)
     return (f"Against {other}, {subject} is {join_words(parts)} of the {len(found)} {unit}s{how}.{flags}"
             f"{_scope_note(found)}")
 
@@ -528,7 +529,7 @@ def against(registry: Registry, runs: Sequence, names: Sequence[str], other_runs
 
 
 def summarise(registry: Registry, runs: Sequence, names: Sequence[str], other_runs, other: str, *,
-              noun: str = "networks", brief: bool = False) -> str:
+              noun: str = "networks", brief: bool = False, counted: bool = False) -> str:
     """Several models against one reference as counts, for an abstract or a findings line.
 
     ``brief`` leaves out the test, the family and the one-seed note, for text that names them once (the abstract).
@@ -561,17 +562,23 @@ def summarise(registry: Registry, runs: Sequence, names: Sequence[str], other_ru
     reference = accuracy(others[0]) if len({id(o) for o in others}) == 1 else None
     head = f"Against {other}" + (f" ({reference:.3f})" if reference is not None else "")
     how = "" if brief else f" ({_shared_how(found)})"
-    return f"{head}, {'; '.join(parts)}{how}.{_flags(found)}{'' if brief else _scope_note(found)}"
+    return f"{head}, {'; '.join(parts)}{how}.{_flags(found, counted)}{'' if brief else _scope_note(found)}"
 
 
-def _flags(found: Sequence[Comparison]) -> str:
-    """The training diagnostics of the models in a summary, grouped by what they say."""
+def _flags(found: Sequence[Comparison], counted: bool = False) -> str:
+    """The training diagnostics of the models in a summary, grouped by what they say; ``counted`` gives only how
+    many models are flagged (an abstract, whose chapters name them)."""
     by_caveat: dict[str, list[str]] = {}
     for c in found:
         for caveat in filter(None, c.caveat.split("; ")):
             by_caveat.setdefault(caveat, []).append(c.model)
     if not by_caveat:
         return ""
+    if counted:
+        flagged = len({name for names in by_caveat.values() for name in names})
+        which = ("this run" if len(found) == 1 else f"all {flagged} runs" if flagged == len(found) else
+                 f"{flagged} of these {len(found)} runs")
+        return f" The training diagnostics flag {which}; the chapters say {'why' if len(found) == 1 else 'which and why'}."
     return " Flagged by the training diagnostics: " + "; ".join(
         f"{join_words(names)} ({caveat})" for caveat, names in by_caveat.items()) + "."
 

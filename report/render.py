@@ -157,8 +157,8 @@ def make_environment(
         reference_settings=reference_settings,
         above_label_noise=lambda rs: escape(claims.above_label_noise(rs, [summary.short_label(r) for r in rs])),
         against=lambda rs, names, others, other: escape(claims.against(registry, rs, names, others, other)),
-        headline=lambda dataset, architecture, other, brief=False: escape(
-            summary.headline(registry, runs, dataset, architecture, other, brief=brief)),
+        headline=lambda dataset, architecture, other, **words: escape(
+            summary.headline(registry, runs, dataset, architecture, other, **words)),
         versus=lambda dataset, architecture, other: escape(summary.versus(registry, runs, dataset, architecture, other)),
         learned_nothing=lambda dataset: [escape(flag) for flag in summary.learned_nothing(registry, runs, dataset)],
         weakest_auc=claims.weakest_by_auc,

@@ -235,10 +235,10 @@ def versus(registry: claims.Registry, runs: dict, dataset: str, architecture: st
 
 
 def headline(registry: claims.Registry, runs: dict, dataset: str, architecture: str, other: str, *,
-             brief: bool = False) -> str:
+             brief: bool = False, counted: bool = False) -> str:
     """:func:`versus` as counts: the networks of ``dataset`` against a reference, in one short sentence."""
     nets, refs, names = with_reference(runs, dataset, architecture)
-    return claims.summarise(registry, nets, names, refs, other, brief=brief) if nets else ""
+    return claims.summarise(registry, nets, names, refs, other, brief=brief, counted=counted) if nets else ""
 
 
 def learned_nothing(registry: claims.Registry, runs: dict, dataset: str) -> list[str]:

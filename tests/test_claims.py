@@ -371,6 +371,10 @@ def test_a_tally_counts_each_direction_names_the_points_and_their_diagnostics(ca
                                                     brief=True), {"m": "market"})
     assert brief == ("Against the majority class, the LSTM is not distinguishable at 1 (0.502 against 0.500) of the 1 "
                      "intervals. Flagged by the training diagnostics: the LSTM at N = 15 (still improving).")
+    counted = claims.settled(lambda reg: claims.tally(reg, list(lstm), list(refs), subject="the LSTM",
+                                                      other="the majority class", points=points, unit="interval",
+                                                      brief=True, counted=True), {"m": "market"})
+    assert "of the 4 intervals. The training diagnostics flag this run; the chapters say why." in counted
 
 
 def test_a_ranking_with_a_clear_leader_lists_each_p_and_its_diagnostic(caveats):
@@ -928,3 +932,17 @@ def test_an_accuracy_above_the_share_of_unflipped_labels_is_read_as_labels_learn
     assert "the LSTM" not in said and "real data" not in said  # 0.980 is within the margin; real data has no noise
     assert claims.above_label_noise([noisy(392)], ["the LSTM"]) == ""
     assert claims.above_label_noise([noisy(400)], ["TF-IDF"]).startswith("TF-IDF (1.000) is right on")
+
+
+def test_an_abstract_counts_the_flagged_runs_where_the_findings_name_them(caveats):
+    nets = of("bbc", run(150), run(160), run(170))
+    tfidf = of("bbc", run(300))[0]
+    caveats.update({nets[0].id: "resumed", nets[2].id: "still improving"})
+    names = ["the MLP", "the LSTM", "the GRU"]
+    named = on_bbc(lambda reg: claims.summarise(reg, list(nets), names, tfidf, "TF-IDF", brief=True))
+    counted = on_bbc(lambda reg: claims.summarise(reg, list(nets), names, tfidf, "TF-IDF", brief=True, counted=True))
+    assert "Flagged by the training diagnostics: the MLP (resumed); the GRU (still improving)." in named
+    assert counted.endswith(" The training diagnostics flag 2 of these 3 runs; the chapters say which and why.")
+    caveats[nets[1].id] = "resumed"
+    every = on_bbc(lambda reg: claims.summarise(reg, list(nets), names, tfidf, "TF-IDF", brief=True, counted=True))
+    assert every.endswith(" The training diagnostics flag all 3 runs; the chapters say which and why.")

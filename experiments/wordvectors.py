@@ -192,7 +192,8 @@ def load_word_vectors(
     if source.kind in ("documented", "file"):
         return WordVectors(_read_file(source), source)
     corpus = f"{len(train_texts):,} training texts" + (
-        f" and {len(unlabelled_texts):,} unlabelled texts of the same source" if unlabelled_texts else ""
+        f" and {len(unlabelled_texts):,} unlabelled texts of the same source, generated apart from the labelled rows"
+        if unlabelled_texts else ""
     )
     source = Source(name, "trained", f"word2vec {dim}-d trained on {corpus}", dim, corpus)
     return WordVectors(_train_word2vec([*train_texts, *unlabelled_texts], dim=dim, cache_dir=Path(cache_dir), seed=seed), source)

@@ -155,6 +155,7 @@ def make_environment(
         cap_limited=lambda dataset: summary.cap_limited(runs, dataset),
         resumed_runs=lambda: [r.id for r in runs.values() if any(f.check == "resumed" for f in diagnostics.findings(r))],
         reference_settings=reference_settings,
+        diagnostic_rules=lambda: {name: getattr(diagnostics, name) for name in ("RISING_OVER", "LOSS_RISE", "NEAR_CHANCE", "UNFIT_ACCURACY", "CONFIDENT_RISE")},
         above_label_noise=lambda rs: escape(claims.above_label_noise(rs, [summary.short_label(r) for r in rs])),
         against=lambda rs, names, others, other: escape(claims.against(registry, rs, names, others, other)),
         headline=lambda dataset, architecture, other, **words: escape(

@@ -578,8 +578,8 @@ def _flags(found: Sequence[Comparison], counted: bool = False) -> str:
         flagged = len({name for names in by_caveat.values() for name in names})
         which = ("this run" if len(found) == 1 else f"all {flagged} runs" if flagged == len(found) else
                  f"{flagged} of these {len(found)} runs")
-        return (f" The training diagnostics flag {which} ({'why' if len(found) == 1 else 'which, and why'}: the "
-                f"chapter's training diagnostics).")
+        named = "it" if len(found) == 1 else "them"
+        return f" The training diagnostics flag {which}; the chapter names {named} with the numbers."
     return " Flagged by the training diagnostics: " + "; ".join(
         f"{join_words(names)} ({caveat})" for caveat, names in by_caveat.items()) + "."
 

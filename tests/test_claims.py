@@ -374,8 +374,8 @@ def test_a_tally_counts_each_direction_names_the_points_and_their_diagnostics(ca
     counted = claims.settled(lambda reg: claims.tally(reg, list(lstm), list(refs), subject="the LSTM",
                                                       other="the majority class", points=points, unit="interval",
                                                       brief=True, counted=True), {"m": "market"})
-    assert ("of the 4 intervals. The training diagnostics flag this run (why: the chapter's training "
-            "diagnostics).") in counted
+    assert ("of the 4 intervals. The training diagnostics flag this run; the chapter names it with the "
+            "numbers.") in counted
 
 
 def test_a_ranking_with_a_clear_leader_lists_each_p_and_its_diagnostic(caveats):
@@ -943,9 +943,8 @@ def test_an_abstract_counts_the_flagged_runs_where_the_findings_name_them(caveat
     named = on_bbc(lambda reg: claims.summarise(reg, list(nets), names, tfidf, "TF-IDF", brief=True))
     counted = on_bbc(lambda reg: claims.summarise(reg, list(nets), names, tfidf, "TF-IDF", brief=True, counted=True))
     assert "Flagged by the training diagnostics: the MLP (resumed); the GRU (still improving)." in named
-    assert counted.endswith(" The training diagnostics flag 2 of these 3 runs (which, and why: the chapter's "
-                            "training diagnostics).")
+    assert counted.endswith(" The training diagnostics flag 2 of these 3 runs; the chapter names them with the "
+                            "numbers.")
     caveats[nets[1].id] = "resumed"
     every = on_bbc(lambda reg: claims.summarise(reg, list(nets), names, tfidf, "TF-IDF", brief=True, counted=True))
-    assert every.endswith(" The training diagnostics flag all 3 runs (which, and why: the chapter's training "
-                          "diagnostics).")
+    assert every.endswith(" The training diagnostics flag all 3 runs; the chapter names them with the numbers.")

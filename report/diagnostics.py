@@ -104,6 +104,19 @@ def _noise(seed: dict, accuracy: float) -> float:
     return float(np.sqrt(accuracy * (1 - accuracy) / rows))
 
 
+def _unstopped_curves(seed: dict) -> tuple[dict, dict, list, list] | None:
+    """A network run without early stopping, scored at its last epoch: its training record, history, validation
+    loss and validation accuracy, or None where that does not apply or the history is too short to judge."""
+    if seed["spec"]["train"].get("patience") is not None or seed["spec"]["model"]["architecture"] in REFERENCE_MODELS:
+        return None
+    training = seed["training"]
+    history = training.get("history") or {}
+    loss, val_acc = history.get("val_loss") or [], history.get("val_accuracy") or []
+    if len(loss) < 3 or not val_acc:
+        return None
+    return training, history, loss, val_acc
+
+
 def scored_past_best(run) -> Finding | None:
     """No early stopping: scored at the last epoch with a validation accuracy below its peak, where either
     validation loss rose well past its minimum (and accuracy fell by more than one standard error) or the peak lies
@@ -111,13 +124,9 @@ def scored_past_best(run) -> Finding | None:
     A rising loss alone may be over-confidence, not lost accuracy."""
 
     def check(seed: dict):
-        if seed["spec"]["train"].get("patience") is not None or seed["spec"]["model"]["architecture"] in REFERENCE_MODELS:
+        if (curves := _unstopped_curves(seed)) is None:
             return None
-        training = seed["training"]
-        history = training.get("history") or {}
-        loss, val_acc = history.get("val_loss") or [], history.get("val_accuracy") or []
-        if len(loss) < 3 or not val_acc:
-            return None
+        training, history, loss, val_acc = curves
         peak = int(np.nanargmax(val_acc))
         drop = val_acc[peak] - val_acc[-1]
         # "Long before the end": a fifth of the epochs, and at least two.
@@ -202,13 +211,9 @@ def over_confident(run) -> Finding | None:
     Accuracy is unharmed; the predicted probabilities, and so the ROC curves, are not."""
 
     def check(seed: dict):
-        if seed["spec"]["train"].get("patience") is not None or seed["spec"]["model"]["architecture"] in REFERENCE_MODELS:
+        if (curves := _unstopped_curves(seed)) is None:
             return None
-        training = seed["training"]
-        history = training.get("history") or {}
-        loss, val_acc = history.get("val_loss") or [], history.get("val_accuracy") or []
-        if len(loss) < 3 or not val_acc:
-            return None
+        training, history, loss, val_acc = curves
         low = int(np.nanargmin(loss))
         if loss[-1] < loss[low] * (1 + CONFIDENT_RISE):
             return None

@@ -67,11 +67,11 @@ def reference_settings() -> dict:
 def published_figure(experiment: str) -> str:
     """The original report's figure for a run, or the range over a sweep's points ("0.53 to 0.56"), two decimals
     as published (experiments.studies.PUBLISHED records them)."""
-    figures = [figure for key, (figure, _) in PUBLISHED.items()
-               if figure is not None and (key == experiment or key.startswith(experiment + "@"))]
-    if not figures:
+    found = [figure for key, (figure, _) in PUBLISHED.items()
+             if figure is not None and (key == experiment or key.startswith(experiment + "@"))]
+    if not found:
         raise KeyError(f"no published figure for {experiment!r}")
-    low, high = min(figures), max(figures)
+    low, high = min(found), max(found)
     return f"{low:.2f}" if low == high else f"{low:.2f} to {high:.2f}"
 
 def make_environment(
@@ -108,9 +108,10 @@ def make_environment(
         """Share of a dataset's vocabulary with a pre-trained vector, and whose (its first run that used any; on the
         split of ``like``, where a dataset has several, so that the numbers beside it are of one split)."""
         # In study order, so each dataset's base run (2a before the 2e variant) names the vectors.
-        ordered = sorted(runs.values(), key=lambda r: (r.spec["study"], summary.natural_key(r.id)))
         split = (like.point or {}).get("data.split") if like is not None else None
-        for r in sorted(ordered, key=lambda r: split is not None and r.point.get("data.split") != split):
+        # Runs of ``like``'s split first, each group in study order.
+        for r in sorted(runs.values(), key=lambda r: (split is not None and r.point.get("data.split") != split,
+                                                      r.spec["study"], summary.natural_key(r.id))):
             vectors = r.first["model"].get("vectors") or {}
             if r.first["data"]["dataset"] == dataset and vectors.get("coverage") is not None:
                 return f"{tables.pct(vectors['coverage'])} ({tables.escape(summary.vectors_label(vectors))})"

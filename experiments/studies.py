@@ -306,6 +306,15 @@ def find(pattern: str | None = None) -> list[ExperimentSpec]:
     return [spec for spec in all_studies() if pattern is None or any(fnmatch(spec.id, p) for p in patterns)]
 
 
+# -- The question a study asked, declared before any result ------------------------------------
+#: A study whose question is one pairing of experiments, tested at each point of a grid: those tests form a
+#: Holm family of their own, named here, so that the report's side questions on the same data (padding,
+#: TF-IDF) do not dilute the study's own. Every other comparison stays in its dataset's family.
+PRIMARY: dict[frozenset[str], str] = {
+    frozenset({"market-lstm", "market-majority"}): "LSTM against majority class (study 3a)",
+}
+
+
 # -- Published figures of the original runs (docs/STUDIES.md), for comparison only --------------
 # Never tune a setting towards these: the report shows the difference and its known reasons.
 

@@ -28,6 +28,7 @@ from typing import Callable, Sequence, TypeVar
 import numpy as np
 
 from experiments.specs import REFERENCE_MODELS
+from experiments.studies import PRIMARY
 from report import diagnostics, stats
 
 #: Level at which a corrected p-value counts as evidence.
@@ -50,7 +51,9 @@ METHOD = (
     "paired rows (exact below 25 rows on which they differ). Where a network has one seed, its spread over seeds is "
     "unknown: McNemar's test on the same rows (a two-proportion z-test on different test sets) then says only "
     "whether the two trained models differ on these rows, and the text says so. Two runs with identical predictions are one computation and are not tested. "
-    "Every comparison of models made on one dataset belongs to that dataset's family; the steps of a chapter's "
+    "Every comparison of models made on one dataset belongs to that dataset's family, except the tests of a question "
+    "a study declared before any result (" + "; ".join(sorted(PRIMARY.values())) + ", at each point of its grid), "
+    "which form a family of their own so that side questions do not dilute them; the steps of a chapter's "
     "correction ladders, which compare protocols rather than models, form a family of their own. A family's "
     "p-values are corrected together with Holm's method and judged at the 5 % level, so a pair has the same "
     "adjusted p wherever it is cited. Intervals are two-level bootstrap intervals: seeds and test rows resampled "
@@ -201,8 +204,12 @@ def same_computation(a, b) -> bool:
     return all(sa["metrics"]["predictions"] == sb["metrics"]["predictions"] for sa, sb in zip(a.seeds, b.seeds))
 
 
-def family_of(run) -> str:
-    """The family a comparison of ``run`` belongs to: its dataset."""
+def family_of(run, other=None) -> str:
+    """The family a comparison of ``run`` with ``other`` belongs to: a study's declared question
+    (``experiments.studies.PRIMARY``) where the pair answers one, else their dataset."""
+    pair = frozenset((r.first.get("spec") or {}).get("experiment") for r in (run, other) if r is not None)
+    if question := PRIMARY.get(pair):
+        return question
     return (run.first.get("data") or {}).get("dataset", "")
 
 
@@ -345,12 +352,12 @@ class Registry:
             if a is b or same_computation(a, b):
                 continue
             tested[key] = stats.compare_correctness(correct(a), correct(b), a_fixed=fixed(a), b_fixed=fixed(b))
-            families.setdefault(family_of(a), []).append(key)
+            families.setdefault(family_of(a, b), []).append(key)
         self._found = {}
         for key, (a, b) in self._asked.items():
             if key not in tested:
                 self._found[key] = Comparison(a.id, b.id, accuracy(a), accuracy(b), 1.0, 1.0, "", "same",
-                                              self.family_names.get(family_of(a), family_of(a)), 0)
+                                              self.family_names.get(family_of(a, b), family_of(a, b)), 0)
         for family, keys in families.items():
             for key, p_adjusted in zip(keys, holm([tested[k].p for k in keys])):
                 a, b = self._asked[key]

@@ -208,7 +208,7 @@ def undertrained(run) -> Finding | None:
 def over_confident(run) -> Finding | None:
     """No early stopping, and validation loss far above its minimum at the end while validation accuracy held
     (within one standard error of its peak): the model over-fits and its predictions grew over-confident.
-    Accuracy is unharmed; the predicted probabilities, and so the ROC curves, are not."""
+    Accuracy is unharmed; the log-loss, which scores the predicted probabilities themselves, is not."""
 
     def check(seed: dict):
         if (curves := _unstopped_curves(seed)) is None:
@@ -225,8 +225,8 @@ def over_confident(run) -> Finding | None:
         return (f"has no early stopping, and its validation loss rose from {loss[low]:.3f} at epoch {low + first} to "
                 f"{loss[-1]:.3f} at the end (+{100 * (loss[-1] / loss[low] - 1):.0f} %) while its validation accuracy "
                 f"stayed within one standard error of its peak: it over-fits its training rows{gap}, and its "
-                f"predictions grew over-confident, which leaves its accuracy but not its predicted probabilities "
-                f"(the ROC curves) as good as at epoch {low + first}",
+                f"predictions grew over-confident, so its accuracy is as good as at epoch {low + first} but its "
+                f"predicted probabilities score worse on the validation log-loss",
                 "over-fitting by its last epoch, its validation loss up and accuracy held")
 
     return _flagged(run, check)

@@ -186,6 +186,12 @@ def cap_limited(runs: dict, dataset: str) -> tuple[list[str], int]:
     return limited, len(nets)
 
 
+def test_minority(majority: list) -> list:
+    """The two-class majority-class runs whose training majority is the minority of their test rows (accuracy below
+    one half, on every seed alike): there the reference scores below a coin, and beating it says little."""
+    return [r for r in majority if len(r.first["class_names"]) == 2 and r.metrics["accuracy"] < 0.5]
+
+
 def also(run, runs: dict) -> str:
     """The runs that repeat ``run``'s computation, in words ("also 2e and 2d at sequence length 30"), or ""."""
     repeats = sorted((runs[i] for i, original in duplicates_of(runs).items() if original == run.id), key=_study_order)

@@ -810,6 +810,29 @@ def test_a_run_and_its_seeds_are_judged_row_by_row():
     assert claims.family_of(r) == "" and claims.family_of(of("bbc", run(1))[0]) == "bbc"
 
 
+def test_a_studys_declared_question_is_a_family_of_its_own_and_side_questions_stay_in_the_datasets():
+    def market(experiment, interval, correct_rows):
+        r = of("trump-market", run(correct_rows, name=f"{experiment}@interval={interval}"))[0]
+        r.first["spec"].update(experiment=experiment, point={"data.options.interval": interval})
+        return r
+
+    lstm = [market("market-lstm", n, 262) for n in (5, 10)]
+    majority = [market("market-majority", n, 250) for n in (5, 10)]
+    tfidf = market("market-tfidf-logreg", 5, 240)
+    assert claims.family_of(lstm[0], majority[0]) == "LSTM against majority class (study 3a)"
+    assert claims.family_of(lstm[0], tfidf) == claims.family_of(lstm[0]) == "trump-market"
+
+    def ask(registry):
+        return [registry.get(a, b) for a, b in [*zip(lstm, majority), (lstm[0], tfidf), (lstm[1], tfidf)]]
+
+    found = claims.settled(ask, {"trump-market": "Tweets and the S&P 500"})
+    assert [(c.family, c.family_size) for c in found] == [
+        ("LSTM against majority class (study 3a)", 2)] * 2 + [("Tweets and the S&P 500", 2)] * 2
+    # Holm over the question's two equal p-values doubles each, not quadruples: the side questions do not count.
+    assert 0 < found[0].p == found[1].p < 0.25
+    assert [c.p_adjusted for c in found[:2]] == pytest.approx([2 * found[0].p] * 2)
+
+
 def test_split_gaps_say_each_models_direction_with_the_diagnostics_of_each_split(caveats):
     from statsmodels.stats.proportion import proportions_ztest
 

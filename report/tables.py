@@ -97,7 +97,8 @@ def conditions(runs: dict[str, Run], dataset: str) -> str:
 
 
 def dataset_rows(datasets: dict[str, Run]) -> list[list[str]]:
-    """One row per dataset: source, split, sizes, classes, median and 99th-percentile length."""
+    """One row per dataset: source, split, sizes, classes, median and 99th-percentile length, and the duplicates
+    removed ("not checked" where the protocol keeps repeated texts on purpose, as the market tweets do)."""
     rows = []
     for name, r in datasets.items():
         d = r.data
@@ -105,7 +106,7 @@ def dataset_rows(datasets: dict[str, Run]) -> list[list[str]]:
             summary.dataset_titles().get(name, name), d["source"], d["split"], count(d["sizes"]["train"] + d["sizes"]["validation"]),
             count(d["sizes"]["test"]), str(len(r.class_names)),
             f"{count(round(d['train_lengths']['p50']))} / {count(round(d['train_lengths']['p99']))}",
-            count(d["notes"]["duplicates_removed"]) if "duplicates_removed" in d["notes"] else "–",
+            count(d["notes"]["duplicates_removed"]) if "duplicates_removed" in d["notes"] else "not checked",
         ])
     return rows
 

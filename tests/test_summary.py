@@ -88,3 +88,16 @@ def test_networks_their_epoch_cap_stopped_early_are_named_and_counted_among_the_
     assert summary.cap_limited(made, "bbc") == (["the dense baseline"], 3)
     said["bbc-bilstm-attention"] = "undertrained"
     assert summary.cap_limited(made, "bbc") == (["the attention BiLSTM", "the dense baseline"], 3)
+
+
+def test_a_majority_reference_below_a_coin_is_named_only_where_the_training_majority_is_the_test_minority():
+    from report import summary
+
+    up, down = [1] * 52 + [0] * 48, [1] * 45 + [0] * 55
+    market = {n: run(f"market-majority@interval={n}", "Majority", "majority", [1] * 100, labels)
+              for n, labels in ((5, up), (10, down))}
+    for r in market.values():
+        r.first["class_names"] = ["down", "up"]
+    three = run("twitter-majority", "Majority", "majority", [0] * 300, LABELS)
+    three.first["class_names"] = ["negative", "neutral", "positive"]
+    assert summary.test_minority([*market.values(), three]) == [market[10]]

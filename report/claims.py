@@ -448,11 +448,13 @@ def _span(values: Sequence[float]) -> str:
     return f"{low:.3f}" if round(low, 3) == round(high, 3) else f"{low:.3f}–{high:.3f}"
 
 
-def reach(registry: Registry, runs: Sequence, others: Sequence, *, subject: str, other: str) -> str:
+def reach(registry: Registry, runs: Sequence, others: Sequence, *, subject: str, other: str,
+          brief: bool = False) -> str:
     """How large a difference these comparisons could have shown: the half-widths of the 95 % intervals of
     ``subject``'s differences from ``other`` and, where Holm's correction spans several tests, of the intervals
     at the first step's level (5 % over the family's size). A true difference of that size is found about half
-    the time, a smaller one less often, so a null result rules out only differences well beyond it."""
+    the time, a smaller one less often, so a null result rules out only differences well beyond it.
+    ``brief``: only that last conclusion, for the abstract."""
     found = [registry.get(a, b, subject, other) for a, b in zip(runs, others)]
     if not found:
         return ""
@@ -478,6 +480,10 @@ def reach(registry: Registry, runs: Sequence, others: Sequence, *, subject: str,
     low, high = f"{100 * min(needed):.0f}", f"{100 * max(needed):.0f}"
     size = (f"{low} points or less" if low == high else
             f"{low} points or less at the most precise comparison, nor of {high} or less at the least")
+    if brief:
+        span = f"{low}" if low == high else f"{low} to {high}"
+        return (f"These tests find a true difference of {span} accuracy points only about half the time, so the "
+                f"null result does not exclude one of that size.")
     return (f"{said}. A true difference of that size is found only about half the time, so this null result does "
             f"not exclude a true difference of {size}.")
 

@@ -931,6 +931,11 @@ def test_the_reach_of_a_null_result_is_the_half_width_of_each_differences_interv
     tfidf.first["spec"] = {"model": {"architecture": "tfidf-logreg"}}
     assert "one seed" not in claims.settled(lambda reg: reach(reg, [tfidf], [constant], "TF-IDF"), {"m": "market"})
     assert claims.settled(lambda reg: reach(reg, [], []), {"m": "market"}) == ""
+    # The abstract's brief form keeps only the conclusion, with the same corrected sizes.
+    brief = claims.settled(lambda reg: claims.reach(reg, list(lstms), [constant, constant], subject="the LSTM",
+                                                     other="the majority class", brief=True), {"m": "market"})
+    assert brief == (f"These tests find a true difference of {100 * low_holm:.0f} to {100 * high_holm:.0f} accuracy "
+                     f"points only about half the time, so the null result does not exclude one of that size.")
 
 def test_one_test_used_on_methods_and_on_trained_models_is_named_once_with_where_it_speaks_of_trained_models():
     on_models = comparison(test="two-proportion z-test", scope="trained models")

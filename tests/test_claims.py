@@ -937,6 +937,7 @@ def test_the_reach_of_a_null_result_is_the_half_width_of_each_differences_interv
     assert brief == (f"These tests find a true difference of {100 * low_holm:.0f} to {100 * high_holm:.0f} accuracy "
                      f"points only about half the time, so the null result does not exclude one of that size.")
 
+
 def test_one_test_used_on_methods_and_on_trained_models_is_named_once_with_where_it_speaks_of_trained_models():
     on_models = comparison(test="two-proportion z-test", scope="trained models")
     on_methods = comparison(test="two-proportion z-test", scope="methods")

@@ -148,6 +148,10 @@ _LONGTABLE = re.compile(
 )
 
 
+#: What report/layout.lua writes before a table set small.
+SMALL = "\\begingroup\\footnotesize"
+
+
 def float_short_tables(tex: str) -> str:
     """Set every table shorter than a page (:data:`FLOAT_LINES`) as a float (``table`` with a ``tabular``).
 
@@ -155,14 +159,16 @@ def float_short_tables(tex: str) -> str:
     and is typeset in the running text. Next to figures waiting to be placed,
     TeX then pushed such tables past the bottom margin, under the page number,
     and the text after them off the page. A floating table is never split and
-    never overfills a page: LaTeX places it as it places figures.
+    never overfills a page: LaTeX places it as it places figures. A float resets
+    the font size, so a table set small (report/layout.lua) says so again inside.
     """
     def floating(match: re.Match) -> str:
         rows = match["rows"]
         if rows.count("\n") > FLOAT_LINES:
             return match.group(0)
+        small = "\\footnotesize\n" if tex[:match.start()].rstrip().endswith(SMALL) else ""
         return (
-            "\\begin{table}[htbp]\n\\centering\n" + match["caption"].rstrip() + "\n"
+            "\\begin{table}[htbp]\n\\centering\n" + small + match["caption"].rstrip() + "\n"
             + "\\begin{tabular}{" + match["spec"] + "}\n" + match["head"] + rows
             + "\\bottomrule\\noalign{}\n\\end{tabular}\n\\end{table}"
         )

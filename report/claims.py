@@ -35,8 +35,9 @@ from report import diagnostics, stats
 ALPHA = 0.05
 #: Short names of the tests for table cells; captions spell them out (:data:`TEST_LEGEND`).
 TEST_CODES = {stats.SEEDS_AND_ROWS: "t", stats.MCNEMAR: "McN", stats.Z_TEST: "z"}
-TEST_LEGEND = ("t: t-test over seeds and test rows; McN: McNemar's test on one trained model each; "
-               "z: two-proportion z-test on one trained model each")
+TEST_LEGEND = ("t: t-test over seeds and test rows, a verdict on the methods; McN: McNemar's test and z: "
+               "two-proportion z-test, on one trained model each, a verdict on these trained models (on the methods "
+               "where both sides are deterministic references)")
 T = TypeVar("T")
 
 
@@ -282,11 +283,11 @@ class Comparison:
 
     @property
     def verdict(self) -> str:
-        """The direction in words, for a table cell."""
+        """The direction in words, for a table cell. The scope is not repeated in every cell: the test's code beside
+        it (:data:`TEST_LEGEND`) says whether the verdict is on methods or on these trained models."""
         if self.scope == "same":
             return "same computation"
-        words = {"better": "more accurate", "worse": "less accurate", "no evidence": "no difference shown"}[self.direction]
-        return words + (" (these trained models)" if self.scope == "trained models" and self.direction != "no evidence" else "")
+        return {"better": "more accurate", "worse": "less accurate", "no evidence": "no difference shown"}[self.direction]
 
     def sentence(self, brief: bool = False) -> str:
         """The verdict in words with its evidence; ``brief`` as in :meth:`evidence_text`."""

@@ -191,6 +191,7 @@ def make_environment(
         substitutions=lambda: [escape(said) for said in summary.substitutions(runs)],
         diagnosed=lambda dataset: [escape(said) for said in summary.diagnosed(runs, dataset)],
         conditions=lambda dataset: tables.conditions(runs, dataset),
+        sampled=lambda: tables.sampled(runs),
         agreement=lambda prefix: escape(reproduction.agreement(runs, rungs, prefix)),
         published_figure=published_figure,
         published_table=lambda prefix: _escaped_table(*reproduction.table(runs, rungs, prefix)),

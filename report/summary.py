@@ -212,7 +212,8 @@ def summary_rows(registry: claims.Registry, runs: dict, dataset: str, reference:
         ref = reference_for(run, runs, reference)
         if ref is not None and ref.id != run.id:
             found = registry.get(run, ref)
-            test = [f"{claims.format_p(found.p_adjusted)} ({claims.TEST_CODES.get(found.test, '?')})" if found.scope != "same" else "–",
+            # A no-break space: a cell this short never needs two lines.
+            test = [f"{claims.format_p(found.p_adjusted)}\u00a0({claims.TEST_CODES.get(found.test, '?')})" if found.scope != "same" else "–",
                     found.verdict]
         else:
             test = ["–", "reference" if ref is not None else "–"]

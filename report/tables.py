@@ -96,6 +96,18 @@ def conditions(runs: dict[str, Run], dataset: str) -> str:
     return escape("; ".join(said))
 
 
+def sampled(runs: dict[str, Run]) -> list[tuple[str, int, int]]:
+    """Datasets whose networks train on a sample of the training rows (a profile's ``max_train``), as (title, rows
+    used, rows available): the references fit every available row, so a reader must know where the two differ."""
+    found = {}
+    for r in runs.values():
+        cap, available = r.spec["data"].get("max_train"), r.first["data"].get("available_train")
+        if r.first.get("training") and cap is not None and available is not None and available > cap:
+            found[r.first["data"]["dataset"]] = (cap, available)
+    titles = summary.dataset_titles()
+    return [(titles.get(name, name), cap, available) for name, (cap, available) in sorted(found.items())]
+
+
 def dataset_rows(datasets: dict[str, Run]) -> list[list[str]]:
     """One row per dataset: source, split, sizes, classes, median and 99th-percentile length, and the duplicates
     removed ("not checked" where the protocol keeps repeated texts on purpose, as the market tweets do)."""
@@ -238,6 +250,13 @@ def table(header: list[str], rows: list[list], caption: str, label: str, align: 
     small = fixed + sum(m for m, p in zip(least, prose) if p) > _budget(len(header))
     share = (_budget(len(header), small) - fixed) / max(1, sum(prose))
     widths = [max(m, min(n, int(share))) if p else n for m, n, p in zip(least, needs, prose)]
+    # Pandoc shares the page by the rule's dashes, so where they add up to more than the page holds it would
+    # narrow every column, numbers too: the prose columns give up the excess first, down to their longest word.
+    excess = sum(widths) - _budget(len(header), small)
+    for i in sorted((i for i, p in enumerate(prose) if p), key=lambda i: -widths[i]):
+        cut = max(0, min(int(excess + 0.999), widths[i] - words[i]))
+        widths[i] -= cut
+        excess -= cut
     rule = {"l": ":{}", "r": "{}:", "c": ":{}:"}
     lines = [
         "| " + " | ".join(header) + " |",
@@ -249,8 +268,6 @@ def table(header: list[str], rows: list[list], caption: str, label: str, align: 
 
 
 #: Cells up to this many characters are set on one line.
-
-
 SHORT_CELL = 24
 
 

@@ -111,6 +111,16 @@ def test_a_table_shorter_than_a_page_floats_like_a_figure_and_a_longer_one_may_b
     assert build.float_short_tables(long) == long
 
 
+def test_a_short_table_set_small_stays_small_inside_its_float_which_resets_the_font_size():
+    import pypandoc
+
+    markdown = "::: {.small}\n| a | b |\n|---|---|\n| a0 | b0 |\n\n: Caption {#tbl:x}\n:::\n"
+    tex = pypandoc.convert_text(markdown, "latex", format="markdown", filters=[str(build.LAYOUT_LUA)])
+    floated = build.float_short_tables(tex)
+    assert "\\begin{table}[htbp]\n\\centering\n\\footnotesize\n\\caption{Caption}" in floated
+    assert "\\footnotesize" not in build.float_short_tables(pandoc_table(5)).split("\\begin{table}")[1]
+
+
 @needs_tex
 def test_a_figure_taller_than_the_page_fails_the_build(tmp_path):
     tex = latex_document(tmp_path, "Text.\n\\begin{figure}\\rule{1cm}{1.2\\textheight}\\caption{Too tall.}\\end{figure}")

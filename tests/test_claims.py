@@ -672,12 +672,12 @@ def test_a_swapped_comparison_exchanges_the_sides_and_keeps_the_test():
     assert comparison().swapped().direction == "better"
 
 
-def test_the_verdict_of_a_comparison_in_a_table_cell():
-    assert comparison().verdict == "less accurate (these trained models)"
-    assert comparison(accuracy=0.9).verdict == "more accurate (these trained models)"
+def test_the_verdict_of_a_comparison_in_a_table_cell_is_its_direction_and_the_test_code_beside_it_its_scope():
+    assert comparison().verdict == "less accurate"
+    assert comparison(accuracy=0.9).verdict == "more accurate"
     assert comparison(scope="methods").verdict == "less accurate"
     assert comparison(p_adjusted=0.05).verdict == "no difference shown"
-    assert comparison(p_adjusted=0.0499).verdict == "less accurate (these trained models)"
+    assert comparison(p_adjusted=0.0499).verdict == "less accurate"
     assert comparison(p_adjusted=0.2, scope="trained models").verdict == "no difference shown"
     assert comparison(scope="same").verdict == "same computation"
 

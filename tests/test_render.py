@@ -40,6 +40,19 @@ def test_a_table_whose_unbreakable_columns_do_not_fit_is_set_small_and_prose_wra
     assert not table(["A", "B"], [["1", "2"]], "Cap", "tbl:n").startswith(":::")
 
 
+def test_where_a_table_needs_more_than_the_page_its_prose_columns_give_way_before_its_numbers():
+    interval = "0.059 [0.048, 0.069]"
+    rows = [["LSTM(30), frozen pre-trained vectors (the same computation)", interval, interval, interval,
+             "< 0.001 (McN)", "less accurate"]]
+    md = table(["Model", "Accuracy", "Macro-F1", "Recall", "Holm p", "Verdict"], rows, "Cap", "tbl:w", "lrrrrl")
+    model, *fixed = (len(cell.strip(" :")) for cell in md.splitlines()[2].strip("|").split("|"))
+    # The numbers keep every character they need; the title wraps down to its longest word.
+    assert fixed == [20, 20, 20, 13, 13] and model == len("computation)")
+    # Where the page has room the prose column keeps its share.
+    roomy = table(["Model", "Accuracy"], [[rows[0][0], interval]], "Cap", "tbl:r", "lr")
+    assert len(roomy.splitlines()[2].strip("|").split("|")[0].strip(" :")) > len("computation)")
+
+
 def test_code_keeps_ids_and_file_names_literal_without_backslashes():
     assert code("trump_tweets_spx/lstm/10.csv") == "`trump_tweets_spx/lstm/10.csv`"
     assert code("a`b") == "`` a`b ``"
@@ -114,3 +127,22 @@ def test_a_many_class_matrix_is_read_as_its_largest_confusions_and_the_classes_p
     assert said["drawn"] == [{"name": "c", "predicted": 22, "actual": 10}]
     balanced = Run("y", [{"class_names": ["a", "b"], "metrics": {"confusion_matrix": [[9, 1], [1, 9]]}}])
     assert confusions(balanced)["drawn"] == []
+
+
+def test_datasets_whose_networks_train_on_a_sample_of_the_rows_the_references_fit_are_named_with_both_counts():
+    from report.runs import Run
+    from report.tables import sampled
+
+    def network(run_id: str, dataset: str, cap, available: int, trained: bool = True) -> Run:
+        return Run(run_id, [{"spec": {"id": run_id, "data": {"max_train": cap}},
+                             "data": {"dataset": dataset, "available_train": available},
+                             "training": {"epochs_run": 3} if trained else None}])
+
+    runs = {r.id: r for r in [
+        network("ng-lstm", "20newsgroups", 3000, 3002),
+        network("ng-rnn", "20newsgroups", 3000, 3002),
+        network("bbc-lstm", "bbc", 1000, 1000),  # the cap takes every row: nothing to say
+        network("market-lstm", "trump-market", None, 9000),  # no cap
+        network("ng-tfidf", "20newsgroups", 10, 3002, trained=False),  # a reference: never sampled
+    ]}
+    assert sampled(runs) == [("20 Newsgroups", 3000, 3002)]

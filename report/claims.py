@@ -419,10 +419,11 @@ def _scope_note(found: Sequence[Comparison]) -> str:
 
 
 def tally(registry: Registry, runs: Sequence, others: Sequence, *, subject: str, other: str, points: Sequence[str],
-          unit: str, brief: bool = False, counted: bool = False) -> str:
+          unit: str, brief: bool = False, counted: bool = False, flags: bool = True) -> str:
     """One sentence on a model against a reference at several points (intervals, splits), with directions counted.
 
-    ``brief`` leaves out the test and family, for text that names them once (the abstract)."""
+    ``brief`` leaves out the test and family, for text that names them once (the abstract); ``flags=False``
+    leaves out the diagnostics, for text whose next sentence lists them for these runs and more."""
     found = [registry.get(a, b, f"{subject} at {p}", other) for a, b, p in zip(runs, others, points)]
     groups = {d: [p + (f": {c.caveat}" if c.caveat else "") for p, c in zip(points, found) if c.direction == d]
               for d in ("better", "worse", "no evidence")}
@@ -437,9 +438,9 @@ def tally(registry: Registry, runs: Sequence, others: Sequence, *, subject: str,
                      f"{_span([c.other_accuracy for c in quiet])})")
     how = "" if brief else f" ({_shared_how(found)})"
     # The diagnostics of the runs not told apart; those of the others are in their lists above.
-    flags = _flags([replace(c, model=f"{subject} at {p}") for c, p in zip(found, points) if c.direction == "no evidence"],
-                   counted)
-    return (f"Against {other}, {subject} is {join_words(parts)} of the {len(found)} {unit}s{how}.{flags}"
+    flagged = _flags([replace(c, model=f"{subject} at {p}") for c, p in zip(found, points)
+                      if c.direction == "no evidence"], counted) if flags else ""
+    return (f"Against {other}, {subject} is {join_words(parts)} of the {len(found)} {unit}s{how}.{flagged}"
             f"{_scope_note(found)}")
 
 
@@ -595,7 +596,17 @@ def _flags(found: Sequence[Comparison], counted: bool = False) -> str:
         named = "it" if len(found) == 1 else "them"
         return f" The training diagnostics flag {which}; the chapter names {named} with the numbers."
     return " Flagged by the training diagnostics: " + "; ".join(
-        f"{join_words(names)} ({caveat})" for caveat, names in by_caveat.items()) + "."
+        f"{join_words(_numbered(names))} ({caveat})" for caveat, names in by_caveat.items()) + "."
+
+
+def _numbered(names: Sequence[str]) -> list[str]:
+    """Names that differ only in a closing number said once with every number: "the LSTM at N = 5, 20 and 30"."""
+    tails: dict[str, list[str]] = {}
+    for name in names:
+        head, _, tail = name.rpartition(" ")
+        key = head if head and tail.replace(".", "", 1).isdigit() else name
+        tails.setdefault(key, []).append(tail if key == head else "")
+    return [f"{key} {join_words(numbers)}" if numbers[0] else key for key, numbers in tails.items()]
 
 
 def ranking(registry: Registry, runs: Sequence, names: Sequence[str], *, among: str = "these") -> str:

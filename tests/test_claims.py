@@ -376,6 +376,24 @@ def test_a_tally_counts_each_direction_names_the_points_and_their_diagnostics(ca
                                                       brief=True, counted=True), {"m": "market"})
     assert ("of the 4 intervals. The training diagnostics flag this run; the chapter names it with the "
             "numbers.") in counted
+    unflagged = claims.settled(lambda reg: claims.tally(reg, list(lstm), list(refs), subject="the LSTM",
+                                                        other="the majority class", points=points, unit="interval",
+                                                        flags=False), {"m": "market"})
+    assert "Flagged" not in unflagged and unflagged.startswith("Against the majority class, the LSTM is more accurate")
+
+
+def test_flagged_runs_that_differ_only_in_a_closing_number_are_named_once_with_every_number(caveats):
+    lstm = of("m", run(201), run(202), run(201), run(199))
+    refs = of("m", *[run(200) for _ in range(4)])
+    caveats.update({lstm[0].id: "still improving", lstm[2].id: "still improving", lstm[3].id: "still improving"})
+    points = ["N = 5", "N = 10", "N = 15", "N = 2.5"]
+    said = claims.settled(lambda reg: claims.tally(reg, list(lstm), list(refs), subject="the LSTM",
+                                                   other="the majority class", points=points, unit="interval",
+                                                   brief=True), {"m": "market"})
+    assert said.endswith("Flagged by the training diagnostics: the LSTM at N = 5, 15 and 2.5 (still improving).")
+    # Names that end in a word, not a number, stay whole.
+    assert claims._numbered(["the dense baseline", "the stacked BiLSTM", "the LSTM at N = 5"]) == [
+        "the dense baseline", "the stacked BiLSTM", "the LSTM at N = 5"]
 
 
 def test_a_ranking_with_a_clear_leader_lists_each_p_and_its_diagnostic(caveats):

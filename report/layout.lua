@@ -21,6 +21,9 @@ end
 local function small(div)
   if FORMAT:match("latex") then
     return { pandoc.RawBlock("latex", "\\begingroup\\footnotesize"), div, pandoc.RawBlock("latex", "\\endgroup") }
+  elseif FORMAT:match("typst") then
+    -- A content block scopes the smaller size (LaTeX's \footnotesize is 9 of 11 pt) to the table.
+    return { pandoc.RawBlock("typst", "#[\n#set text(size: 0.82em)"), div, pandoc.RawBlock("typst", "]") }
   elseif FORMAT:match("html") then
     div.attributes.style = "font-size: 85%;"
     return div

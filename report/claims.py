@@ -412,12 +412,6 @@ def _shared_how(found: Sequence[Comparison]) -> str:
     return "; ".join(tests if len(tests) == 1 else [" or ".join(tests)]) + "; " + "; ".join(families)
 
 
-def _scope_note(found: Sequence[Comparison]) -> str:
-    if any(c.scope == "trained models" and c.direction != "no evidence" for c in found):
-        return " With one seed, a direction compares the trained models on these rows, not the methods."
-    return ""
-
-
 def tally(registry: Registry, runs: Sequence, others: Sequence, *, subject: str, other: str, points: Sequence[str],
           unit: str, brief: bool = False, counted: bool = False, flags: bool = True) -> str:
     """One sentence on a model against a reference at several points (intervals, splits), with directions counted.
@@ -440,8 +434,11 @@ def tally(registry: Registry, runs: Sequence, others: Sequence, *, subject: str,
     # The diagnostics of the runs not told apart; those of the others are in their lists above.
     flagged = _flags([replace(c, model=f"{subject} at {p}") for c, p in zip(found, points)
                       if c.direction == "no evidence"], counted) if flags else ""
-    return (f"Against {other}, {subject} is {join_words(parts)} of the {len(found)} {unit}s{how}.{flagged}"
-            f"{_scope_note(found)}")
+    if len(quiet) == len(found) > 1:  # nothing told apart: the count needs no parenthesis of its own
+        return (f"Against {other}, {subject} is not distinguishable at any of the {len(found)} {unit}s ("
+                f"{_span([c.accuracy for c in quiet])} against {_span([c.other_accuracy for c in quiet])}){how}."
+                f"{flagged}")
+    return f"Against {other}, {subject} is {join_words(parts)} of the {len(found)} {unit}s{how}.{flagged}"
 
 
 def _span(values: Sequence[float]) -> str:
@@ -540,7 +537,7 @@ def against(registry: Registry, runs: Sequence, names: Sequence[str], other_runs
     if same:
         parts.append(f"{join_words([c.model for c in same])} made exactly its predictions (the same computation, not tested)")
     how = _shared_how(found)
-    return f"Against {other}: {'; '.join(parts)}{f' ({how})' if how else ''}.{_scope_note(found)}"
+    return f"Against {other}: {'; '.join(parts)}{f' ({how})' if how else ''}."
 
 
 def summarise(registry: Registry, runs: Sequence, names: Sequence[str], other_runs, other: str, *,
@@ -577,7 +574,7 @@ def summarise(registry: Registry, runs: Sequence, names: Sequence[str], other_ru
     reference = accuracy(others[0]) if len({id(o) for o in others}) == 1 else None
     head = f"Against {other}" + (f" ({reference:.3f})" if reference is not None else "")
     how = "" if brief else f" ({_shared_how(found)})"
-    return f"{head}, {'; '.join(parts)}{how}.{_flags(found, counted)}{'' if brief else _scope_note(found)}"
+    return f"{head}, {'; '.join(parts)}{how}.{_flags(found, counted)}"
 
 
 def _flags(found: Sequence[Comparison], counted: bool = False) -> str:
@@ -593,8 +590,7 @@ def _flags(found: Sequence[Comparison], counted: bool = False) -> str:
         flagged = len({name for names in by_caveat.values() for name in names})
         which = ("this run" if len(found) == 1 else f"all {flagged} runs" if flagged == len(found) else
                  f"{flagged} of these {len(found)} runs")
-        named = "it" if len(found) == 1 else "them"
-        return f" The training diagnostics flag {which}; the chapter names {named} with the numbers."
+        return f" The training diagnostics flag {which}."
     return " Flagged by the training diagnostics: " + "; ".join(
         f"{join_words(_numbered(names))} ({caveat})" for caveat, names in by_caveat.items()) + "."
 
@@ -631,7 +627,7 @@ def ranking(registry: Registry, runs: Sequence, names: Sequence[str], *, among: 
         each = ", ".join(f"{c.other} {p_text(c.p_adjusted)}" for c in found)
         flagged = f" Its training diagnostic: {found[0].caveat}." if found and found[0].caveat else ""
         return (f"{_capital(names[top])} is the most accurate of {among}: more accurate than each of the others "
-                f"({each}; {_shared_how(found)}).{flagged}{_scope_note(found)}")
+                f"({each}; {_shared_how(found)}).{flagged}")
     close = [f"{c.other} ({p_text(c.p_adjusted)})" if c.scope != "same" else f"{c.other} (the same computation)"
              for c in found if c.direction != "better"]
     if ahead:
@@ -641,7 +637,7 @@ def ranking(registry: Registry, runs: Sequence, names: Sequence[str], *, among: 
         said = (f"The tests support no ordering of {among}: the highest accuracy ({accuracy(runs[top]):.3f}, "
                 f"{names[top]}) is not shown ahead of {join_words(close)} ({_shared_how(found)})")
     flagged = f" The leader's training diagnostic: {found[0].caveat}." if found and found[0].caveat else ""
-    return said + "." + flagged + _scope_note(found)
+    return said + "." + flagged
 
 
 def learned_nothing(registry: Registry, runs: Sequence, majority: Sequence, names: Sequence[str]) -> list[str]:
@@ -765,4 +761,4 @@ def split_gaps(registry: Registry, pairs: Sequence[tuple[object, object]], names
             parts.append(f"{c.model} is {relation} on the {second} split ({c.accuracy:.3f} against "
                          f"{c.other_accuracy:.3f}, {p_text(c.p_adjusted)}{'; ' + flags if flags else ''})")
     how = "" if brief else f" ({_shared_how(found)})"
-    return f"From the {first} to the {second} split: {join_words(parts)}{how}.{_scope_note(found)}"
+    return f"From the {first} to the {second} split: {join_words(parts)}{how}."

@@ -69,7 +69,8 @@ def _flagged(run, check) -> Finding | None:
 
 
 def still_improving(run) -> Finding | None:
-    """The epoch cap stopped a run whose validation accuracy was still rising and validation loss still falling."""
+    """The epoch cap stopped a run whose validation accuracy was still rising and validation loss still falling,
+    below the log-loss of predicting the class shares (above it, the rise is noise in a model that learned nothing)."""
 
     def check(seed: dict):
         spec, training = seed["spec"]["train"], seed["training"]
@@ -82,6 +83,8 @@ def still_improving(run) -> Finding | None:
             return None  # the weights kept are from before the end
         if val[-1] - val[-1 - over] <= _noise(seed, val[-1]) or (loss and loss[-1] > min(loss) * (1 + LOSS_RISE / 5)):
             return None
+        if _learned_nothing(seed, loss):
+            return None  # no better than the class shares on new rows: a rising accuracy there is not progress
         fitted = history.get("accuracy") or []
         training_acc = f", at a training accuracy of {fitted[-1]:.3f}" if fitted else ""
         return (f"was stopped by its cap of {spec['epochs']} epochs while still improving: validation "
@@ -91,6 +94,21 @@ def still_improving(run) -> Finding | None:
                 f"still improving at the {spec['epochs']}-epoch cap")
 
     return _flagged(run, check)
+
+
+def _prior_loss(seed: dict) -> float | None:
+    """The log-loss of always predicting the training rows' class shares: a validation loss not below it has
+    learned nothing about new rows that a constant could not say."""
+    counts = np.asarray((seed.get("data") or {}).get("class_counts", {}).get("train") or [], dtype=float)
+    if counts.sum() <= 0:
+        return None
+    shares = counts[counts > 0] / counts.sum()
+    return float(-(shares * np.log(shares)).sum())
+
+
+def _learned_nothing(seed: dict, val_loss: list) -> bool:
+    prior = _prior_loss(seed)
+    return prior is not None and bool(val_loss) and min(val_loss) >= prior
 
 
 def _first_epoch(training: dict) -> int:
@@ -172,7 +190,8 @@ def stopped_while_loss_fell(run) -> Finding | None:
 
 def undertrained(run) -> Finding | None:
     """The epoch cap ended a run that had neither fitted its own training rows nor begun to over-fit: training
-    accuracy low, validation loss near its lowest and well below its first epoch's. It underfits, and its scores
+    accuracy low, validation loss near its lowest, well below its first epoch's and below the log-loss of predicting
+    the training rows' class shares. It underfits, and its scores
     say more about its training budget than about what the model can learn. (A run flagged as still improving
     on validation is not flagged again: that finding quotes its training accuracy.)"""
     if still_improving(run) is not None:
@@ -190,7 +209,7 @@ def undertrained(run) -> Finding | None:
             return None
         if val_loss[-1] > np.nanmin(val_loss) * (1 + LOSS_RISE):
             return None  # validation loss rose: over-fitting, not under-fitting
-        if val_loss[-1] > val_loss[0] * (1 - LOSS_RISE):
+        if val_loss[-1] > val_loss[0] * (1 - LOSS_RISE) or _learned_nothing(seed, val_loss):
             return None  # nothing that carries to new rows learned so far: more epochs would not be expected to help
         falling = loss[-1] <= loss[-2] * (1 - STILL_FALLING)
         trend = (f"training loss still falling ({loss[-2]:.3f} → {loss[-1]:.3f} in the last epoch)" if falling else

@@ -459,15 +459,19 @@ def reach(registry: Registry, runs: Sequence, others: Sequence, *, subject: str,
         return ""
     tests = max(c.family_size for c in found)
 
-    def halves(level: float) -> list[float]:
-        out = []
-        for a, b in zip(runs, others):
-            _, interval = stats.difference_interval(correct(a), correct(b), a_fixed=fixed(a), b_fixed=fixed(b),
-                                                    level=level)
-            out.append((interval.high - interval.low) / 2)
-        return out
+    def intervals(level: float) -> list:
+        return [stats.difference_interval(correct(a), correct(b), a_fixed=fixed(a), b_fixed=fixed(b), level=level)[1]
+                for a, b in zip(runs, others)]
 
-    plain, corrected = halves(0.95), halves(1 - ALPHA / max(tests, 1))
+    def halves(found_intervals: list) -> list[float]:
+        return [(i.high - i.low) / 2 for i in found_intervals]
+
+    at_95 = intervals(0.95)
+    plain, corrected = halves(at_95), halves(intervals(1 - ALPHA / max(tests, 1)))
+    # The ends of the intervals: the largest advantage and deficit that the data leave open.
+    ahead, behind = 100 * max(i.high for i in at_95), 100 * min(i.low for i in at_95)
+    bounds = (f"Their 95 % intervals leave open an advantage of up to {ahead:.0f} accuracy points for {subject} and a "
+              f"deficit of up to {-behind:.0f}" if ahead > 0 > behind else "")
     one_seed = any(len(r.seeds) < 2 and not fixed(r) for r in (*runs, *others))
     said = (f"The 95 % intervals of {subject}'s differences from {other} reach {_span(plain)} either side of the "
             f"observed difference{' (test rows only: one seed has no spread over seeds)' if one_seed else ''}")
@@ -479,12 +483,13 @@ def reach(registry: Registry, runs: Sequence, others: Sequence, *, subject: str,
     low, high = f"{100 * min(needed):.0f}", f"{100 * max(needed):.0f}"
     size = (f"{low} points or less" if low == high else
             f"{low} points or less at the most precise comparison, nor of {high} or less at the least")
+    bounds = f" {bounds}." if bounds else ""
     if brief:
         span = f"{low}" if low == high else f"{low} to {high}"
-        return (f"These tests find a true difference of {span} accuracy points only about half the time, so the "
-                f"null result does not exclude one of that size.")
+        return (f"The tests of {subject} find a true difference of {span} accuracy points only about half the time, so the "
+                f"null result does not exclude one of that size.{bounds}")
     return (f"{said}. A true difference of that size is found only about half the time, so this null result does "
-            f"not exclude a true difference of {size}.")
+            f"not exclude a true difference of {size}.{bounds}")
 
 
 #: Standard errors of the share of correctly labelled rows an accuracy must exceed to be called above it.

@@ -917,9 +917,18 @@ def test_the_reach_of_a_null_result_is_the_half_width_of_each_differences_interv
                                                 b_fixed=claims.fixed(constant), level=level)
         return (interval.high - interval.low) / 2
 
+    def interval(lstm):
+        return stats.difference_interval(claims.correct(lstm), claims.correct(constant),
+                                         b_fixed=claims.fixed(constant))[1]
+
     lstms = of("m", run(220), run(380))  # one seed each
     of("m", constant)
     low, high = sorted(half(r) for r in lstms)
+    # The ends of the intervals: the largest advantage and deficit the data leave open.
+    ahead, behind = 100 * max(interval(r).high for r in lstms), -100 * min(interval(r).low for r in lstms)
+    assert ahead > 0 and behind > 0
+    bounds = (f" Their 95 % intervals leave open an advantage of up to {ahead:.0f} accuracy points for the LSTM and "
+              f"a deficit of up to {behind:.0f}.")
     low_holm, high_holm = sorted(half(r, level=1 - 0.05 / 2) for r in lstms)
     assert round(low, 3) != round(high, 3) and low_holm > low
 
@@ -933,11 +942,14 @@ def test_the_reach_of_a_null_result_is_the_half_width_of_each_differences_interv
                     f"have had to reach {low_holm:.3f}–{high_holm:.3f}. A true difference of that size is found only "
                     f"about half the time, so this null result does not exclude a true difference of "
                     f"{100 * low_holm:.0f} points or less at the most precise comparison, nor of "
-                    f"{100 * high_holm:.0f} or less at the least.")
+                    f"{100 * high_holm:.0f} or less at the least." + bounds)
     # A family of one test needs no correction: the plain half-width is what a difference had to reach.
     alone = claims.settled(lambda reg: reach(reg, [lstms[0]], [constant]), {"m": "market"})
     assert f"reach {half(lstms[0]):.3f} either side of the observed difference (test rows only" in alone
     assert "Holm" not in alone and f"a true difference of {100 * half(lstms[0]):.0f} points or less." in alone
+    # An interval wholly on one side leaves no deficit open: the bounds are not said.
+    ahead_only = claims.settled(lambda reg: reach(reg, [lstms[1]], [constant]), {"m": "market"})
+    assert interval(lstms[1]).low > 0 and "leave open" not in ahead_only
     rng = np.random.default_rng(5)
     two_seeds = of("m", run([rng.random(N) < 0.55, rng.random(N) < 0.55]))[0]
     assert "one seed" not in claims.settled(lambda reg: reach(reg, [two_seeds], [constant]), {"m": "market"})
@@ -948,8 +960,9 @@ def test_the_reach_of_a_null_result_is_the_half_width_of_each_differences_interv
     # The abstract's brief form keeps only the conclusion, with the same corrected sizes.
     brief = claims.settled(lambda reg: claims.reach(reg, list(lstms), [constant, constant], subject="the LSTM",
                                                      other="the majority class", brief=True), {"m": "market"})
-    assert brief == (f"These tests find a true difference of {100 * low_holm:.0f} to {100 * high_holm:.0f} accuracy "
-                     f"points only about half the time, so the null result does not exclude one of that size.")
+    assert brief == (f"The tests of the LSTM find a true difference of {100 * low_holm:.0f} to {100 * high_holm:.0f} accuracy "
+                     f"points only about half the time, so the null result does not exclude one of that size."
+                     + bounds)
 
 
 def test_one_test_used_on_methods_and_on_trained_models_is_named_once_with_where_it_speaks_of_trained_models():

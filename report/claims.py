@@ -633,8 +633,8 @@ def ranking(registry: Registry, runs: Sequence, names: Sequence[str], *, among: 
         flagged = f" Its training diagnostic: {found[0].caveat}." if found and found[0].caveat else ""
         return (f"{_capital(names[top])} is the most accurate of {among}: more accurate than each of the others "
                 f"({each}; {_shared_how(found)}).{flagged}")
-    close = [f"{c.other} ({p_text(c.p_adjusted)})" if c.scope != "same" else f"{c.other} (the same computation)"
-             for c in found if c.direction != "better"]
+    close = [f"{c.other} (by {_gap(runs[top], runs[i])}, {p_text(c.p_adjusted)})" if c.scope != "same"
+             else f"{c.other} (the same computation)" for i, c in zip(rest, found) if c.direction != "better"]
     if ahead:
         said = (f"{_capital(names[top])} has the highest accuracy of {among} ({accuracy(runs[top]):.3f}) and is ahead "
                 f"of {join_words(ahead)}, but the tests do not show it ahead of {join_words(close)} ({_shared_how(found)})")
@@ -643,6 +643,12 @@ def ranking(registry: Registry, runs: Sequence, names: Sequence[str], *, among: 
                 f"{names[top]}) is not shown ahead of {join_words(close)} ({_shared_how(found)})")
     flagged = f" The leader's training diagnostic: {found[0].caveat}." if found and found[0].caveat else ""
     return said + "." + flagged
+
+
+def _gap(a, b) -> str:
+    """``a``'s accuracy lead over ``b`` with its 95 % interval before any correction: "0.022 [0.003, 0.041]"."""
+    d, interval = stats.difference_interval(correct(a), correct(b), a_fixed=fixed(a), b_fixed=fixed(b))
+    return f"{d:.3f} [{interval.low:.3f}, {interval.high:.3f}]"
 
 
 def learned_nothing(registry: Registry, runs: Sequence, majority: Sequence, names: Sequence[str]) -> list[str]:

@@ -403,14 +403,22 @@ def test_a_ranking_with_a_clear_leader_lists_each_p_and_its_diagnostic(caveats):
                     "BBC News). Its training diagnostic: resumed.")
 
 
-def test_a_ranking_without_a_clear_leader_names_who_is_not_behind_it_and_the_leaders_diagnostic(caveats):
+def lead(a, b) -> str:
+    """``a``'s lead over ``b`` with its 95 % interval, as a null ranking quotes it."""
+    d, interval = stats.difference_interval(claims.correct(a), claims.correct(b))
+    return f"{d:.3f} [{interval.low:.3f}, {interval.high:.3f}]"
+
+
+def test_a_ranking_without_a_clear_leader_names_who_is_not_behind_it_by_how_much_and_the_leaders_diagnostic(caveats):
     # 2 and 4 discordant rows: p = 0.5 and 0.125; Holm over two: 0.5 and 0.25.
     x, y, z = of("bbc", run(300), run(298), run(296))
     caveats[x.id] = "scored past its best epoch"
     said = on_bbc(lambda reg: claims.ranking(reg, [y, x, z], ["Y", "X", "Z"]))
-    assert said == ("The tests support no ordering of these: the highest accuracy (0.750, X) is not shown ahead of Y "
-                    "(p = 0.500) and Z (p = 0.250) (McNemar's test, one trained model; Holm over the 2 tests of family BBC News). "
-                    "The leader's training diagnostic: scored past its best epoch.")
+    assert lead(x, y) == "0.005 [-0.002, 0.012]"  # the interval a null result leaves open
+    assert said == (f"The tests support no ordering of these: the highest accuracy (0.750, X) is not shown ahead of Y "
+                    f"(by {lead(x, y)}, p = 0.500) and Z (by {lead(x, z)}, p = 0.250) (McNemar's test, one trained "
+                    f"model; Holm over the 2 tests of family BBC News). The leader's training diagnostic: scored past "
+                    f"its best epoch.")
 
 
 def test_runs_that_are_one_computation_rank_as_one_contender_named_together(caveats):
@@ -434,9 +442,9 @@ def test_the_leaders_diagnostic_is_said_against_a_single_other_model_too(caveats
     assert ahead.endswith("(C p < 0.001; McNemar's test, one trained model; Holm over the 1 tests of family BBC News). "
                           "Its training diagnostic: resumed.")
     tied = on_bbc(lambda reg: claims.ranking(reg, [x, close], ["X", "Y"]))
-    assert tied == ("The tests support no ordering of these: the highest accuracy (0.750, X) is not shown ahead of Y "
-                    "(p = 0.500) (McNemar's test, one trained model; Holm over the 1 tests of family BBC News). The leader's "
-                    "training diagnostic: resumed.")
+    assert tied == (f"The tests support no ordering of these: the highest accuracy (0.750, X) is not shown ahead of Y "
+                    f"(by {lead(x, close)}, p = 0.500) (McNemar's test, one trained model; Holm over the 1 tests of "
+                    f"family BBC News). The leader's training diagnostic: resumed.")
 
 
 def test_a_leader_tied_with_an_identical_run_is_not_said_to_be_ahead_of_it(caveats):

@@ -635,12 +635,15 @@ def ranking(registry: Registry, runs: Sequence, names: Sequence[str], *, among: 
                 f"({each}; {_shared_how(found)}).{flagged}")
     close = [f"{c.other} (by {_gap(runs[top], runs[i])}, {p_text(c.p_adjusted)})" if c.scope != "same"
              else f"{c.other} (the same computation)" for i, c in zip(rest, found) if c.direction != "better"]
+    # A lead's interval is not corrected for the family, its p-value is: the reader is told which is which.
+    how = _shared_how(found) + ("; leads with their 95 % intervals before correction"
+                                if any(c.scope != "same" and c.direction != "better" for c in found) else "")
     if ahead:
         said = (f"{_capital(names[top])} has the highest accuracy of {among} ({accuracy(runs[top]):.3f}) and is ahead "
-                f"of {join_words(ahead)}, but the tests do not show it ahead of {join_words(close)} ({_shared_how(found)})")
+                f"of {join_words(ahead)}, but the tests do not show it ahead of {join_words(close)} ({how})")
     else:
         said = (f"The tests support no ordering of {among}: the highest accuracy ({accuracy(runs[top]):.3f}, "
-                f"{names[top]}) is not shown ahead of {join_words(close)} ({_shared_how(found)})")
+                f"{names[top]}) is not shown ahead of {join_words(close)} ({how})")
     flagged = f" The leader's training diagnostic: {found[0].caveat}." if found and found[0].caveat else ""
     return said + "." + flagged
 

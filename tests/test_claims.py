@@ -417,7 +417,8 @@ def test_a_ranking_without_a_clear_leader_names_who_is_not_behind_it_by_how_much
     assert lead(x, y) == "0.005 [-0.002, 0.012]"  # the interval a null result leaves open
     assert said == (f"The tests support no ordering of these: the highest accuracy (0.750, X) is not shown ahead of Y "
                     f"(by {lead(x, y)}, p = 0.500) and Z (by {lead(x, z)}, p = 0.250) (McNemar's test, one trained "
-                    f"model; Holm over the 2 tests of family BBC News). The leader's training diagnostic: scored past "
+                    f"model; Holm over the 2 tests of family BBC News; leads with their 95 % intervals before "
+                    f"correction). The leader's training diagnostic: scored past "
                     f"its best epoch.")
 
 
@@ -444,7 +445,7 @@ def test_the_leaders_diagnostic_is_said_against_a_single_other_model_too(caveats
     tied = on_bbc(lambda reg: claims.ranking(reg, [x, close], ["X", "Y"]))
     assert tied == (f"The tests support no ordering of these: the highest accuracy (0.750, X) is not shown ahead of Y "
                     f"(by {lead(x, close)}, p = 0.500) (McNemar's test, one trained model; Holm over the 1 tests of "
-                    f"family BBC News). The leader's training diagnostic: resumed.")
+                    f"family BBC News; leads with their 95 % intervals before correction). The leader's training diagnostic: resumed.")
 
 
 def test_a_leader_tied_with_an_identical_run_is_not_said_to_be_ahead_of_it(caveats):

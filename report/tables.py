@@ -115,7 +115,8 @@ def dataset_rows(datasets: dict[str, Run]) -> list[list[str]]:
     for name, r in datasets.items():
         d = r.data
         rows.append([
-            summary.dataset_titles().get(name, name), d["source"], d["split"], count(d["sizes"]["train"] + d["sizes"]["validation"]),
+            # Titled by the run's dataset, so that a second split of one dataset is a row of its own.
+            summary.dataset_titles().get(d["dataset"], name), d["source"], d["split"], count(d["sizes"]["train"] + d["sizes"]["validation"]),
             count(d["sizes"]["test"]), str(len(r.class_names)),
             f"{count(round(d['train_lengths']['p50']))} / {count(round(d['train_lengths']['p99']))}",
             count(d["notes"]["duplicates_removed"]) if "duplicates_removed" in d["notes"] else "not checked",

@@ -146,3 +146,21 @@ def test_datasets_whose_networks_train_on_a_sample_of_the_rows_the_references_fi
         network("ng-tfidf", "20newsgroups", 10, 3002, trained=False),  # a reference: never sampled
     ]}
     assert sampled(runs) == [("20 Newsgroups", 3000, 3002)]
+
+
+def test_the_data_table_has_a_row_per_split_titled_by_the_dataset_and_says_where_duplicates_were_not_checked():
+    from report.runs import Run
+    from report.tables import dataset_rows
+
+    def majority(split: str, sizes: tuple[int, int, int], notes: dict) -> Run:
+        train, validation, test = sizes
+        return Run(f"twitter-majority@split={split}", [{
+            "spec": {"id": f"twitter-majority@split={split}"}, "class_names": ["a", "b", "c"],
+            "data": {"dataset": "twitter-sentiment", "source": "real", "split": split, "notes": notes,
+                     "sizes": {"train": train, "validation": validation, "test": test},
+                     "train_lengths": {"p50": 15.6, "p99": 60.2}}}])
+
+    rows = dataset_rows({"twitter-sentiment": majority("random", (4320, 480, 1200), {"duplicates_removed": 2340}),
+                         "twitter-sentiment, grouped": majority("grouped", (4306, 479, 1215), {})})
+    assert rows == [["Entity sentiment", "real", "random", "4,800", "1,200", "3", "16 / 60", "2,340"],
+                    ["Entity sentiment", "real", "grouped", "4,785", "1,215", "3", "16 / 60", "not checked"]]

@@ -100,7 +100,7 @@ def calibration_text(calibration: dict | None) -> str:
         f"in {mcnemar} of {pairs} pairs of single seeds ({_pct(mcnemar / pairs)}) by McNemar's test, in {welch} "
         f"({_pct(welch / splits, 1)}) by Welch's t-test over seeds, in {aso} of {aso_splits} "
         f"({_pct(aso / aso_splits, 1)}) by Almost Stochastic Order at its recommended threshold of 0.2, and in {chosen} "
-        f"({_pct(chosen / splits, 1)}) by the test used here; the "
+        f"({_pct(chosen / splits, 1)}) by the seed-aware test this report uses where networks have several seeds; the "
         f"nominal rate is 5 %. Welch's test is calibrated too but ignores the sampling of the test rows, which on "
         f"a test set of a few thousand rows is as large as the spread over seeds; Almost Stochastic Order gives no "
         f"p-value to correct. With three seeds a side, this test finds a planted improvement of "
@@ -283,11 +283,12 @@ class Comparison:
 
     @property
     def verdict(self) -> str:
-        """The direction in words, for a table cell. The scope is not repeated in every cell: the test's code beside
-        it (:data:`TEST_LEGEND`) says whether the verdict is on methods or on these trained models."""
+        """The direction in words, for a table cell; "(one seed)" where a side is one trained network, whose
+        direction another seed of the same settings often does not share (the method chapter gives how often)."""
         if self.scope == "same":
             return "same computation"
-        return {"better": "more accurate", "worse": "less accurate", "no evidence": "no difference shown"}[self.direction]
+        words = {"better": "more accurate", "worse": "less accurate", "no evidence": "no difference shown"}[self.direction]
+        return words + (" (one seed)" if self.scope == "trained models" and self.direction != "no evidence" else "")
 
     def sentence(self, brief: bool = False) -> str:
         """The verdict in words with its evidence; ``brief`` as in :meth:`evidence_text`."""
@@ -633,11 +634,11 @@ def ranking(registry: Registry, runs: Sequence, names: Sequence[str], *, among: 
         flagged = f" Its training diagnostic: {found[0].caveat}." if found and found[0].caveat else ""
         return (f"{_capital(names[top])} is the most accurate of {among}: more accurate than each of the others "
                 f"({each}; {_shared_how(found)}).{flagged}")
-    close = [f"{c.other} (by {_gap(runs[top], runs[i])}, {p_text(c.p_adjusted)})" if c.scope != "same"
+    close = [f"{c.other} (by {_gap(runs[top], runs[i], c.test)}, {p_text(c.p_adjusted)})" if c.scope != "same"
              else f"{c.other} (the same computation)" for i, c in zip(rest, found) if c.direction != "better"]
     # A lead's interval is not corrected for the family, its p-value is: the reader is told which is which.
-    how = _shared_how(found) + ("; leads with their 95 % intervals before correction"
-                                if any(c.scope != "same" and c.direction != "better" for c in found) else "")
+    intervals = any(c.scope != "same" and c.direction != "better" and c.test != stats.MCNEMAR for c in found)
+    how = _shared_how(found) + ("; leads with their 95 % intervals before correction" if intervals else "")
     if ahead:
         said = (f"{_capital(names[top])} has the highest accuracy of {among} ({accuracy(runs[top]):.3f}) and is ahead "
                 f"of {join_words(ahead)}, but the tests do not show it ahead of {join_words(close)} ({how})")
@@ -648,9 +649,14 @@ def ranking(registry: Registry, runs: Sequence, names: Sequence[str], *, among: 
     return said + "." + flagged
 
 
-def _gap(a, b) -> str:
-    """``a``'s accuracy lead over ``b`` with its 95 % interval before any correction: "0.022 [0.003, 0.041]"."""
-    d, interval = stats.difference_interval(correct(a), correct(b), a_fixed=fixed(a), b_fixed=fixed(b))
+def _gap(a, b, test: str) -> str:
+    """``a``'s accuracy lead over ``b``: where ``test`` is McNemar's, the discordant rows it reads ("0.022: 5 rows
+    against 0 where only one is right"); otherwise its 95 % interval before any correction."""
+    x, y = correct(a), correct(b)
+    if test == stats.MCNEMAR:
+        d = float(x.mean() - y.mean())
+        return f"{d:.3f}: {int((x & ~y).sum())} rows against {int((~x & y).sum())} where only one is right"
+    d, interval = stats.difference_interval(x, y, a_fixed=fixed(a), b_fixed=fixed(b))
     return f"{d:.3f} [{interval.low:.3f}, {interval.high:.3f}]"
 
 

@@ -111,6 +111,14 @@ def _learned_nothing(seed: dict, val_loss: list) -> bool:
     return prior is not None and bool(val_loss) and min(val_loss) >= prior
 
 
+def never_beat_prior(run) -> bool:
+    """Whether no seed of a network ever had a validation loss below the log-loss of predicting the training rows'
+    class shares: a network that learned nothing that carries to new rows, whatever its accuracy says."""
+    seeds = [s for s in run.seeds if s.get("training")]
+    return bool(seeds) and all(_learned_nothing(s, (s["training"].get("history") or {}).get("val_loss") or [])
+                               for s in seeds)
+
+
 def _first_epoch(training: dict) -> int:
     """The epoch the history starts at: 1, or later where older results kept only the epochs after a resume."""
     return training.get("history_from", 1)

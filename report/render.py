@@ -154,6 +154,7 @@ def make_environment(
         tally=lambda rs, others, **words: escape(claims.tally(registry, rs, others, **words)),
         reach=lambda rs, others, **words: escape(claims.reach(registry, rs, others, **words)),
         cap_limited=lambda dataset: summary.cap_limited(runs, dataset),
+        learned_no_signal=lambda dataset: summary.learned_no_signal(runs, dataset),
         test_minority=summary.test_minority,
         resumed_runs=lambda: [r.id for r in runs.values() if any(f.check == "resumed" for f in diagnostics.findings(r))],
         reference_settings=reference_settings,

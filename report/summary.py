@@ -186,6 +186,15 @@ def cap_limited(runs: dict, dataset: str) -> tuple[list[str], int]:
     return limited, len(nets)
 
 
+def learned_no_signal(runs: dict, dataset: str) -> tuple[list[str], int]:
+    """The networks of ``dataset`` whose validation loss never beat predicting the class shares, by short name, and
+    how many networks ``dataset`` has: where these are most, a null result is a failure to learn before it is a
+    matter of the tests' power."""
+    repeats = duplicates_of(runs)
+    nets = [r for r in networks(runs, dataset) if r.id not in repeats]
+    return [short_label(r) for r in nets if diagnostics.never_beat_prior(r)], len(nets)
+
+
 def test_minority(majority: list) -> list:
     """The two-class majority-class runs whose training majority is the minority of their test rows (accuracy below
     one half, on every seed alike): there the reference scores below a coin, and beating it says little."""

@@ -35,8 +35,8 @@ def test_a_sweep_point_reads_as_words_and_is_tested_against_the_reference_on_the
     score, interval = lstm[1].split(" ", 1)
     low, high = map(float, interval.strip("[]").split(", "))
     assert score == "0.500" and low < 0.5 < high
-    # No break inside a table cell; a significant loss says which side is ahead, and the test's code its scope.
-    assert lstm[3:] == ["<\u00a00.001\u00a0(McN)", "less accurate"]
+    # No break inside a table cell; a significant loss says which side is ahead, and that it rests on one seed.
+    assert lstm[3:] == ["<\u00a00.001\u00a0(McN)", "less accurate (one seed)"]
     assert rows["TF-IDF (split grouped)"][3:] == ["–", "reference"]
     sentence = settled(lambda reg: versus(reg, runs, "twitter-sentiment", "tfidf-logreg", "TF-IDF"))
     assert sentence.startswith("Against TF-IDF: the LSTM on the grouped split (0.500 against 0.900, p < 0.001) is less accurate")

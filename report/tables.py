@@ -253,11 +253,13 @@ def table(header: list[str], rows: list[list], caption: str, label: str, align: 
     widths = [max(m, min(n, int(share))) if p else n for m, n, p in zip(least, needs, prose)]
     # Pandoc shares the page by the rule's dashes, so where they add up to more than the page holds it would
     # narrow every column, numbers too: the prose columns give up the excess first, down to their longest word.
+    # Each gives in proportion to what it can spare, so no one column is squeezed to a word a line.
     excess = sum(widths) - _budget(len(header), small)
-    for i in sorted((i for i, p in enumerate(prose) if p), key=lambda i: -widths[i]):
-        cut = max(0, min(int(excess + 0.999), widths[i] - words[i]))
-        widths[i] -= cut
-        excess -= cut
+    spare = {i: widths[i] - words[i] for i, p in enumerate(prose) if p and widths[i] > words[i]}
+    if excess > 0 and spare:
+        share = min(1.0, excess / sum(spare.values()))
+        for i, room in spare.items():
+            widths[i] -= min(room, int(room * share + 0.999))
     rule = {"l": ":{}", "r": "{}:", "c": ":{}:"}
     lines = [
         "| " + " | ".join(header) + " |",

@@ -48,6 +48,13 @@ def test_where_a_table_needs_more_than_the_page_its_prose_columns_give_way_befor
     model, *fixed = (len(cell.strip(" :")) for cell in md.splitlines()[2].strip("|").split("|"))
     # The numbers keep every character they need; the title wraps down to its longest word.
     assert fixed == [20, 20, 20, 13, 13] and model == len("computation)")
+    # Two prose columns share a small excess in proportion: neither is squeezed to a word a line.
+    step = "a split by time, not a shuffled one (the original's split is unstated)"
+    two = table(["Run", "Step", "Accuracy", "Effect", "Interval", "Holm p"],
+                [["3a, interval 10", step, rows[0][0], "+0.168 [+0.154, +0.183]", interval, "< 0.001"]],
+                "Cap", "tbl:t", "llllll")
+    _, step_width, model_width, effect, *_ = (len(c.strip(" :")) for c in two.splitlines()[2].strip("|").split("|"))
+    assert effect == len("+0.168 [+0.154, +0.183]") and step_width > len("original's") and model_width > len("computation)")
     # Where the page has room the prose column keeps its share.
     roomy = table(["Model", "Accuracy"], [[rows[0][0], interval]], "Cap", "tbl:r", "lr")
     assert len(roomy.splitlines()[2].strip("|").split("|")[0].strip(" :")) > len("computation)")

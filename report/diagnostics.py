@@ -97,13 +97,14 @@ def still_improving(run) -> Finding | None:
 
 
 def _prior_loss(seed: dict) -> float | None:
-    """The log-loss of always predicting the training rows' class shares: a validation loss not below it has
-    learned nothing about new rows that a constant could not say."""
-    counts = np.asarray((seed.get("data") or {}).get("class_counts", {}).get("train") or [], dtype=float)
-    if counts.sum() <= 0:
+    """The validation log-loss of always predicting the training rows' class shares: a validation loss not below
+    it has learned nothing about new rows that a constant could not say."""
+    counts = (seed.get("data") or {}).get("class_counts", {})
+    train = np.asarray(counts.get("train") or [], dtype=float)
+    validation = np.asarray(counts.get("validation") or [], dtype=float)
+    if train.sum() <= 0 or validation.sum() <= 0 or len(train) != len(validation) or (train == 0).any():
         return None
-    shares = counts[counts > 0] / counts.sum()
-    return float(-(shares * np.log(shares)).sum())
+    return float(-(validation / validation.sum() * np.log(train / train.sum())).sum())
 
 
 def _learned_nothing(seed: dict, val_loss: list) -> bool:

@@ -249,4 +249,6 @@ def test_a_run_whose_validation_loss_never_beat_predicting_the_class_shares_is_n
     assert diagnostics.undertrained(market([0.690, 0.650, 0.620], [0.55, 0.55, 0.55])) is not None
     # The abstract counts the networks that never beat the constant: their null result is a failure to learn.
     assert diagnostics.never_beat_prior(worse_than_a_constant) and not diagnostics.never_beat_prior(learning)
+    # The constant is scored on the validation rows, not on the training rows (whose entropy, 0.692, is lower).
+    assert not diagnostics.never_beat_prior(market([0.700, 0.695, 0.6930], [0.50, 0.53, 0.60]))
     assert not diagnostics.never_beat_prior(Run("market-tfidf-logreg", [{"metrics": {}}]))  # a reference has no curve

@@ -51,7 +51,8 @@ METHOD = (
     "randomness, so one seed of them stands for all, and two of them are compared with McNemar's test on their "
     "paired rows (exact below 25 rows on which they differ). Where a network has one seed, its spread over seeds is "
     "unknown: McNemar's test on the same rows (a two-proportion z-test on different test sets) then says only "
-    "whether the two trained models differ on these rows, and the text says so. Two runs with identical predictions are one computation and are not tested. "
+    "whether the two trained models differ on these rows, and the text says so; a side with several seeds enters "
+    "it by its seeds' majority verdict on each row. Two runs with identical predictions are one computation and are not tested. "
     "Every comparison of models made on one dataset belongs to that dataset's family, except the tests of a question "
     "a study declared before any result (" + "; ".join(sorted(PRIMARY.values())) + ", at each point of its grid), "
     "which form a family of their own so that side questions do not dilute them; the steps of a chapter's "
@@ -650,12 +651,15 @@ def ranking(registry: Registry, runs: Sequence, names: Sequence[str], *, among: 
 
 
 def _gap(a, b, test: str) -> str:
-    """``a``'s accuracy lead over ``b``: where ``test`` is McNemar's, the discordant rows it reads ("0.022: 5 rows
-    against 0 where only one is right"); otherwise its 95 % interval before any correction."""
+    """``a``'s accuracy lead over ``b``: where ``test`` is McNemar's, the discordant rows it reads, between the
+    seeds' majority verdicts as the test reads them ("0.022: 5 rows against 0 where only one is right");
+    otherwise its 95 % interval before any correction."""
     x, y = correct(a), correct(b)
     if test == stats.MCNEMAR:
         d = float(x.mean() - y.mean())
-        return f"{d:.3f}: {int((x & ~y).sum())} rows against {int((~x & y).sum())} where only one is right"
+        right_a, right_b = stats.verdicts(x), stats.verdicts(y)
+        return (f"{d:.3f}: {int((right_a & ~right_b).sum())} rows against {int((~right_a & right_b).sum())} where "
+                f"only one is right")
     d, interval = stats.difference_interval(x, y, a_fixed=fixed(a), b_fixed=fixed(b))
     return f"{d:.3f} [{interval.low:.3f}, {interval.high:.3f}]"
 

@@ -190,7 +190,7 @@ def _difference(a: np.ndarray, b: np.ndarray, *, a_fixed: bool, b_fixed: bool) -
     return d, variance, df
 
 
-def _verdicts(seeds: np.ndarray) -> np.ndarray:
+def verdicts(seeds: np.ndarray) -> np.ndarray:
     """Per row, whether most seeds got it right; on a tie, the first seed's verdict (so that two seeds that
     disagree count as one of them, not as wrong)."""
     share = seeds.mean(axis=0)
@@ -207,7 +207,7 @@ def _one_trained_model(a: np.ndarray, b: np.ndarray, paired: bool) -> tuple[floa
         return float(proportions_ztest([a.sum(), b.sum()], [a.size, b.size])[1]), Z_TEST
     from statsmodels.stats.contingency_tables import mcnemar
 
-    right_a, right_b = _verdicts(a), _verdicts(b)
+    right_a, right_b = verdicts(a), verdicts(b)
     only_a, only_b = int((right_a & ~right_b).sum()), int((~right_a & right_b).sum())
     if only_a + only_b == 0:
         return 1.0, MCNEMAR

@@ -155,6 +155,7 @@ def make_environment(
         reach=lambda rs, others, **words: escape(claims.reach(registry, rs, others, **words)),
         cap_limited=lambda dataset: summary.cap_limited(runs, dataset),
         learned_no_signal=lambda dataset: summary.learned_no_signal(runs, dataset),
+        cap_stopped=lambda run: any(f.check in summary.CAP_LIMITED for f in diagnostics.findings(run)),
         test_minority=summary.test_minority,
         resumed_runs=lambda: [r.id for r in runs.values() if any(f.check == "resumed" for f in diagnostics.findings(r))],
         reference_settings=reference_settings,
@@ -179,6 +180,9 @@ def make_environment(
         test_legend=escape(claims.TEST_LEGEND),
         calibration=lambda: escape(claims.calibration_text(claims.read_calibration())),
         one_seed_networks=lambda: max((len(r.seeds) for r in runs.values() if not claims.fixed(r)), default=0) == 1,
+        # (networks with one seed, networks): a mixed set says which verdicts rest on one seed.
+        seed_mix=lambda: (sum(len(r.seeds) == 1 for r in runs.values() if not claims.fixed(r)),
+                          sum(not claims.fixed(r) for r in runs.values())),
         calibration_power=lambda: escape(claims.calibration_power(
             claims.read_calibration(), [len(r.seeds) for r in runs.values() if not claims.fixed(r)])),
         comparison_families=lambda: [(family, [[escape(cell) for cell in row] for row in rows])

@@ -209,7 +209,9 @@ def make_environment(
         ladder_reading=lambda climb: escape(ladder.reading(climb)),
         ladder_gap=lambda climb: escape(ladder.gap(climb)),
         ladder_single_steps=lambda climbs: escape(ladder.single_steps(climbs)),
-        ladder_headline=lambda: escape(ladder.headline(ladder.climbs(runs, rungs))),
+        # Each study's ladders are one Holm family, as the chapters have them.
+        ladder_headline=lambda: escape(ladder.headline(
+            [c for study in sorted({rung.name[0] for rung in ladder.LADDERS}) for c in ladder.climbs(runs, rungs, study)])),
         waterfall_figure=lambda climb, caption, label: figures.waterfall_figure(images_dir, climb, caption, label),
     )
     env.filters.update(

@@ -82,6 +82,11 @@ def _difference(upper: Run, lower: Run) -> tuple[float, stats.Interval, stats.Te
     return effect, interval, stats.compare_correctness(a, b)
 
 
+def by_study(runs: dict[str, Run], rungs_run: dict[str, Run]) -> list[Climb]:
+    """Every ladder, each study's steps Holm-corrected as their own family (as the chapters show them)."""
+    return [c for study in sorted({ladder.name[0] for ladder in LADDERS}) for c in climbs(runs, rungs_run, study)]
+
+
 def climbs(runs: dict[str, Run], rungs_run: dict[str, Run], study_prefix: str = "") -> list[Climb]:
     """The ladders of the studies starting with ``study_prefix``, with whatever rungs have run.
 

@@ -209,9 +209,7 @@ def make_environment(
         ladder_reading=lambda climb: escape(ladder.reading(climb)),
         ladder_gap=lambda climb: escape(ladder.gap(climb)),
         ladder_single_steps=lambda climbs: escape(ladder.single_steps(climbs)),
-        # Each study's ladders are one Holm family, as the chapters have them.
-        ladder_headline=lambda: escape(ladder.headline(
-            [c for study in sorted({rung.name[0] for rung in ladder.LADDERS}) for c in ladder.climbs(runs, rungs, study)])),
+        ladder_headline=lambda: escape(ladder.headline(ladder.by_study(runs, rungs))),
         waterfall_figure=lambda climb, caption, label: figures.waterfall_figure(images_dir, climb, caption, label),
     )
     env.filters.update(

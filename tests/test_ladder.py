@@ -148,6 +148,19 @@ def test_steps_are_holm_corrected_together_so_a_lone_small_effect_can_lose_its_v
     assert all(ladder.verdict(step).endswith("no change shown") for step in steps)
 
 
+
+def test_every_studys_steps_are_their_own_family_where_all_ladders_are_read_together():
+    # A study-2 step and a study-3 step: each alone in its family, so neither is corrected for the other.
+    runs = {"20ng-simple-rnn": run("20ng-simple-rnn", [306, 310, 314]),
+            "market-lstm@interval=5": run("market-lstm@interval=5", [310, 316, 322])}
+    rungs = {"ladder-2b-0": run("ladder-2b-0", [296, 300, 304]), "ladder-3a-5-0": run("ladder-3a-5-0", [294, 300, 306])}
+    pooled = [step for c in ladder.climbs(runs, rungs) for step in c.steps if step.test is not None]
+    apart = [step for c in ladder.by_study(runs, rungs) for step in c.steps if step.test is not None]
+    assert len(pooled) == len(apart) == 2
+    assert all(step.p_adjusted == step.test.p for step in apart)
+    assert all(step.p_adjusted > step.test.p for step in pooled)
+
+
 # -- the same settings in a real run ------------------------------------------------------------------
 
 

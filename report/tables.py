@@ -110,7 +110,8 @@ def sampled(runs: dict[str, Run]) -> list[tuple[str, int, int]]:
 
 def dataset_rows(datasets: dict[str, Run]) -> list[list[str]]:
     """One row per dataset: source, split, sizes, classes, median and 99th-percentile length, and the duplicates
-    removed ("not checked" where the protocol keeps repeated texts on purpose, as the market tweets do)."""
+    removed: "none; N kept" where the protocol keeps repeated texts on purpose and counted them (the market tweets),
+    "not checked" where nothing counted them."""
     rows = []
     for name, r in datasets.items():
         d = r.data
@@ -119,7 +120,8 @@ def dataset_rows(datasets: dict[str, Run]) -> list[list[str]]:
             summary.dataset_titles().get(d["dataset"], name), d["source"], d["split"], count(d["sizes"]["train"] + d["sizes"]["validation"]),
             count(d["sizes"]["test"]), str(len(r.class_names)),
             f"{count(round(d['train_lengths']['p50']))} / {count(round(d['train_lengths']['p99']))}",
-            count(d["notes"]["duplicates_removed"]) if "duplicates_removed" in d["notes"] else "not checked",
+            count(d["notes"]["duplicates_removed"]) if "duplicates_removed" in d["notes"] else
+            f"none; {count(d['notes']['duplicate_rows'])} kept" if "duplicate_rows" in d["notes"] else "not checked",
         ])
     return rows
 

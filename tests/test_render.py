@@ -171,3 +171,5 @@ def test_the_data_table_has_a_row_per_split_titled_by_the_dataset_and_says_where
                          "twitter-sentiment, grouped": majority("grouped", (4306, 479, 1215), {})})
     assert rows == [["Entity sentiment", "real", "random", "4,800", "1,200", "3", "16 / 60", "2,340"],
                     ["Entity sentiment", "real", "grouped", "4,785", "1,215", "3", "16 / 60", "not checked"]]
+    kept = dataset_rows({"m": majority("time", (100, 10, 30), {"duplicate_rows": 126})})
+    assert kept[0][-1] == "none; 126 kept"

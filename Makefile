@@ -89,8 +89,13 @@ experiments: $(INSTALLED) ## Train and evaluate every experiment whose results a
 # report is not re-rendered. Naming a set (RESULTS=…) renders it without training.
 results/.last-set: $(if $(RESULTS),,experiments) ;
 
+# Which set build/report.md holds: rendering another set (RESULTS=…) finds no stamp of its name and re-renders.
+RENDERED_SET := build/.set-$(or $(RESULTS),$(shell cat results/.last-set 2>/dev/null))
+$(RENDERED_SET):
+	@mkdir -p build && rm -f build/.set-* && touch '$@'
+
 # The renderer's own code is a dependency too: a new helper or layout rule re-renders.
-build/report.md: $(TEMPLATES) $(wildcard report/*.py) results/.last-set $(wildcard results/*/.updated) | $(INSTALLED)
+build/report.md: $(TEMPLATES) $(wildcard report/*.py) results/.last-set $(wildcard results/*/.updated) $(RENDERED_SET) | $(INSTALLED)
 	$(PY) -m report $(if $(RESULTS),--results '$(RESULTS)') markdown
 
 markdown: build/report.md ## Run missing experiments, render the chapters to build/report.md (no PDF)

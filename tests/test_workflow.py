@@ -106,3 +106,12 @@ def test_make_report_passes_a_named_results_set_where_the_report_command_reads_i
     done = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT)
     assert "unrecognized arguments" not in done.stderr
     assert "no-such-set" in done.stderr and done.returncode != 0
+
+
+def test_rendering_another_results_set_renders_again_even_when_nothing_else_changed():
+    """`make render RESULTS=b` after rendering set a: build/report.md holds a, so its stamp of the set it holds is
+    missing for b, and make re-renders instead of calling the report up to date."""
+    dry = subprocess.run(["make", "-n", "build/report.md", "RESULTS=some-other-set"],
+                         capture_output=True, text=True, cwd=ROOT).stdout
+    assert "touch 'build/.set-some-other-set'" in dry
+    assert "--results 'some-other-set' markdown" in dry

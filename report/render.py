@@ -156,8 +156,6 @@ def make_environment(
         cap_limited=lambda dataset: summary.cap_limited(runs, dataset),
         learned_no_signal=lambda dataset: summary.learned_no_signal(runs, dataset),
         cap_stopped=lambda run: any(f.check in summary.CAP_LIMITED for f in diagnostics.findings(run)),
-        # Whether the first model falls less than the second from the random to the grouped split.
-        falls_less=lambda a, b: summary.split_drop(by_point(a)) < summary.split_drop(by_point(b)),
         test_minority=summary.test_minority,
         resumed_runs=lambda: [r.id for r in runs.values() if any(f.check == "resumed" for f in diagnostics.findings(r))],
         reference_settings=reference_settings,

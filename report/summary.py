@@ -195,11 +195,6 @@ def learned_no_signal(runs: dict, dataset: str) -> tuple[list[str], int]:
     return [short_label(r) for r in nets if diagnostics.never_beat_prior(r)], len(nets)
 
 
-def split_drop(points: dict) -> float:
-    """A model's fall in accuracy from its random-split point to its grouped-split point."""
-    return claims.accuracy(points["random"]) - claims.accuracy(points["grouped"])
-
-
 def test_minority(majority: list) -> list:
     """The two-class majority-class runs whose training majority is the minority of their test rows (accuracy below
     one half, on every seed alike): there the reference scores below a coin, and beating it says little."""

@@ -155,7 +155,7 @@ def make_environment(
         reach=lambda rs, others, **words: escape(claims.reach(registry, rs, others, **words)),
         cap_limited=lambda dataset: summary.cap_limited(runs, dataset),
         learned_no_signal=lambda dataset: summary.learned_no_signal(runs, dataset),
-        cap_stopped=lambda run: any(f.check in summary.CAP_LIMITED for f in diagnostics.findings(run)),
+        cap_stopped=summary.cap_stopped,
         test_minority=summary.test_minority,
         resumed_runs=lambda: [r.id for r in runs.values() if any(f.check == "resumed" for f in diagnostics.findings(r))],
         reference_settings=reference_settings,

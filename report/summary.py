@@ -177,22 +177,30 @@ def networks(runs: dict, dataset: str) -> list:
 CAP_LIMITED = ("still_improving", "undertrained")
 
 
-def cap_limited(runs: dict, dataset: str) -> tuple[list[str], int]:
-    """The networks of ``dataset`` that their epoch cap stopped while still improving or before they fitted their
-    own training rows, by short name, and how many networks ``dataset`` has (a run repeating another's once)."""
+def cap_stopped(run) -> bool:
+    """Whether the epoch cap stopped ``run`` while still improving or before it fitted its own training rows."""
+    return any(f.check in CAP_LIMITED for f in diagnostics.findings(run))
+
+
+def _networks_showing(runs: dict, dataset: str, shows) -> tuple[list[str], int]:
+    """The networks of ``dataset`` for which ``shows(run)`` holds, by short name, and how many networks
+    ``dataset`` has (a run repeating another's counted once)."""
     repeats = duplicates_of(runs)
     nets = [r for r in networks(runs, dataset) if r.id not in repeats]
-    limited = [short_label(r) for r in nets if any(f.check in CAP_LIMITED for f in diagnostics.findings(r))]
-    return limited, len(nets)
+    return [short_label(r) for r in nets if shows(r)], len(nets)
+
+
+def cap_limited(runs: dict, dataset: str) -> tuple[list[str], int]:
+    """The networks of ``dataset`` that their epoch cap stopped while still improving or before they fitted their
+    own training rows, and how many networks ``dataset`` has."""
+    return _networks_showing(runs, dataset, cap_stopped)
 
 
 def learned_no_signal(runs: dict, dataset: str) -> tuple[list[str], int]:
-    """The networks of ``dataset`` whose validation loss never beat predicting the class shares, by short name, and
-    how many networks ``dataset`` has: where these are most, a null result is a failure to learn before it is a
-    matter of the tests' power."""
-    repeats = duplicates_of(runs)
-    nets = [r for r in networks(runs, dataset) if r.id not in repeats]
-    return [short_label(r) for r in nets if diagnostics.never_beat_prior(r)], len(nets)
+    """The networks of ``dataset`` whose validation loss never beat predicting the class shares, and how many
+    networks ``dataset`` has: where these are most, a null result is a failure to learn before it is a matter of
+    the tests' power."""
+    return _networks_showing(runs, dataset, diagnostics.never_beat_prior)
 
 
 def test_minority(majority: list) -> list:

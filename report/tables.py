@@ -259,9 +259,9 @@ def table(header: list[str], rows: list[list], caption: str, label: str, align: 
     excess = sum(widths) - _budget(len(header), small)
     spare = {i: widths[i] - words[i] for i, p in enumerate(prose) if p and widths[i] > words[i]}
     if excess > 0 and spare:
-        share = min(1.0, excess / sum(spare.values()))
+        given = min(1.0, excess / sum(spare.values()))
         for i, room in spare.items():
-            widths[i] -= min(room, int(room * share + 0.999))
+            widths[i] -= min(room, int(room * given + 0.999))
     rule = {"l": ":{}", "r": "{}:", "c": ":{}:"}
     lines = [
         "| " + " | ".join(header) + " |",

@@ -76,13 +76,14 @@ def run_interval(run, metric: str = "accuracy") -> Interval:
 
 
 def prediction_interval(run, level: float = 0.95) -> Interval:
-    """Where the accuracy of one more run of the same settings would land: the question a single published
-    figure asks of a repeated protocol.
+    """Where the accuracy of one more run of the same settings, scored on another draw of test rows, would land:
+    the question a single published figure, from another split of the data, asks of a repeated protocol.
 
-    The seeds' spread (widened by the mean's own error) adds to the binomial sampling error of the test rows, as
-    for a run on another draw of them; Student's t takes the Welch-Satterthwaite degrees of freedom of that sum,
-    whose seed part is estimated from k − 1 and whose row part is known. With one seed only the rows' error is
-    known, so the interval is the rows' alone and too narrow by the unseen spread over seeds.
+    Three errors add up: the seeds' spread (widened by the mean's own error), the binomial sampling error of
+    the test rows this mean was measured on, and that of the other run's rows (the same size assumed). Student's
+    t takes the Welch-Satterthwaite degrees of freedom of that sum, whose seed part is estimated from k − 1 and
+    whose row parts are known. With one seed only the rows' errors are known, so the interval is theirs alone
+    and too narrow by the unseen spread over seeds; the tables say so where it applies.
     """
     from scipy.stats import norm
     from scipy.stats import t as student
@@ -90,7 +91,7 @@ def prediction_interval(run, level: float = 0.95) -> Interval:
     accuracies = np.array([np.mean(np.asarray(s["metrics"]["predictions"]) == np.asarray(s["metrics"]["labels"]))
                            for s in run.seeds])
     k, mean = len(accuracies), float(accuracies.mean())
-    rows = mean * (1 - mean) / len(run.seeds[0]["metrics"]["labels"])
+    rows = 2 * mean * (1 - mean) / len(run.seeds[0]["metrics"]["labels"])
     seeds = accuracies.var(ddof=1) * (1 + 1 / k) if k > 1 else 0.0
     if seeds == 0:
         half = norm.ppf(0.5 + level / 2) * np.sqrt(rows)

@@ -33,9 +33,9 @@ def test_inside_is_judged_on_the_run_as_published_and_the_corrections_are_measur
              "ladder-2b-0": run("ladder-2b-0", "2b", [290, 292, 294], vectors=GLOVE_50)}  # 0.73 against 0.255
     rows, notes = reproduction.table(runs, rungs, "2")
     lstm, rnn = rows
-    # In?: inside the prediction interval for one run (worked in the test below): 0.4875 ± 0.0522 and 0.73 ± 0.0451.
-    assert lstm[:4] == ["2a", "0.486", lstm[2], "yes (0.435–0.540)"] and lstm[2].startswith("0.487 [") and lstm[2].endswith("(3)")
-    assert rnn[3] == "no (0.685–0.775)"
+    # In?: inside the prediction interval for one run (worked in the test below): 0.4875 ± 0.0715 and 0.73 ± 0.0624.
+    assert lstm[:4] == ["2a", "0.486", lstm[2], "yes (0.416–0.559)"] and lstm[2].startswith("0.487 [") and lstm[2].endswith("(3)")
+    assert rnn[3] == "no (0.667–0.793)"
     assert lstm[5].startswith(f"{(244 - 195) / 400:+.3f} [")  # corrected minus as published
     # What no run could replicate is written once and cited by letter from both rows.
     assert lstm[6] == rnn[6] == "a" and len(notes) == 1
@@ -86,24 +86,25 @@ def test_the_table_is_written_between_the_readme_markers_and_a_file_without_them
 
 
 def test_a_single_published_run_is_judged_against_where_one_run_would_land_not_against_the_mean():
-    """The prediction interval adds the seeds' spread (widened by the mean's error) to the rows' binomial error,
-    with Student's t on the Welch-Satterthwaite degrees of freedom of the sum; with one seed, the rows' error alone."""
+    """The prediction interval adds the seeds' spread (widened by the mean's error) to the binomial error of two
+    draws of test rows (these and the other run's), with Student's t on the Welch-Satterthwaite degrees of freedom
+    of the sum; with one seed, the rows' errors alone."""
     from scipy.stats import t
 
     from report.stats import prediction_interval
 
     three = run("x", "2a", [192, 195, 198])  # accuracies 0.48, 0.4875, 0.495 of 400 rows: s = 0.0075
     interval = prediction_interval(three)
-    seeds, rows = 0.0075 ** 2 * 4 / 3, 0.4875 * 0.5125 / 400
+    seeds, rows = 0.0075 ** 2 * 4 / 3, 2 * 0.4875 * 0.5125 / 400
     df = (seeds + rows) ** 2 / (seeds ** 2 / 2)  # the rows' part is known: it adds no term
     half = t.ppf(0.975, df) * (seeds + rows) ** 0.5
-    assert df == pytest.approx(174.03, abs=0.01) and half == pytest.approx(0.0522, abs=1e-4)
+    assert df == pytest.approx(623.49, abs=0.01) and half == pytest.approx(0.0715, abs=1e-4)
     assert (interval.low, interval.high) == pytest.approx((0.4875 - half, 0.4875 + half), abs=1e-6)
     # Three identical seeds leave only the rows' error, with the normal quantile.
     same = prediction_interval(run("z", "2a", [195, 195, 195]))
     assert same.high - 0.4875 == pytest.approx(1.959964 * rows ** 0.5, abs=1e-6)
     one = prediction_interval(run("y", "2a", [195]))
-    half = 1.959964 * (0.4875 * 0.5125 / 400) ** 0.5
+    half = 1.959964 * (2 * 0.4875 * 0.5125 / 400) ** 0.5
     assert (one.low, one.high) == pytest.approx((0.4875 - half, 0.4875 + half), abs=1e-6)
 
 

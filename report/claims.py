@@ -738,7 +738,7 @@ def attention_reading(run) -> str:
     if not profiles:
         return ""
     rhos = [float(spearmanr(np.arange(len(p)), p).statistic) for p in profiles]
-    listed = ", ".join(f"{rho:+.2f}" for rho in rhos)
+    listed = ", ".join(f"{rho:+.2f}".replace("-", "\u2212") for rho in rhos)
     n = len(rhos)
     these = "this article" if n == 1 else f"these {n} articles"
     following = [rho for rho in rhos if abs(rho) >= POSITION_RHO]
@@ -749,7 +749,13 @@ def attention_reading(run) -> str:
         side = "later" if rhos[0] > 0 else "earlier"
         trend = f"In {'each of ' if n > 1 else ''}{these} the weight grows towards {side} positions"
     else:
-        trend = f"The weight follows position in {len(following)} of {these}, but not in one direction"
+        later = sum(rho > 0 for rho in following)
+        ways = [f"towards later positions in {later}" if later else "",
+                f"towards earlier positions in {len(following) - later}" if later < len(following) else ""]
+        trend = (f"The weight follows position in {len(following)} of {these}, growing "
+                 f"{' and '.join(w for w in ways if w)}, and not in the other {n - len(following)}"
+                 if len(following) < n else
+                 f"The weight follows position in each of {these}, growing {' and '.join(w for w in ways if w)}")
     where = np.concatenate([np.asarray(e["positions"]) / max(1, e["length"] - 1) for e in examples])
     low, median, high = np.percentile(100 * where, [25, 50, 75])
     edges = int(np.sum((where <= EDGE) | (where >= 1 - EDGE)))

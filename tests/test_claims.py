@@ -192,10 +192,19 @@ def test_attention_that_rises_along_the_article_is_read_as_following_position():
 def test_opposite_trends_in_different_articles_are_listed_never_averaged_away():
     rising, falling = np.linspace(0.1, 2.0, 50), np.linspace(2.0, 0.1, 50)
     reading = claims.attention_reading(attention_run([rising, falling], [[49], [0]]))
-    assert reading.startswith("The weight follows position in 2 of these 2 articles, but not in one direction "
-                              "(Spearman correlation with position +1.00, -1.00)")
+    assert reading.startswith("The weight follows position in each of these 2 articles, growing towards later "
+                              "positions in 1 and towards earlier positions in 1 (Spearman correlation with position "
+                              "+1.00, \u22121.00)")
     # Both most weighted positions are at an end of their article, where a BiLSTM state reads one side only.
     assert "2 of the 2 within its first or last 5 %." in reading
+
+
+def test_articles_that_follow_position_one_way_while_the_rest_do_not_are_said_to_do_exactly_that():
+    rng = np.random.default_rng(0)
+    rising, flat = np.linspace(0.1, 2.0, 200), rng.random(200)
+    reading = claims.attention_reading(attention_run([rising, rising, flat], [[199], [199], [0]]))
+    assert reading.startswith("The weight follows position in 2 of these 3 articles, growing towards later positions "
+                              "in 2, and not in the other 1 (Spearman correlation with position +1.00, +1.00, ")
 
 
 def test_split_gaps_use_an_unpaired_test_and_give_each_model_its_direction():
@@ -641,7 +650,7 @@ def test_attention_falling_along_the_article_is_read_as_following_earlier_positi
                                     {"profile": [1.0, 2.0], "positions": [0], "length": 3}]}])
     assert claims.attention_reading(run_) == (
         "In each of these 2 articles the weight grows towards earlier positions (Spearman correlation with position "
-        "-1.00, -1.00), and the most weighted positions sit at 0 % of the part of an article read in the median "
+        "\u22121.00, \u22121.00), and the most weighted positions sit at 0 % of the part of an article read in the median "
         "(quartiles 0 % and 6 %), 3 of the 4 within its first or last 5 %. With 2 articles, this describes them, not "
         "the model in general.")
 

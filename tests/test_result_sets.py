@@ -78,5 +78,5 @@ def test_a_quick_run_after_a_full_one_leaves_the_full_seeds_untouched_and_the_fu
     assert done.stdout.splitlines()[0] == "rendering results set full-embedded"
     subtitle = next(line for line in (tmp_path / "build" / "report.md").read_text().splitlines()
                     if line.startswith("subtitle:"))
-    assert "Results set full-embedded. Data: embedded; profile: full" in subtitle
-    assert "seeds per model: 2" in subtitle
+    assert "Results set full-embedded: generated stand-in data, not the real datasets; full profile" in subtitle
+    assert "; 2 seeds per model" in subtitle

@@ -131,11 +131,20 @@ def errors(matrix: list[list[int]], curves: dict, class_names: list[str], path: 
 REFERENCE_STYLES = {"TF-IDF": "--", "majority class": ":"}
 
 
+def accuracy_span(values: list[float], least: float = 0.2) -> tuple[float, float]:
+    """The whole tenths that hold ``values``, widened to at least ``least`` and kept within 0 and 1."""
+    low, high = np.floor(min(values) * 10) / 10, np.ceil(max(values) * 10) / 10
+    while high - low < least - 1e-9:
+        low, high = (max(0.0, low - 0.1), high) if low > 1 - high else (low, min(1.0, high + 0.1))
+    return float(low), float(high)
+
+
 def sweep(xs: list, series: dict[str, list[tuple[float, float, float]]], references: dict[str, list[float]],
           xlabel: str, path: Path) -> Path:
     """Test accuracy against the swept setting: each series with its 95 % interval, references as dashed lines.
 
-    The accuracy axis runs from 0 to 1, so that a gap of two points looks like two points.
+    The accuracy axis spans whole tenths around what is drawn, at least two of them, so that the points are
+    told apart and a gap of two points still looks like two points, not like the whole axis.
     """
     fig, ax = plt.subplots(figsize=(5.2, 3.0), layout="constrained")
     for name, points in series.items():
@@ -146,7 +155,8 @@ def sweep(xs: list, series: dict[str, list[tuple[float, float, float]]], referen
     ax.set_xlabel(xlabel)
     ax.set_ylabel("test accuracy")
     ax.set_xticks(xs)
-    ax.set_ylim(0, 1)
+    ax.set_ylim(*accuracy_span([v for points in series.values() for p in points for v in p[1:]]
+                               + [v for values in references.values() for v in values]))
     ax.grid(alpha=0.3)
     # Beside the axes, so that it hides no line.
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)

@@ -191,3 +191,14 @@ def test_a_results_file_that_breaks_the_schema_is_named_by_its_path(tmp_path):
     with pytest.raises(results.ResultsError) as caught:
         results.read(path)
     assert str(caught.value) == f"{path}: missing key 'timings'"
+
+
+def test_a_sweep_figure_spans_whole_tenths_around_its_points_never_less_than_two():
+    """Accuracies between 0.47 and 0.56 get the axis 0.4–0.6: the points apart, a two-point gap not the whole axis."""
+    from experiments.plots import accuracy_span
+
+    assert accuracy_span([0.47, 0.56, 0.52]) == (0.4, 0.6)
+    assert accuracy_span([0.51, 0.53]) == (0.4, 0.6)  # widened on the side with more room (0.5 below, 0.4 above)
+    assert accuracy_span([0.31, 0.33]) == (0.3, 0.5)
+    assert accuracy_span([0.95, 0.99]) == (0.8, 1.0)  # never past 1
+    assert accuracy_span([0.02, 0.9]) == (0.0, 0.9)

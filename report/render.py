@@ -133,11 +133,13 @@ def make_environment(
             return f"\n::: {{.missing}}\n**Not run yet.** To make these results, run:\n\n`make experiments ONLY={only}`\n:::\n"
         return caller(*(runs[i] if i in runs else sweep(i) for i in experiment_ids))
 
+    # Chapters add their networks' layer tables here; the appendix, rendered last, sets them.
+    appendix_tables: list[tuple[Run, str, list[str]]] = []
+
     env.globals.update({name: getattr(tables, name) for name in HELPERS}, point_value=point_value, by_point=by_point)
     # Helpers that need the results or the figure folder.
     env.globals.update(
-        # Chapters add their networks' layer tables here; the appendix, rendered last, sets them.
-        appendix_tables=[],
+        appendix_tables=appendix_tables, layer_table=partial(tables.layer_table, appendix_tables),
         run=run, runs=runs, with_runs=with_runs, sweep=sweep, zip=zip, coverage=coverage,
         # Whether any run read the real datasets: sentences about the real data's content depend on it.
         real=any(r.first["data"]["source"] == "real" for r in runs.values()),

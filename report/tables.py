@@ -36,6 +36,22 @@ def layer_rows(run: Run) -> list[list[str]]:
     ]
 
 
+def layer_table(listed: list[tuple[Run, str, list[str]]], run: Run, key: str, title: str) -> str:
+    """The key of the appendix table that lists ``run``'s layers, adding it to ``listed`` (run, key, titles).
+
+    A network built exactly like one listed before it (the same layers, shapes, counts, vocabulary and vector
+    size, such as one model on two splits of a dataset) shares that table, whose titles then name both."""
+    def built(r: Run) -> tuple:
+        return layer_rows(r), r.model["vocab_size"], r.model["vectors"]["dim"]
+
+    for other, other_key, titles in listed:
+        if built(other) == built(run):
+            titles.append(title)
+            return other_key
+    listed.append((run, key, [title]))
+    return key
+
+
 def class_rows(run: Run) -> list[list[str]]:
     """Rows of the per-class table: class, precision, recall, F1, support."""
     return [

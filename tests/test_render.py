@@ -173,3 +173,22 @@ def test_the_data_table_has_a_row_per_split_titled_by_the_dataset_and_says_where
                     ["Entity sentiment", "real", "grouped", "4,785", "1,215", "3", "16 / 60", "not checked"]]
     kept = dataset_rows({"m": majority("time", (100, 10, 30), {"duplicate_rows": 126})})
     assert kept[0][-1] == "none; 126 kept"
+
+
+def test_networks_built_alike_share_one_layer_table_whose_caption_names_each():
+    """One LSTM on two splits has the same layers and counts: the appendix lists it once, not twice."""
+    from report.runs import Run
+    from report.tables import layer_table
+
+    def network(name, units, vocab=5000):
+        layers = [{"layer": "lstm", "type": "LSTM", "output_shape": f"(None, {units})", "params": 4 * units * (units + 51)}]
+        return Run(name, [{"id": name, "model": {"layers": layers, "vocab_size": vocab, "vectors": {"dim": 50}}}])
+
+    listed = []
+    assert layer_table(listed, network("random", 128), "twitter-lstm-random", "LSTM, random split") == "twitter-lstm-random"
+    assert layer_table(listed, network("grouped", 128), "twitter-lstm-grouped", "LSTM, grouped split") == "twitter-lstm-random"
+    # Another size of vocabulary or another layer is another network, with a table of its own.
+    assert layer_table(listed, network("other", 128, vocab=6000), "other", "Other") == "other"
+    assert layer_table(listed, network("wide", 256), "wide", "Wide") == "wide"
+    assert [(key, titles) for _, key, titles in listed] == [
+        ("twitter-lstm-random", ["LSTM, random split", "LSTM, grouped split"]), ("other", ["Other"]), ("wide", ["Wide"])]

@@ -235,7 +235,7 @@ def _escaped_table(rows: list[list[str]], notes: list[str]) -> dict:
 
 #: The helpers every template can call (besides ``run``, ``with_runs`` and ``runs``).
 HELPERS = (
-    "fmt", "pct", "count", "table", "escape", "code", "layer_rows", "class_rows", "score_row", "sweep_row", "market_rows", "twitter_rows", "dataset_rows", "provenance_rows", "run_rows", "weakest_class", "confusions",
+    "fmt", "pct", "count", "table", "escape", "code", "layer_rows", "per_seed", "class_rows", "score_row", "sweep_row", "market_rows", "twitter_rows", "dataset_rows", "provenance_rows", "run_rows", "weakest_class", "confusions",
 )
 
 

@@ -52,6 +52,14 @@ def layer_table(listed: list[tuple[Run, str, list[str]]], run: Run, key: str, ti
     return key
 
 
+def per_seed(run: Run, section: str, name: str) -> str:
+    """A training count of every seed, in words: "14" where the seeds agree, "14, 17 and 12" where not."""
+    from report.claims import join_words
+
+    values = [str(seed[section][name]) for seed in run.seeds]
+    return values[0] if len(set(values)) == 1 else join_words(values)
+
+
 def class_rows(run: Run) -> list[list[str]]:
     """Rows of the per-class table: class, precision, recall, F1, support."""
     return [

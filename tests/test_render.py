@@ -192,3 +192,14 @@ def test_networks_built_alike_share_one_layer_table_whose_caption_names_each():
     assert layer_table(listed, network("wide", 256), "wide", "Wide") == "wide"
     assert [(key, titles) for _, key, titles in listed] == [
         ("twitter-lstm-random", ["LSTM, random split", "LSTM, grouped split"]), ("other", ["Other"]), ("wide", ["Wide"])]
+
+
+def test_training_counts_are_given_seed_by_seed_where_the_seeds_differ():
+    from report.runs import Run
+    from report.tables import per_seed
+
+    def seed(epochs):
+        return {"training": {"epochs_run": epochs}}
+
+    assert per_seed(Run("a", [seed(14), seed(17), seed(12)]), "training", "epochs_run") == "14, 17 and 12"
+    assert per_seed(Run("b", [seed(50), seed(50)]), "training", "epochs_run") == "50"

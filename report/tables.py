@@ -71,7 +71,7 @@ def class_rows(run: Run) -> list[list[str]]:
 def score_row(run: Run) -> list[str]:
     """One row of a comparison table: model, study, accuracy, macro-F1, training time."""
     return [escape(summary.model_title(run)), run.spec["study"], summary.spread(run, "accuracy"),
-            summary.spread(run, "macro_f1"), f"{run.timings['train_seconds']:.0f} s"]
+            summary.spread(run, "macro_f1"), f"{run.timings['train_seconds']:.0f}\u00a0s"]
 
 
 def sweep_row(run: Run) -> list[str]:
@@ -162,8 +162,9 @@ def provenance_rows(runs: dict[str, Run]) -> list[list[str]]:
                 rows.setdefault((data["dataset"], file), [data["dataset"], "real", code(short), code(digest[:12])])
         else:
             p = data["provenance"]
-            made = f"{p.get('generator')} v{p.get('version')}, seed {p.get('seed')}, size {p.get('size')}"
-            rows.setdefault((data["dataset"], made), [data["dataset"], "embedded", escape(made), "–"])
+            # The generator's module name as code: the table keeps it on one line and sizes its column for it.
+            made = f"{code(str(p.get('generator')))} v{p.get('version')}, seed {p.get('seed')}, size {p.get('size')}"
+            rows.setdefault((data["dataset"], made), [data["dataset"], "embedded", made, "–"])
     return [rows[key] for key in sorted(rows, key=lambda key: [summary.natural_key(part) for part in key])]
 
 
@@ -181,7 +182,7 @@ def runs_table(runs: dict[str, Run]) -> str:
 def run_rows(runs: dict[str, Run]) -> list[list[str]]:
     """One row per experiment: id, profile, number of seeds, data source, wall time, when it finished."""
     return [
-        [code(r.id), r.profile, str(len(r.seeds)), r.data["source"], f"{r.timings['total_seconds']:.0f} s",
+        [code(r.id), r.profile, str(len(r.seeds)), r.data["source"], f"{r.timings['total_seconds']:.0f}\u00a0s",
          r.timings["finished"].replace("T", " ")[:16]]
         for r in sorted(runs.values(), key=lambda r: summary.natural_key(r.id))
     ]

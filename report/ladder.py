@@ -267,60 +267,33 @@ def single_steps(climbs_shown: list[Climb]) -> str:
 
 
 def headline(climbs_shown: list[Climb]) -> str:
-    """The ladders in one sentence for the abstract: how many published figures the original protocols reproduce,
-    and per study the largest step its longest ladder shows, how many one-step ladders moved, and the steps that
-    had nothing to act on in this data."""
+    """The ladders in two sentences for the abstract: how many published figures the original protocols
+    reproduce, then how many tested corrections changed the accuracy, with the largest of them, and how many had
+    nothing to act on in this data. Each study's steps are in its chapter."""
     judged = [c for c in climbs_shown if c.comparable and c.published_figure is not None]
-    parts = []
+    said = ("Each published figure was rerun with the original protocol, then corrected one flaw at a time where "
+            "the study allows (a correction ladder).")
     if judged:
         inside = sum(figure_inside(c.published_figure, c.as_published) for c in judged)
-        parts.append(f"of the {len(judged)} published figures with a run of their own, {inside} lie inside the 95 % "
-                     f"prediction interval for one run of the original protocol repeated here")
-    studies: dict[str, list[Climb]] = {}
-    for climb in climbs_shown:
-        studies.setdefault(climb.ladder.name[0], []).append(climb)
-    for study, ladders in sorted(studies.items()):
-        said = []
-        whole = max(ladders, key=lambda c: len(c.steps))
-        if len(whole.steps) > 1:
-            said.append(_moved(whole.ladder.label, whole.steps))
-        single = [c for c in ladders if len(c.steps) == 1]
-        tested = [c.steps[0] for c in single if _tested(c.steps[0])]
-        if tested:
-            moved = [s for s in tested if s.p_adjusted < claims.ALPHA]
-            count = (f"{len(moved)} of {len(tested)} ladders whose corrections are taken together, in one step, "
-                     f"show a change")
-            if moved:
-                largest = max(moved, key=lambda s: abs(s.effect))
-                label = next(c.ladder.label for c in single if c.steps[0] is largest)
-                count += f" (the largest, {label}: {effect_text(largest)})"
-            said.append(count)
-        same = sum(s.test is not None and s.test.scope == SAME for c in ladders for s in c.steps)
-        if same:
-            said.append(f"{same} correction{'s' if same > 1 else ''} made the same predictions: nothing to act on in this data")
-        said = [part for part in said if part]
-        if said:
-            parts.append(f"study {study}: " + ", ".join(said))
-    if not parts:
-        return ""
-    return ("Each published figure was rerun with the original protocol and then corrected, one flaw at a time "
-            "where the study allows (a correction ladder): " + "; ".join(parts) + " (Holm over each study's steps).")
+        said += (f" {inside} of the {len(judged)} published figures with a run of their own lie inside the 95 % "
+                 f"prediction interval for one run of the original protocol repeated here.")
+    steps = [(climb, step) for climb in climbs_shown for step in climb.steps if step.test is not None]
+    tested = [(climb, step) for climb, step in steps if _tested(step)]
+    if not tested:
+        return said if judged else ""
+    moved = [(climb, step) for climb, step in tested if step.p_adjusted < claims.ALPHA]
+    said += f" {len(moved)} of the {len(tested)} corrections tested change the accuracy (Holm over each study's steps)"
+    if moved:
+        climb, step = max(moved, key=lambda pair: abs(pair[1].effect))
+        said += f", the largest being “{step.correction}” in {climb.ladder.label} ({effect_text(step)})"
+    same = len(steps) - len(tested)
+    if same:
+        said += (f"; {same} made the same predictions as the rung below, having nothing to act on in this data")
+    return said + "."
 
 
 def _tested(step: Step) -> bool:
     return step.test is not None and step.test.scope != SAME
-
-
-def _moved(label: str, steps: list[Step]) -> str:
-    """The largest step of a ladder its test shows, or that none shows a change ("" when none was tested)."""
-    tested = [s for s in steps if _tested(s)]
-    if not tested:
-        return ""
-    moved = [s for s in tested if s.p_adjusted < claims.ALPHA]
-    if not moved:
-        return f"in {label}, no step shows a change"
-    step = max(moved, key=lambda s: abs(s.effect))
-    return f"in {label}, the largest is “{step.correction}” ({effect_text(step)})"
 
 
 def gap(climb: Climb) -> str:

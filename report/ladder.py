@@ -150,29 +150,42 @@ def accuracy_text(run: Run | None) -> str:
     return f"{claims.accuracy(run):.3f} [{interval.low:.3f}, {interval.high:.3f}] ({len(run.seeds)})"
 
 
-def _level(run: Run | None) -> str:
+def _level(run: Run | None, flags: list[str]) -> str:
     """A rung's mean accuracy and its seeds, for the ladder table (its interval is in the reproduction table), with
-    what the training diagnostics say of it: a step between flagged rungs is qualified where it is read."""
+    a letter for what the training diagnostics say of it, the flag's words added to ``flags`` once: a step between
+    flagged rungs is qualified where it is read, and the cell stays short."""
     if run is None:
         return "not run yet"
+    level = f"{claims.accuracy(run):.3f} ({len(run.seeds)})"
     caveat = diagnostics.caveat(run)
-    return f"{claims.accuracy(run):.3f} ({len(run.seeds)})" + (f"; {caveat}" if caveat else "")
+    if not caveat:
+        return level
+    if caveat not in flags:
+        flags.append(caveat)
+    return f"{level}, flag {chr(ord('a') + flags.index(caveat))}"
 
 
-def rows(climb: Climb) -> list[list[str]]:
+def rows(climb: Climb, flags: list[str]) -> list[list[str]]:
     """The ladder table of one climb: the run as published, then one row per correction."""
-    out = [["as published", _level(climb.as_published), "–", "–"]]
+    out = [["as published", _level(climb.as_published, flags), "–", "–"]]
     for number, step in enumerate(climb.steps, start=1):
-        out.append([f"{number}. {step.correction}", _level(step.run), effect_text(step), verdict(step)])
+        out.append([f"{number}. {step.correction}", _level(step.run, flags), effect_text(step), verdict(step)])
     return out
 
 
-def table_rows(climbs_shown: list[Climb]) -> list[list[str]]:
-    """One study's ladder table: each ladder's rows (:func:`rows`), its label in the first column of its first row."""
-    out = []
+def table_rows(climbs_shown: list[Climb]) -> tuple[list[list[str]], list[str]]:
+    """One study's ladder table: each ladder's rows (:func:`rows`), its label in the first column of its first row;
+    and the diagnostic flags its cells cite by letter, in order."""
+    out: list[list[str]] = []
+    flags: list[str] = []
     for climb in climbs_shown:
-        out += [[climb.ladder.label if i == 0 else "", *row] for i, row in enumerate(rows(climb))]
-    return out
+        out += [[climb.ladder.label if i == 0 else "", *row] for i, row in enumerate(rows(climb, flags))]
+    return out, flags
+
+
+def flags_text(flags: list[str]) -> str:
+    """The flags a ladder table cites, as its caption lists them: "a: still improving …; b: …"."""
+    return "; ".join(f"{chr(ord('a') + i)}: {flag}" for i, flag in enumerate(flags))
 
 
 def waterfall_bars(climb: Climb) -> list[tuple[str, float, float, float]] | None:

@@ -136,9 +136,16 @@ def ladders_markdown(runs: dict[str, Run], rungs: dict[str, Run]) -> str:
     """Every correction ladder as a plain pipe table: run, step, accuracy, effect and Holm-adjusted test."""
     header = ["Run", "Step", "Accuracy (seeds)", "Effect [95 % CI]", "Holm-adjusted p"]
     lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(["---"] * len(header)) + " |"]
+    flagged = []
     for prefix in sorted({c.ladder.name[0] for c in ladder.climbs(runs, rungs)}):
-        lines += ["| " + " | ".join(row) + " |" for row in ladder.table_rows(ladder.climbs(runs, rungs, prefix))]
-    return "\n".join(lines) + "\n\nHolm's correction runs over the steps of each study's ladders."
+        rows, flags = ladder.table_rows(ladder.climbs(runs, rungs, prefix))
+        lines += ["| " + " | ".join(row) + " |" for row in rows]
+        if flags:
+            flagged.append(f"study {prefix}: {ladder.flags_text(flags)}")
+    said = "\n\nHolm's correction runs over the steps of each study's ladders."
+    if flagged:
+        said += " Training-diagnostic flags, by study and letter: " + "; ".join(flagged) + "."
+    return "\n".join(lines) + said
 
 
 #: Where ``python -m report reproduction --into FILE`` writes each table: between the markers of its name.

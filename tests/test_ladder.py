@@ -126,7 +126,7 @@ def test_the_steps_add_up_to_the_distance_from_as_published_to_corrected():
     first, second = climb.steps
     assert first.effect == pytest.approx((1092 - 916) / 3 / 600) and first.interval.low > 0
     assert first.p_adjusted < 0.05 and ladder.verdict(first).endswith("; raises")
-    assert [row[0] for row in ladder.table_rows([climb])] == ["2a", "", ""]
+    assert [row[0] for row in ladder.table_rows([climb])[0]] == ["2a", "", ""]
 
 
 def test_a_missing_rung_leaves_its_steps_untested_and_the_table_says_so():
@@ -134,7 +134,7 @@ def test_a_missing_rung_leaves_its_steps_untested_and_the_table_says_so():
     (climb,) = ladder.climbs(runs, {"ladder-2a-0": run("ladder-2a-0", [300, 306, 310])}, "2a")
     assert not climb.complete and climb.total is not None
     assert [step.test for step in climb.steps] == [None, None]
-    assert ladder.rows(climb)[1][1:3] == ["not run yet", "not run yet"]
+    assert ladder.rows(climb, [])[1][1:3] == ["not run yet", "not run yet"]
     assert ladder.waterfall_bars(climb) is None
 
 
@@ -256,8 +256,8 @@ def test_verdicts_name_the_adjusted_p_the_direction_and_a_one_seed_side():
     assert ladder.verdict(second) == "<\u00a00.001; raises"
     one = ladder.climbs({"20ng-lstm": run("20ng-lstm", [420])}, {"ladder-2a-1": run("ladder-2a-1", [300])}, "2a")[0]
     assert ladder.verdict(one.steps[1]).endswith("(1 seed); raises")
-    assert ladder.rows(climb)[0] == ["as published", f"{ladder.claims.accuracy(climb.as_published):.3f} (3)", "–", "–"]
-    assert ladder.rows(climb)[2][0] == f"2. {second.correction}"
+    assert ladder.rows(climb, [])[0] == ["as published", f"{ladder.claims.accuracy(climb.as_published):.3f} (3)", "–", "–"]
+    assert ladder.rows(climb, [])[2][0] == f"2. {second.correction}"
     assert ladder.effect_text(ladder.Step("x", None)) == "not run yet" and ladder._signed(-0.5) == "\u22120.500"
 
 
@@ -334,6 +334,9 @@ def test_a_ladder_reading_and_table_carry_what_the_training_diagnostics_say_of_e
         seed["training"] = {"epochs_run": 35, "best_epoch": 35, "history": {"val_accuracy": rising, "val_loss": [1 - a for a in rising]}}
         seed["data"].update(sizes={"validation": 5000}, class_counts={"validation": [2500, 2500]})
     climb.as_published.__dict__.pop("_findings", None)
-    assert ladder.rows(climb)[0][1].endswith("(3); still improving at the 35-epoch cap")
+    # The table cites the flag by letter, and lists its words once, for the caption.
+    rows, flags = ladder.table_rows([climb])
+    assert rows[0][2].endswith("(3), flag a") and flags == ["still improving at the 35-epoch cap"]
+    assert ladder.flags_text(flags) == "a: still improving at the 35-epoch cap"
     assert ladder.reading(climb).endswith("Rungs flagged by the training diagnostics, which qualify the steps to and "
                                           "from them: as published (still improving at the 35-epoch cap).")

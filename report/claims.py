@@ -35,9 +35,19 @@ from report import diagnostics, stats
 ALPHA = 0.05
 #: Short names of the tests for table cells; captions spell them out (:data:`TEST_LEGEND`).
 TEST_CODES = {stats.SEEDS_AND_ROWS: "t", stats.MCNEMAR: "McN", stats.Z_TEST: "z"}
-TEST_LEGEND = ("t: t-test over seeds and test rows, a verdict on the methods; McN: McNemar's test and z: "
-               "two-proportion z-test, on one trained model each, a verdict on these trained models (on the methods "
-               "where both sides are deterministic references)")
+TEST_LEGEND = {"t": "t: t-test over seeds and test rows, a verdict on the methods",
+               "McN": "McN: McNemar's test",
+               "z": "z: two-proportion z-test"}
+
+
+def test_legend(tests: set[str]) -> str:
+    """The legend of the test codes a table can show: only the tests the report used, each said once."""
+    codes = [code for name, code in TEST_CODES.items() if name in tests]
+    said = "; ".join(TEST_LEGEND[code] for code in codes)
+    if {"McN", "z"} & set(codes):
+        said += (f"; {' and '.join(c for c in codes if c != 't')} on one trained model a side: a verdict on these "
+                 f"trained models (on the methods where both sides are deterministic references)")
+    return said
 T = TypeVar("T")
 
 
@@ -142,14 +152,18 @@ def _pct(share: float, digits: int = 0) -> str:
     return f"{100 * share:.{digits}f} %"
 
 
-def calibration_power(calibration: dict | None, seeds: Sequence[int]) -> str:
-    """What the report's number of seeds can find, from the measured power (``make bench-stats``)."""
+def calibration_power(calibration: dict | None, seeds: Sequence[int], brief: bool = False) -> str:
+    """What the report's number of seeds can find, from the measured power (``make bench-stats``); ``brief``: for
+    one seed, the false-positive rate alone, as a clause for the abstract."""
     if not calibration:
         return "The power of the test has not been measured for this report."
     n = max(seeds) if seeds else 1
     if n < 2:
         aa = calibration["aa"]
         k, pairs = sum(a["one seed each (McNemar)"] for a in aa.values()), sum(a["seed pairs"] for a in aa.values())
+        if brief:
+            return (f"on the real data this test called two seeds of identical settings different in {k} of {pairs} "
+                    f"pairs, {_pct(k / pairs)}")
         # The rate differs much between studies; its extremes say where a one-seed verdict is least trustworthy.
         rate = {name: a["one seed each (McNemar)"] / a["seed pairs"] for name, a in aa.items() if a["seed pairs"]}
         least, most = min(rate, key=rate.get), max(rate, key=rate.get)
@@ -161,8 +175,9 @@ def calibration_power(calibration: dict | None, seeds: Sequence[int]) -> str:
 
         return (f"With one seed per network, no comparison of a network here speaks about methods. On the real "
                 f"data, McNemar's test called two seeds of identical settings different in {k} of {pairs} pairs "
-                f"({_pct(k / pairs)}; from {at(least)} to {at(most)}): a one-seed verdict says that two trained "
-                f"models differ on these rows, which another seed of the same settings would often also do.")
+                f"({_pct(k / pairs)}; from {at(least)} to {at(most)}). A one-seed verdict therefore says that two "
+                f"trained models differ on these rows, not that their settings do: two seeds of the same settings "
+                f"are called different that often.")
     size = min(n, 4)
 
     def found(seeds: int, delta: float) -> str:
@@ -783,12 +798,13 @@ def split_gaps(registry: Registry, pairs: Sequence[tuple[object, object]], names
     parts = []
     for c in found:
         if c.direction == "no evidence":
-            parts.append(f"{c.model} shows no difference ({c.accuracy:.3f} and {c.other_accuracy:.3f}, {p_text(c.p_adjusted)})")
+            parts.append(f"{c.model} shows no difference ({c.accuracy:.3f} on the {first} split and "
+                         f"{c.other_accuracy:.3f} on the {second}, {p_text(c.p_adjusted)})")
         else:
             relation = "lower" if c.direction == "better" else "higher"
             flags = "; ".join(f"{split}: {caveat}" for split, caveat in ((first, c.caveat), (second, c.other_caveat))
                               if caveat)
-            parts.append(f"{c.model} is {relation} on the {second} split ({c.accuracy:.3f} against "
-                         f"{c.other_accuracy:.3f}, {p_text(c.p_adjusted)}{'; ' + flags if flags else ''})")
+            parts.append(f"{c.model} is {relation} on the {second} split ({c.other_accuracy:.3f} against "
+                         f"{c.accuracy:.3f}, {p_text(c.p_adjusted)}{'; ' + flags if flags else ''})")
     how = "" if brief else f" ({_shared_how(found)})"
     return f"From the {first} to the {second} split: {join_words(parts)}{how}."

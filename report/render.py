@@ -158,6 +158,7 @@ def make_environment(
         cap_limited=lambda dataset: summary.cap_limited(runs, dataset),
         learned_no_signal=lambda dataset: summary.learned_no_signal(runs, dataset),
         cap_stopped=summary.cap_stopped,
+        flagged_as=lambda r: escape(diagnostics.caveat(r)),
         test_minority=summary.test_minority,
         resumed_runs=lambda: [r.id for r in runs.values() if any(f.check == "resumed" for f in diagnostics.findings(r))],
         reference_settings=reference_settings,
@@ -179,14 +180,14 @@ def make_environment(
             registry, [(by_point(m)["random"], by_point(m)["grouped"]) for m in models], names,
             first="random", second="grouped", brief=brief)),
         statistical_method=escape(claims.METHOD),
-        test_legend=escape(claims.TEST_LEGEND),
+        test_legend=lambda: escape(claims.test_legend({c.test for c in registry.table()})),
         calibration=lambda: escape(claims.calibration_text(claims.read_calibration())),
         one_seed_networks=lambda: max((len(r.seeds) for r in runs.values() if not claims.fixed(r)), default=0) == 1,
         # (networks with one seed, networks): a mixed set says which verdicts rest on one seed.
         seed_mix=lambda: (sum(len(r.seeds) == 1 for r in runs.values() if not claims.fixed(r)),
                           sum(not claims.fixed(r) for r in runs.values())),
-        calibration_power=lambda: escape(claims.calibration_power(
-            claims.read_calibration(), [len(r.seeds) for r in runs.values() if not claims.fixed(r)])),
+        calibration_power=lambda brief=False: escape(claims.calibration_power(
+            claims.read_calibration(), [len(r.seeds) for r in runs.values() if not claims.fixed(r)], brief=brief)),
         comparison_families=lambda: [(family, [[escape(cell) for cell in row] for row in rows])
                                      for family, rows in tables.comparison_families(registry.table(), runs)],
         dataset_titles=summary.dataset_titles(),

@@ -217,7 +217,8 @@ def test_split_gaps_use_an_unpaired_test_and_give_each_model_its_direction():
 
     pairs = [(run(360), on_other_rows(188, "b")), (run(300), on_other_rows(224, "d"))]
     sentence = say(lambda reg: claims.split_gaps(reg, pairs, ["the LSTM", "TF-IDF"], first="random", second="grouped"))
-    assert "the LSTM is lower on the grouped split (0.900 against 0.627, p < 0.001)" in sentence
+    # The grouped split's accuracy first, as the sentence names that split: lower there, 0.627 against 0.900.
+    assert "the LSTM is lower on the grouped split (0.627 against 0.900, p < 0.001)" in sentence
     assert "TF-IDF shows no difference" in sentence and "two-proportion z-test, one trained model" in sentence
 
 
@@ -565,8 +566,9 @@ def test_the_method_section_sums_the_calibration_over_experiments_and_quotes_the
 
 ONE_SEED_POWER = ("With one seed per network, no comparison of a network here speaks about methods. On the real data, "
                   "McNemar's test called two seeds of identical settings different in 8 of 40 pairs (20 %; from 1 of 12 "
-                  "on 3a at interval 5 to 7 of 28 on 2a): a one-seed verdict says that two trained models differ on these rows, which another seed of the same settings "
-                  "would often also do.")
+                  "on 3a at interval 5 to 7 of 28 on 2a). A one-seed verdict therefore says that two trained models "
+                  "differ on these rows, not that their settings do: two seeds of the same settings are called "
+                  "different that often.")
 CAVEAT_POWER = (" before any correction for multiple comparisons: a \"no difference shown\" between models a few points "
                 "apart is not evidence that they are equal, and a smaller true difference is found less often still.")
 
@@ -574,6 +576,9 @@ CAVEAT_POWER = (" before any correction for multiple comparisons: a \"no differe
 @pytest.mark.parametrize("seeds", [[1], [], [1, 1]])
 def test_with_one_seed_per_network_the_power_paragraph_quotes_mcnemars_false_positives(seeds):
     assert claims.calibration_power(two_studies_calibration(), seeds) == ONE_SEED_POWER
+    # The abstract's clause: the rate alone.
+    assert claims.calibration_power(two_studies_calibration(), seeds, brief=True) == (
+        "on the real data this test called two seeds of identical settings different in 8 of 40 pairs, 20 %")
 
 
 def test_the_power_paragraph_quotes_the_power_at_the_reports_number_of_seeds():
@@ -885,13 +890,15 @@ def test_split_gaps_say_each_models_direction_with_the_diagnostics_of_each_split
     assert proportions_ztest([300, 224], [400, 300])[1] == pytest.approx(0.920, abs=5e-4)
     said = claims.settled(lambda reg: claims.split_gaps(reg, [lstm, tfidf, gru], ["the LSTM", "TF-IDF", "the GRU"],
                                                         first="random", second="grouped"), {"tw": "Twitter"})
-    assert said == ("From the random to the grouped split: the LSTM is lower on the grouped split (0.900 against 0.627, "
-                    "p < 0.001; random: resumed; grouped: still improving), TF-IDF shows no difference (0.750 and 0.747, "
-                    "p = 0.920) and the GRU is higher on the grouped split (0.500 against 0.600, p = 0.017; grouped: "
+    assert said == ("From the random to the grouped split: the LSTM is lower on the grouped split (0.627 against 0.900, "
+                    "p < 0.001; random: resumed; grouped: still improving), TF-IDF shows no difference (0.750 on the "
+                    "random split and 0.747 on the grouped, p = 0.920) and the GRU is higher on the grouped split (0.600 "
+                    "against 0.500, p = 0.017; grouped: "
                     "near chance) (two-proportion z-test, one trained model; Holm over the 3 tests of family Twitter).")
     brief = claims.settled(lambda reg: claims.split_gaps(reg, [tfidf], ["TF-IDF"], first="random", second="grouped",
                                                          brief=True), {"tw": "Twitter"})
-    assert brief == "From the random to the grouped split: TF-IDF shows no difference (0.750 and 0.747, p = 0.920)."
+    assert brief == ("From the random to the grouped split: TF-IDF shows no difference (0.750 on the random split and "
+                     "0.747 on the grouped, p = 0.920).")
 
 
 def test_a_sentence_over_two_tests_and_two_families_names_each_once(caveats):
@@ -1023,3 +1030,11 @@ def test_an_abstract_counts_the_flagged_runs_where_the_findings_name_them(caveat
     caveats[nets[1].id] = "resumed"
     every = on_bbc(lambda reg: claims.summarise(reg, list(nets), names, tfidf, "TF-IDF", brief=True, counted=True))
     assert every.endswith(" The training diagnostics flag all 3 runs.")
+
+
+def test_a_tables_test_legend_names_only_the_tests_the_report_used():
+    one_seed = claims.test_legend({stats.MCNEMAR, stats.Z_TEST})
+    assert not one_seed.startswith("t:") and "t-test" not in one_seed
+    assert one_seed.startswith("McN: McNemar's test; z: two-proportion z-test; McN and z on one trained model a side")
+    seeded = claims.test_legend({stats.SEEDS_AND_ROWS})
+    assert seeded == "t: t-test over seeds and test rows, a verdict on the methods"

@@ -613,8 +613,12 @@ def _flags(found: Sequence[Comparison], counted: bool = False) -> str:
         which = ("this run" if len(found) == 1 else f"all {flagged} runs" if flagged == len(found) else
                  f"{flagged} of these {len(found)} runs")
         return f" The training diagnostics flag {which}."
+    # Models flagged alike are named once, with all their flags: "a and b (still improving; over-fitting)".
+    by_names: dict[tuple[str, ...], list[str]] = {}
+    for caveat, names in by_caveat.items():
+        by_names.setdefault(tuple(names), []).append(caveat)
     return " Flagged by the training diagnostics: " + "; ".join(
-        f"{join_words(_numbered(names))} ({caveat})" for caveat, names in by_caveat.items()) + "."
+        f"{join_words(_numbered(names))} ({'; '.join(caveats)})" for names, caveats in by_names.items()) + "."
 
 
 def _numbered(names: Sequence[str]) -> list[str]:

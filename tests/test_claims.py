@@ -1038,3 +1038,17 @@ def test_a_tables_test_legend_names_only_the_tests_the_report_used():
     assert one_seed.startswith("McN: McNemar's test; z: two-proportion z-test; McN and z on one trained model a side")
     seeded = claims.test_legend({stats.SEEDS_AND_ROWS})
     assert seeded == "t: t-test over seeds and test rows, a verdict on the methods"
+
+
+def test_models_flagged_alike_are_named_once_with_all_their_flags(caveats):
+    nets = of("bbc", run(150), run(160), run(170))
+    tfidf = of("bbc", run(300))[0]
+    caveats.update({nets[0].id: "resumed; over-fitting", nets[1].id: "resumed; over-fitting", nets[2].id: "resumed"})
+    named = on_bbc(lambda reg: claims.summarise(reg, list(nets), ["the MLP", "the LSTM", "the GRU"], tfidf, "TF-IDF",
+                                                brief=True))
+    assert named.endswith("Flagged by the training diagnostics: the MLP, the LSTM and the GRU (resumed); the MLP and "
+                          "the LSTM (over-fitting).")
+    caveats[nets[2].id] = "resumed; over-fitting"
+    named = on_bbc(lambda reg: claims.summarise(reg, list(nets), ["the MLP", "the LSTM", "the GRU"], tfidf, "TF-IDF",
+                                                brief=True))
+    assert named.endswith("Flagged by the training diagnostics: the MLP, the LSTM and the GRU (resumed; over-fitting).")

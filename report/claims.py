@@ -554,7 +554,7 @@ def against(registry: Registry, runs: Sequence, names: Sequence[str], other_runs
         least = min(c.p_adjusted for c in level)
         ps = p_text(level[0].p_adjusted) if len(level) == 1 else \
             ("every p = 1.000" if least >= 0.9995 else f"every p at least {least:.3f}")
-        parts.append(f"the test shows no difference for {join_words([c.model for c in level])} ({ps})")
+        parts.append(f"the test shows no difference for {join_names([c.model for c in level])} ({ps})")
     same = [c for c in found if c.scope == "same"]
     if same:
         parts.append(f"{join_words([c.model for c in same])} made exactly its predictions (the same computation, not tested)")
@@ -619,6 +619,11 @@ def _flags(found: Sequence[Comparison], counted: bool = False) -> str:
         by_names.setdefault(tuple(names), []).append(caveat)
     return " Flagged by the training diagnostics: " + "; ".join(
         f"{join_words(_numbered(names))} ({'; '.join(caveats)})" for names, caveats in by_names.items()) + "."
+
+
+def join_names(names: Sequence[str]) -> str:
+    """Model names in words, those that differ only in a closing number said once (:func:`_numbered`)."""
+    return join_words(_numbered(names))
 
 
 def _numbered(names: Sequence[str]) -> list[str]:
@@ -702,7 +707,7 @@ def learned_nothing(registry: Registry, runs: Sequence, majority: Sequence, name
         # Many runs in one clause: their names, then the ranges of their numbers, not ten bracketed entries.
         low = min(level, key=lambda c: c.p_adjusted)
         flags.append(
-            f"None of {join_words([c.model for c in level])} is shown to be more accurate than always predicting the "
+            f"None of {join_names([c.model for c in level])} is shown to be more accurate than always predicting the "
             f"majority class: accuracies {min(c.accuracy for c in level):.3f} to {max(c.accuracy for c in level):.3f} "
             f"against {min(c.other_accuracy for c in level):.3f} to {max(c.other_accuracy for c in level):.3f}, the "
             f"smallest adjusted p {format_p(low.p_adjusted).strip()} ({_shared_how(level)}).")

@@ -341,7 +341,9 @@ def grouped(named: list[tuple[str, "Finding"]]) -> list[str]:
         if len(runs) == 1:
             out.append(runs[0][1].sentence(runs[0][0]))
         elif runs:
-            names = ", ".join(name for name, _ in runs[:-1]) + " and " + runs[-1][0]
+            from report.claims import join_names  # claims reads the diagnostics: imported where used
+
+            names = join_names([name for name, _ in runs])
             first, finding = runs[0]
             out.append(f"{len(runs)} runs {phrase}: {names}. For example, {first}{finding.where} {finding.text}.")
     return out

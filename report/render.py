@@ -218,7 +218,7 @@ def make_environment(
         fmt=tables.fmt, pct=tables.pct, count=tables.count, escape=escape, score_row=tables.score_row,
         sweep_row=tables.sweep_row, point_value=point_value,
         without=lambda row, index: [cell for i, cell in enumerate(row) if i != index],
-        join_words=claims.join_words,
+        join_words=claims.join_words, join_names=claims.join_names,
     )
     return env
 

@@ -69,7 +69,7 @@ METHOD = (
     "correction ladders, which compare protocols rather than models, form a family of their own. A family's "
     "p-values are corrected together with Holm's method and judged at the 5 % level, so a pair has the same "
     "adjusted p wherever it is cited. Intervals are two-level bootstrap intervals: seeds and test rows resampled "
-    "together."
+    "together (for a model with one seed, its test rows alone)."
 )
 
 #: The measured calibration of the test (``make bench-stats`` writes it).

@@ -250,12 +250,15 @@ def over_confident(run) -> Finding | None:
         first = _first_epoch(training)
         fitted = history.get("accuracy") or []
         gap = (f" (training accuracy {fitted[-1]:.3f} against validation {val_acc[-1]:.3f})" if fitted else "")
+        then, end = val_acc[low], val_acc[-1]
+        since = ("still rose after that epoch" if end - then > _noise(seed, end) else
+                 "ended about where it was then" if abs(end - then) <= _noise(seed, end) else "fell after that epoch")
         return (f"has no early stopping, and its validation loss rose from {loss[low]:.3f} at epoch {low + first} to "
                 f"{loss[-1]:.3f} at the end (+{100 * (loss[-1] / loss[low] - 1):.0f} %) while its validation accuracy "
                 f"stayed within one standard error of its peak: it over-fits its training rows{gap}, and its "
-                f"predictions grew over-confident, so its accuracy is as good as at epoch {low + first} but its "
+                f"predictions grew over-confident. Its validation accuracy {since} ({then:.3f} → {end:.3f}), but its "
                 f"predicted probabilities score worse on the validation log-loss",
-                "over-fitting by its last epoch, its validation loss up and accuracy held")
+                "over-fitting by its last epoch, its validation loss up while its accuracy did not fall")
 
     return _flagged(run, check)
 
@@ -325,7 +328,7 @@ def findings(run) -> list[Finding]:
 GROUPED = {
     "still_improving": "were stopped by their epoch cap while still improving",
     "undertrained": "were stopped by their epoch cap before they fitted their own training rows",
-    "over_confident": "have no early stopping and over-fit by their last epoch (validation loss up, accuracy held)",
+    "over_confident": "have no early stopping and over-fit by their last epoch (validation loss up, accuracy not down)",
     "stopped_while_loss_fell": "were stopped by early stopping on a plateau of validation accuracy while their validation loss still fell",
     "scored_past_best": "have no early stopping and are scored at their last epoch, after their validation accuracy had fallen from its peak",
     "near_chance": "kept an epoch whose validation accuracy was near or below the rate of always predicting the most common class",

@@ -219,6 +219,8 @@ def make_environment(
         sweep_row=tables.sweep_row, point_value=point_value,
         without=lambda row, index: [cell for i, cell in enumerate(row) if i != index],
         join_words=claims.join_words, join_names=claims.join_names,
+        # A clause opening a sentence: its first letter up, the rest untouched (Jinja's capitalize lowers it).
+        capitalize_first=lambda text: text[:1].upper() + text[1:],
     )
     return env
 

@@ -197,7 +197,8 @@ def comparison_families(found: list, runs: dict[str, Run]) -> list[tuple[str, li
         return summary.axis_label(runs[run_id]) if run_id in runs else run_id
 
     families: dict[str, list[list[str]]] = {}
-    for c in found:
+    # Interval 5 before interval 10: ids in their natural order, not as text.
+    for c in sorted(found, key=lambda c: (c.family, summary.natural_key(c.model), summary.natural_key(c.other))):
         untested = c.scope == "same"
         families.setdefault(c.family, []).append(
             [name(c.model), name(c.other), f"{c.accuracy:.3f}", f"{c.other_accuracy:.3f}",

@@ -159,7 +159,10 @@ def test_a_run_whose_validation_loss_soared_while_its_accuracy_held_is_called_ov
     finding = diagnostics.over_confident(run)
     assert finding.text.startswith("has no early stopping, and its validation loss rose from 0.624 at epoch 2 to 0.866 "
                                    "at the end (+39 %) while its validation accuracy stayed within one standard error")
-    assert diagnostics.caveat(run) == "over-fitting by its last epoch, its validation loss up and accuracy held"
+    assert "predictions grew over-confident. Its validation accuracy ended about where it was then (0.754 → 0.801)" \
+        not in finding.text  # 0.047 is more than one standard error on 1,215 rows: it rose
+    assert "Its validation accuracy still rose after that epoch (0.754 → 0.801), but its predicted probabilities" in finding.text
+    assert diagnostics.caveat(run) == "over-fitting by its last epoch, its validation loss up while its accuracy did not fall"
     assert diagnostics.scored_past_best(run) is None  # accuracy held: not scored past its best
     fell = [0.717, 0.754, 0.803, 0.850, 0.780]
     assert diagnostics.over_confident(Run("x", [seed(val_accuracy=fell, val_loss=loss, patience=None,

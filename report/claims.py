@@ -487,26 +487,26 @@ def reach(registry: Registry, runs: Sequence, others: Sequence, *, subject: str,
     plain, corrected = halves(at_95), halves(intervals(1 - ALPHA / max(tests, 1)))
     # The ends of the intervals: the largest advantage and deficit that the data leave open.
     ahead, behind = 100 * max(i.high for i in at_95), 100 * min(i.low for i in at_95)
-    bounds = (f"Their 95 % intervals leave open an advantage of up to {ahead:.0f} accuracy points for {subject} and a "
+    bounds = (f"The same intervals leave open an advantage of up to {ahead:.0f} accuracy points for {subject} and a "
               f"deficit of up to {-behind:.0f}" if ahead > 0 > behind else "")
     one_seed = any(len(r.seeds) < 2 and not fixed(r) for r in (*runs, *others))
     said = (f"The 95 % intervals of {subject}'s differences from {other} reach {_span(plain)} either side of the "
             f"observed difference{' (test rows only: one seed has no spread over seeds)' if one_seed else ''}")
     needed = plain
     if tests > 1:
-        said += (f"; to count after Holm's correction over the {tests} tests of family {found[0].family}, even the "
-                 f"first of them would have had to reach {_span(corrected)}")
+        said += (f"; to count after Holm's correction over the {tests} tests of family {found[0].family}, a "
+                 f"difference would have had to clear {_span(corrected)}, the intervals at Holm's first and strictest "
+                 f"step")
         needed = corrected
     low, high = f"{100 * min(needed):.0f}", f"{100 * max(needed):.0f}"
-    size = (f"{low} points or less" if low == high else
-            f"{low} points or less at the most precise comparison, nor of {high} or less at the least")
+    span = f"{low}" if low == high else f"{low} to {high}"
     bounds = f" {bounds}." if bounds else ""
     if brief:
-        span = f"{low}" if low == high else f"{low} to {high}"
         return (f"The tests of {subject} find a true difference of {span} accuracy points only about half the time, so the "
                 f"null result does not exclude one of that size.{bounds}")
-    return (f"{said}. A true difference of that size is found only about half the time, so this null result does "
-            f"not exclude a true difference of {size}.{bounds}")
+    return (f"{said}. These comparisons would find a true difference of {span} accuracy points only about half the "
+            f"time, and a smaller one less often, so this null result is weak evidence against differences of "
+            f"that size.{bounds}")
 
 
 #: Standard errors of the share of correctly labelled rows an accuracy must exceed to be called above it.

@@ -954,7 +954,7 @@ def test_the_reach_of_a_null_result_is_the_half_width_of_each_differences_interv
     # The ends of the intervals: the largest advantage and deficit the data leave open.
     ahead, behind = 100 * max(interval(r).high for r in lstms), -100 * min(interval(r).low for r in lstms)
     assert ahead > 0 and behind > 0
-    bounds = (f" Their 95 % intervals leave open an advantage of up to {ahead:.0f} accuracy points for the LSTM and "
+    bounds = (f" The same intervals leave open an advantage of up to {ahead:.0f} accuracy points for the LSTM and "
               f"a deficit of up to {behind:.0f}.")
     low_holm, high_holm = sorted(half(r, level=1 - 0.05 / 2) for r in lstms)
     assert round(low, 3) != round(high, 3) and low_holm > low
@@ -965,15 +965,15 @@ def test_the_reach_of_a_null_result_is_the_half_width_of_each_differences_interv
     said = claims.settled(lambda reg: reach(reg, list(lstms), [constant, constant]), {"m": "market"})
     assert said == (f"The 95 % intervals of the LSTM's differences from the majority class reach {low:.3f}–{high:.3f} "
                     f"either side of the observed difference (test rows only: one seed has no spread over seeds); to "
-                    f"count after Holm's correction over the 2 tests of family market, even the first of them would "
-                    f"have had to reach {low_holm:.3f}–{high_holm:.3f}. A true difference of that size is found only "
-                    f"about half the time, so this null result does not exclude a true difference of "
-                    f"{100 * low_holm:.0f} points or less at the most precise comparison, nor of "
-                    f"{100 * high_holm:.0f} or less at the least." + bounds)
+                    f"count after Holm's correction over the 2 tests of family market, a difference would have had to "
+                    f"clear {low_holm:.3f}–{high_holm:.3f}, the intervals at Holm's first and strictest step. These "
+                    f"comparisons would find a true difference of {100 * low_holm:.0f} to {100 * high_holm:.0f} accuracy "
+                    f"points only about half the time, and a smaller one less often, so this null result is weak "
+                    f"evidence against differences of that size." + bounds)
     # A family of one test needs no correction: the plain half-width is what a difference had to reach.
     alone = claims.settled(lambda reg: reach(reg, [lstms[0]], [constant]), {"m": "market"})
     assert f"reach {half(lstms[0]):.3f} either side of the observed difference (test rows only" in alone
-    assert "Holm" not in alone and f"a true difference of {100 * half(lstms[0]):.0f} points or less." in alone
+    assert "Holm" not in alone and f"a true difference of {100 * half(lstms[0]):.0f} accuracy points only about" in alone
     # An interval wholly on one side leaves no deficit open: the bounds are not said.
     ahead_only = claims.settled(lambda reg: reach(reg, [lstms[1]], [constant]), {"m": "market"})
     assert interval(lstms[1]).low > 0 and "leave open" not in ahead_only

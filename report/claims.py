@@ -195,6 +195,19 @@ def calibration_power(calibration: dict | None, seeds: Sequence[int], brief: boo
             f"smaller true difference is found less often still.{also}")
 
 
+def seed_noise(calibration: dict | None, study: str) -> str:
+    """How often McNemar's test called two seeds of identical settings of ``study`` different, as a caveat for the
+    one-seed verdicts between that study's networks ("" where the study was not calibrated)."""
+    measured = [(name, a) for name, a in ((calibration or {}).get("aa") or {}).items()
+                if calibration["experiments"].get(name, {}).get("study") == study and a.get("seed pairs")]
+    if not measured:
+        return ""
+    k, pairs = sum(a["one seed each (McNemar)"] for _, a in measured), sum(a["seed pairs"] for _, a in measured)
+    return (f"With one seed a side, these directions compare trained models: on study {study} of the real data, "
+            f"McNemar's test called two seeds of identical settings different in {k} of {pairs} pairs "
+            f"({_pct(k / pairs)}), so any one of them may be a difference between seeds, not between settings.")
+
+
 def correct(run) -> np.ndarray:
     """(seeds, test rows): whether each seed of ``run`` got each test row right (kept on the run)."""
     if "_correct" not in run.__dict__:

@@ -186,6 +186,7 @@ def make_environment(
         # (networks with one seed, networks): a mixed set says which verdicts rest on one seed.
         seed_mix=lambda: (sum(len(r.seeds) == 1 for r in runs.values() if not claims.fixed(r)),
                           sum(not claims.fixed(r) for r in runs.values())),
+        seed_noise=lambda study: escape(claims.seed_noise(claims.read_calibration(), study)),
         calibration_power=lambda brief=False: escape(claims.calibration_power(
             claims.read_calibration(), [len(r.seeds) for r in runs.values() if not claims.fixed(r)], brief=brief)),
         comparison_families=lambda: [(family, [[escape(cell) for cell in row] for row in rows])

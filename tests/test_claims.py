@@ -1052,3 +1052,11 @@ def test_models_flagged_alike_are_named_once_with_all_their_flags(caveats):
     named = on_bbc(lambda reg: claims.summarise(reg, list(nets), ["the MLP", "the LSTM", "the GRU"], tfidf, "TF-IDF",
                                                 brief=True))
     assert named.endswith("Flagged by the training diagnostics: the MLP, the LSTM and the GRU (resumed; over-fitting).")
+
+
+def test_one_seed_directions_within_a_calibrated_study_carry_its_false_positive_rate():
+    calibration = two_studies_calibration()
+    said = claims.seed_noise(calibration, "2a")
+    assert said.startswith("With one seed a side, these directions compare trained models: on study 2a of the real "
+                           "data, McNemar's test called two seeds of identical settings different in 7 of 28 pairs (25 %)")
+    assert claims.seed_noise(calibration, "4b") == "" and claims.seed_noise(None, "2a") == ""

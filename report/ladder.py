@@ -288,8 +288,10 @@ def headline(climbs_shown: list[Climb]) -> str:
             "the study allows (a correction ladder).")
     if judged:
         inside = sum(figure_inside(c.published_figure, c.as_published) for c in judged)
+        above = sum(c.published_figure > claims.accuracy(c.as_published) for c in judged)
         said += (f" {inside} of the {len(judged)} published figures with a run of their own lie inside the 95 % "
-                 f"prediction interval for one run of the original protocol repeated here.")
+                 f"prediction interval for one run of the original protocol repeated here; {above} of the "
+                 f"{len(judged)} lie above that run's mean.")
     steps = [(climb, step) for climb in climbs_shown for step in climb.steps if step.test is not None]
     tested = [(climb, step) for climb, step in steps if _tested(step)]
     if not tested:

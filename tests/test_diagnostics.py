@@ -255,3 +255,12 @@ def test_a_run_whose_validation_loss_never_beat_predicting_the_class_shares_is_n
     # The constant is scored on the validation rows, not on the training rows (whose entropy, 0.692, is lower).
     assert not diagnostics.never_beat_prior(market([0.700, 0.695, 0.6930], [0.50, 0.53, 0.60]))
     assert not diagnostics.never_beat_prior(Run("market-tfidf-logreg", [{"metrics": {}}]))  # a reference has no curve
+
+
+def test_a_flag_only_some_seeds_show_says_how_many_so_two_flags_from_different_seeds_are_not_one_runs():
+    loss, mild = [0.687, 0.624, 0.663, 0.736, 0.866], [0.687, 0.624, 0.630, 0.650, 0.690]
+    held = [0.717, 0.754, 0.803, 0.811, 0.801]
+    run = Run("twitter-lstm", [seed(val_accuracy=held, val_loss=loss, patience=None, validation_counts=(405, 405, 405)),
+                               seed(val_accuracy=held, val_loss=mild, patience=None, validation_counts=(405, 405, 405))])
+    assert diagnostics.caveat(run) == ("over-fitting by its last epoch, its validation loss up while its accuracy did "
+                                       "not fall (1 of 2 seeds)")

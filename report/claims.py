@@ -23,7 +23,7 @@ import functools
 import json
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Sequence, TypeVar
+from typing import Callable, Iterable, Sequence, TypeVar
 
 import numpy as np
 
@@ -93,8 +93,7 @@ def calibration_text(calibration: dict | None) -> str:
     previous = sum(a["previous: paired t over rows"] for a in aa.values())
     chosen = sum(a["report: t over seeds and rows"] for a in aa.values())
     welch = sum(a["Welch over seeds (scipy)"] for a in aa.values())
-    pairs = sum(a["seed pairs"] for a in aa.values())
-    mcnemar = sum(a["one seed each (McNemar)"] for a in aa.values())
+    mcnemar, pairs = _false_positives(aa.values())
     exps = calibration["experiments"]
     studies = sorted({e["study"] for e in exps.values()})
     delta = calibration["target"]["delta"]
@@ -102,8 +101,7 @@ def calibration_text(calibration: dict | None) -> str:
     aso = sum(a["ASO eps_min < 0.2 (deepsig)"] for a in aa.values())
     aso_splits = sum(a["aso splits"] for a in aa.values())
     return (
-        f"Why this test. On the real data (full profile; runs kept apart from this report's, whose measurements "
-        f"the project keeps in docs/calibration.json), {len(exps)} experiments of studies {', '.join(studies)} "
+        f"Why this test. On the real data (full profile; runs kept apart from this report's), {len(exps)} experiments of studies {', '.join(studies)} "
         f"were each trained with {min(e['seeds'] for e in exps.values())} or more seeds of identical settings, and "
         f"their seeds split {splits:,} times into two groups of three, compared as if they were two methods. "
         f"Identical settings were called different in {previous} of the {splits:,} splits "
@@ -148,6 +146,61 @@ def _power(calibration: dict, name: str, seeds: int, delta: float) -> float | No
     return calibration["power"][name].get(f"{seeds}|{delta}", {}).get("report: t over seeds and rows")
 
 
+def calibration_rows(calibration: dict) -> list[list[str]]:
+    """The calibration per experiment, for the appendix: seeds, test rows, the spread of accuracy over seeds, how
+    often each test called identical settings different, and the report's test's power with three seeds a side."""
+    rows = []
+    for name, e in sorted(calibration["experiments"].items(), key=lambda kv: (kv[1]["study"], _setting(kv[0]))):
+        aa, power = calibration["aa"][name], calibration["power"][name]
+        label = e["study"] + (f" at {name.partition('@')[2].replace('=', ' ')}" if "@" in name else "")
+        found = [power.get(f"3|{delta}", {}).get("report: t over seeds and rows") for delta in (0.02, 0.05)]
+        rows.append([label, str(e["seeds"]), f"{e['rows']:,}", f"{e['sd']:.3f}",
+                     f"{aa['previous: paired t over rows']}/{aa['splits']}",
+                     f"{aa['one seed each (McNemar)']}/{aa['seed pairs']}",
+                     f"{aa['Welch over seeds (scipy)']}/{aa['splits']}",
+                     f"{aa['report: t over seeds and rows']}/{aa['splits']}",
+                     *("–" if f is None else _pct(f) for f in found)])
+    return rows
+
+
+def _setting(name: str) -> float:
+    """A calibrated experiment's sweep value, for ordering (interval 5 before 10)."""
+    value = name.partition("=")[2]
+    return float(value) if value.replace(".", "", 1).isdigit() else 0.0
+
+
+def seed_spread(calibration: dict | None, runs: Sequence, study: str) -> str:
+    """This report's spread of accuracy over seeds beside the calibration's, measured with more seeds, and the
+    power the calibration found: where a few seeds happened to agree, the intervals built on them are too narrow."""
+    measured = [e for e in ((calibration or {}).get("experiments") or {}).values() if e["study"] == study]
+    here = [float(correct(r).mean(axis=1).std(ddof=1)) for r in runs if len(r.seeds) > 1]
+    if not measured or not here:
+        return ""
+    names = [n for n, e in calibration["experiments"].items() if e["study"] == study]
+    power = [p for n in names if (p := _power(calibration, n, 3, 0.05)) is not None]
+    sd = [e["sd"] for e in measured]
+    said = (f"The standard deviation of accuracy over this report's {min(len(r.seeds) for r in runs)} seeds is "
+            f"{_range(here)}; the calibration, with {min(e['seeds'] for e in measured)} seeds of each setting of "
+            f"study {study}, measured {_range(sd)}")
+    if power:
+        said += (f", and found that with three seeds a side the report's test detects a true 5-point difference in "
+                 f"{_pct(min(power))} to {_pct(max(power))} of the splits, depending on the setting")
+    if min(here) < min(sd):
+        said += ": where this report's seeds happened to agree, its intervals are narrower than the truth"
+    return said + "."
+
+
+def _range(values: Sequence[float]) -> str:
+    low, high = f"{min(values):.3f}", f"{max(values):.3f}"
+    return low if low == high else f"{low} to {high}"
+
+
+def _false_positives(aa: Iterable[dict]) -> tuple[int, int]:
+    """How many pairs of single seeds of identical settings McNemar's test called different, and of how many."""
+    aa = list(aa)
+    return sum(a["one seed each (McNemar)"] for a in aa), sum(a["seed pairs"] for a in aa)
+
+
 def _pct(share: float, digits: int = 0) -> str:
     return f"{100 * share:.{digits}f} %"
 
@@ -160,7 +213,7 @@ def calibration_power(calibration: dict | None, seeds: Sequence[int], brief: boo
     n = max(seeds) if seeds else 1
     if n < 2:
         aa = calibration["aa"]
-        k, pairs = sum(a["one seed each (McNemar)"] for a in aa.values()), sum(a["seed pairs"] for a in aa.values())
+        k, pairs = _false_positives(aa.values())
         if brief:
             return (f"on the real data this test called two seeds of identical settings different in {k} of {pairs} "
                     f"pairs, {_pct(k / pairs)}")
@@ -202,7 +255,7 @@ def seed_noise(calibration: dict | None, study: str) -> str:
                 if calibration["experiments"].get(name, {}).get("study") == study and a.get("seed pairs")]
     if not measured:
         return ""
-    k, pairs = sum(a["one seed each (McNemar)"] for _, a in measured), sum(a["seed pairs"] for _, a in measured)
+    k, pairs = _false_positives(a for _, a in measured)
     return (f"With one seed a side, these directions compare trained models: on study {study} of the real data, "
             f"McNemar's test called two seeds of identical settings different in {k} of {pairs} pairs "
             f"({_pct(k / pairs)}), so any one of them may be a difference between seeds, not between settings.")
@@ -322,7 +375,7 @@ class Comparison:
     def sentence(self, brief: bool = False) -> str:
         """The verdict in words with its evidence; ``brief`` as in :meth:`evidence_text`."""
         if self.scope == "same":
-            return (f"{_capital(self.model)} made exactly the predictions of {self.other}: "
+            return (f"{capital(self.model)} made exactly the predictions of {self.other}: "
                     f"the same computation, counted once.")
         evidence = self.evidence_text(brief)
         if self.direction == "no evidence":
@@ -331,7 +384,7 @@ class Comparison:
         if self.scope == "trained models":
             return (f"On these test rows, {self.model} as trained here is {relation} accurate than {self.other} "
                     f"({evidence}); with one seed this compares two trained models, not the methods.")
-        return f"{_capital(self.model)} is {relation} accurate than {self.other} ({evidence})."
+        return f"{capital(self.model)} is {relation} accurate than {self.other} ({evidence})."
 
     def swapped(self) -> "Comparison":
         return replace(self, model=self.other, other=self.model, accuracy=self.other_accuracy,
@@ -420,8 +473,14 @@ def p_text(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
-def _capital(text: str) -> str:
+def capital(text: str) -> str:
+    """A clause opening a sentence: its first letter up, the rest untouched (str.capitalize lowers it)."""
     return text[:1].upper() + text[1:]
+
+
+def share_words(k: int, n: int) -> str:
+    """A count among several in words: "none of the 5", "all 5", "2 of the 5" (the verb agrees with ``k``)."""
+    return f"none of the {n}" if k == 0 else f"all {n}" if k == n else f"{k} of the {n}"
 
 
 def join_words(parts: list[str]) -> str:
@@ -543,11 +602,13 @@ def above_label_noise(runs: Sequence, names: Sequence[str]) -> str:
         return ""
     noise, rows = above[0][1], above[0][2]
     above = [said for said, *_ in above]
-    return (f"{_capital(join_words(above))} {'is' if len(above) == 1 else 'are'} right on more test rows than the "
+    return (f"{capital(join_words(above))} {'is' if len(above) == 1 else 'are'} right on more test rows than the "
             f"{100 * (1 - noise):.0f} % whose labels the generator left unflipped, by more than "
-            f"{NOISE_MARGIN_SE} standard errors of that share on {rows:,} rows. A model that reads only the text "
-            f"would be expected to miss the rows whose label was flipped at random, so these scores show labels "
-            f"learned, noise included, from near-copies of the test texts among the training rows.")
+            f"{NOISE_MARGIN_SE} standard errors of that share on {rows:,} rows counted as independent. A model that "
+            f"reads only the text would be expected to miss the rows whose label was flipped at random, so these "
+            f"scores point to labels learned, noise included, from near-copies of the test texts among the training "
+            f"rows. The margin is optimistic: the generator flips a tweet's label for all its paraphrases at once, so "
+            f"the test rows are fewer independent draws than they are rows.")
 
 
 def against(registry: Registry, runs: Sequence, names: Sequence[str], other_runs, other: str) -> str:
@@ -670,7 +731,7 @@ def ranking(registry: Registry, runs: Sequence, names: Sequence[str], *, among: 
     if len(ahead) == len(found):
         each = ", ".join(f"{c.other} {p_text(c.p_adjusted)}" for c in found)
         flagged = f" Its training diagnostic: {found[0].caveat}." if found and found[0].caveat else ""
-        return (f"{_capital(names[top])} is the most accurate of {among}: more accurate than each of the others "
+        return (f"{capital(names[top])} is the most accurate of {among}: more accurate than each of the others "
                 f"({each}; {_shared_how(found)}).{flagged}")
     close = [f"{c.other} (by {_gap(runs[top], runs[i], c.test)}, {p_text(c.p_adjusted)})" if c.scope != "same"
              else f"{c.other} (the same computation)" for i, c in zip(rest, found) if c.direction != "better"]
@@ -678,7 +739,7 @@ def ranking(registry: Registry, runs: Sequence, names: Sequence[str], *, among: 
     intervals = any(c.scope != "same" and c.direction != "better" and c.test != stats.MCNEMAR for c in found)
     how = _shared_how(found) + ("; leads with their 95 % intervals before correction" if intervals else "")
     if ahead:
-        said = (f"{_capital(names[top])} has the highest accuracy of {among} ({accuracy(runs[top]):.3f}) and is ahead "
+        said = (f"{capital(names[top])} has the highest accuracy of {among} ({accuracy(runs[top]):.3f}) and is ahead "
                 f"of {join_words(ahead)}, but the tests do not show it ahead of {join_words(close)} ({how})")
     else:
         said = (f"The tests support no ordering of {among}: the highest accuracy ({accuracy(runs[top]):.3f}, "
@@ -713,7 +774,7 @@ def learned_nothing(registry: Registry, runs: Sequence, majority: Sequence, name
         predicted = {int(p) for s in run.seeds for p in s["metrics"]["predictions"]}
         if len(predicted) == 1:
             label = run.first["class_names"][predicted.pop()]
-            flags.append(f"{_capital(name)} predicts \"{label}\" for every test text: it learned nothing from the words.")
+            flags.append(f"{capital(name)} predicts \"{label}\" for every test text: it learned nothing from the words.")
         elif comparison.direction != "better":
             level.append(comparison)
     if len(level) > SPELLED_OUT:
@@ -727,7 +788,7 @@ def learned_nothing(registry: Registry, runs: Sequence, majority: Sequence, name
     elif level:
         who = join_words([c.entry for c in level])
         verb = "is" if len(level) == 1 else "are"
-        flags.append(f"{_capital(who)} {verb} not shown to be more accurate than always predicting the majority "
+        flags.append(f"{capital(who)} {verb} not shown to be more accurate than always predicting the majority "
                      f"class ({_shared_how(level)}).")
     return flags
 

@@ -289,15 +289,21 @@ def headline(climbs_shown: list[Climb]) -> str:
     if judged:
         inside = sum(figure_inside(c.published_figure, c.as_published) for c in judged)
         above = sum(c.published_figure > claims.accuracy(c.as_published) for c in judged)
-        said += (f" {inside} of the {len(judged)} published figures with a run of their own lie inside the 95 % "
-                 f"prediction interval for one run of the original protocol repeated here; {above} of the "
-                 f"{len(judged)} lie above that run's mean.")
+        interval = "the 95 % prediction interval for one run of the original protocol repeated here"
+        if len(judged) == 1:
+            said += (f" The one published figure with a run of its own {'lies' if inside else 'does not lie'} inside "
+                     f"{interval}, and lies {'above' if above else 'at or below'} that run's mean.")
+        else:
+            said += (f" {claims.capital(claims.share_words(inside, len(judged)))} published figures with a run of "
+                     f"their own {'lies' if inside == 1 else 'lie'} inside {interval}; "
+                     f"{claims.share_words(above, len(judged))} {'lies' if above == 1 else 'lie'} above that run's mean.")
     steps = [(climb, step) for climb in climbs_shown for step in climb.steps if step.test is not None]
     tested = [(climb, step) for climb, step in steps if _tested(step)]
     if not tested:
         return said if judged else ""
     moved = [(climb, step) for climb, step in tested if step.p_adjusted < claims.ALPHA]
-    said += f" {len(moved)} of the {len(tested)} corrections tested change the accuracy (Holm over each study's steps)"
+    said += (f" {claims.capital(claims.share_words(len(moved), len(tested)))} corrections tested "
+             f"{'changes' if len(moved) == 1 else 'change'} the accuracy (Holm over each study's steps)")
     if moved:
         climb, step = max(moved, key=lambda pair: abs(pair[1].effect))
         said += f", the largest being “{step.correction}” in {climb.ladder.label} ({effect_text(step)})"

@@ -156,6 +156,7 @@ def make_environment(
         tally=lambda rs, others, **words: escape(claims.tally(registry, rs, others, **words)),
         reach=lambda rs, others, **words: escape(claims.reach(registry, rs, others, **words)),
         cap_limited=lambda dataset: summary.cap_limited(runs, dataset),
+        cap_limits=lambda dataset, consequence: escape(summary.cap_limits(runs, dataset, consequence)),
         learned_no_signal=lambda dataset: summary.learned_no_signal(runs, dataset),
         cap_stopped=summary.cap_stopped,
         flagged_as=lambda r: escape(diagnostics.caveat(r)),
@@ -187,6 +188,9 @@ def make_environment(
         seed_mix=lambda: (sum(len(r.seeds) == 1 for r in runs.values() if not claims.fixed(r)),
                           sum(not claims.fixed(r) for r in runs.values())),
         seed_noise=lambda study: escape(claims.seed_noise(claims.read_calibration(), study)),
+        seed_spread=lambda runs_of_study, study: escape(claims.seed_spread(claims.read_calibration(), runs_of_study, study)),
+        calibration_rows=lambda: [[escape(c) for c in row] for row in claims.calibration_rows(claims.read_calibration())]
+        if claims.read_calibration() else [],
         calibration_power=lambda brief=False: escape(claims.calibration_power(
             claims.read_calibration(), [len(r.seeds) for r in runs.values() if not claims.fixed(r)], brief=brief)),
         comparison_families=lambda: [(family, [[escape(cell) for cell in row] for row in rows])
@@ -201,13 +205,13 @@ def make_environment(
         diagnosed=lambda dataset: [escape(said) for said in summary.diagnosed(runs, dataset)],
         conditions=lambda dataset: tables.conditions(runs, dataset),
         sampled=lambda: tables.sampled(runs),
-        agreement=lambda prefix: escape(reproduction.agreement(runs, rungs, prefix)),
+        agreement=lambda prefix, brief=False: escape(reproduction.agreement(runs, rungs, prefix, brief)),
         published_figure=published_figure,
         published_table=lambda prefix: _escaped_table(*reproduction.table(runs, rungs, prefix)),
         climbs=lambda prefix: ladder.climbs(runs, rungs, prefix),
         ladder_runs=rungs,
-        ladder_table=lambda climbs: (lambda rows, flags: {"rows": [[escape(cell) for cell in row] for row in rows],
-                                                          "flags": escape(ladder.flags_text(flags))})(*ladder.table_rows(climbs)),
+        ladder_table=lambda climbs: _escaped_table(*ladder.table_rows(climbs)),
+        flags_text=ladder.flags_text,
         unreplicated=lambda climb: [escape(said) for said in ladder.unreplicated(climb)],
         ladder_reading=lambda climb: escape(ladder.reading(climb)),
         ladder_gap=lambda climb: escape(ladder.gap(climb)),
@@ -220,8 +224,7 @@ def make_environment(
         sweep_row=tables.sweep_row, point_value=point_value,
         without=lambda row, index: [cell for i, cell in enumerate(row) if i != index],
         join_words=claims.join_words, join_names=claims.join_names,
-        # A clause opening a sentence: its first letter up, the rest untouched (Jinja's capitalize lowers it).
-        capitalize_first=lambda text: text[:1].upper() + text[1:],
+        capitalize_first=claims.capital,
     )
     return env
 

@@ -60,7 +60,7 @@ def table(runs: dict[str, Run], rungs: dict[str, Run], study_prefix: str = "") -
         total = "not run yet" if climb is None or climb.total is None else ladder.effect_text(
             ladder.Step("", None, climb.total[0], climb.total[1]))
         out.append([
-            _study(run) + (f" (= {runs[repeats[run.id]].spec['study']})" if run.id in repeats else ""),
+            _study(run) + (f" (the run of {runs[repeats[run.id]].spec['study']})" if run.id in repeats else ""),
             f"{figure:.3f}",
             ladder.accuracy_text(as_published),
             _inside(figure, as_published),
@@ -106,9 +106,9 @@ def _direction(runs: dict[str, Run], rungs: dict[str, Run], study_prefix: str) -
             f"{len(differ)} distinct reruns (two-sided sign test, {claims.p_text(p)})")
 
 
-def agreement(runs: dict[str, Run], rungs: dict[str, Run], study_prefix: str = "") -> str:
+def agreement(runs: dict[str, Run], rungs: dict[str, Run], study_prefix: str = "", brief: bool = False) -> str:
     """How many published figures lie inside the prediction interval of the run as published, in words, and
-    whether they lie on one side of it."""
+    (unless ``brief``, for a chapter's conclusion that points back to its table) whether they lie on one side."""
     rows = table(runs, rungs, study_prefix)[0]
     marks = [row[3] for row in rows]
     if not marks:
@@ -124,9 +124,13 @@ def agreement(runs: dict[str, Run], rungs: dict[str, Run], study_prefix: str = "
                     "and these are quick-profile runs")
         return "no run as published has finished yet"
     inside = judged.count("yes")
-    said = (f"{inside} of the {len(judged)} published test accuracies {'lies' if inside == 1 else 'lie'} inside the "
-            f"95 % prediction interval for one run of the original protocol repeated here")
-    said += _direction(runs, rungs, study_prefix)
+    interval = "the 95 % prediction interval for one run of the original protocol repeated here"
+    if len(judged) == 1:
+        said = f"the published test accuracy {'lies' if inside else 'does not lie'} inside {interval}"
+    else:
+        said = (f"{claims.share_words(inside, len(judged))} published test accuracies "
+                f"{'lies' if inside == 1 else 'lie'} inside {interval}")
+    said += "" if brief else _direction(runs, rungs, study_prefix)
     if len(judged) < len(marks):
         said += f" ({len(marks) - len(judged)} more have no finished as-published run)"
     return said

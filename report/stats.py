@@ -199,16 +199,17 @@ def verdicts(seeds: np.ndarray) -> np.ndarray:
 
 
 def _one_trained_model(a: np.ndarray, b: np.ndarray, paired: bool) -> tuple[float, str]:
-    """McNemar's test of the seeds' majority verdicts on paired rows, or a z-test on different rows."""
+    """McNemar's test of the seeds' majority verdicts on paired rows, or a z-test of them on different rows: a row
+    counts once however many seeds scored it, since more seeds of one side are not more test rows."""
+    right_a, right_b = verdicts(a), verdicts(b)
     if not paired:
         from statsmodels.stats.proportion import proportions_ztest
 
-        if a.mean() == b.mean():
+        if right_a.mean() == right_b.mean():
             return 1.0, Z_TEST
-        return float(proportions_ztest([a.sum(), b.sum()], [a.size, b.size])[1]), Z_TEST
+        return float(proportions_ztest([right_a.sum(), right_b.sum()], [right_a.size, right_b.size])[1]), Z_TEST
     from statsmodels.stats.contingency_tables import mcnemar
 
-    right_a, right_b = verdicts(a), verdicts(b)
     only_a, only_b = int((right_a & ~right_b).sum()), int((~right_a & right_b).sum())
     if only_a + only_b == 0:
         return 1.0, MCNEMAR

@@ -1,4 +1,4 @@
-"""The summary chapter's numbers: every model of a dataset with spread, interval and a paired test.
+"""What a dataset's results add up to: every model with spread, interval and its test against a reference.
 
 Runs are matched to their reference on the same test rows: a point of a sweep
 (``market-lstm@interval=10``) is compared with the reference's point of the
@@ -194,6 +194,32 @@ def cap_limited(runs: dict, dataset: str) -> tuple[list[str], int]:
     """The networks of ``dataset`` that their epoch cap stopped while still improving or before they fitted their
     own training rows, and how many networks ``dataset`` has."""
     return _networks_showing(runs, dataset, cap_stopped)
+
+
+#: How a cap-limited network was stopped, said of one network and of several.
+CAP_WORDS = {
+    "still_improving": ("while still improving on its validation rows", "while still improving on their validation rows"),
+    "undertrained": ("before it fitted its own training rows", "before they fitted their own training rows"),
+}
+
+
+def cap_limits(runs: dict, dataset: str, consequence: str) -> str:
+    """The networks of ``dataset`` that their epoch cap stopped, by name and how, in one sentence ending in
+    ``consequence`` ("" when none): the abstract names them, so a reader knows which verdicts the cap qualifies."""
+    repeats = duplicates_of(runs)
+    nets = [r for r in networks(runs, dataset) if r.id not in repeats]
+    clauses, hit = [], 0
+    for check, (one, several) in CAP_WORDS.items():
+        names = [short_label(r) for r in nets if any(f.check == check for f in diagnostics.findings(r))]
+        if names:
+            hit += len(names)
+            single = len(names) == 1
+            clauses.append(f"{claims.join_names(names)} {'was' if single else 'were'} stopped by "
+                           f"{'its' if single else 'their'} epoch cap {one if single else several}")
+    if not clauses:
+        return ""
+    return (f"Of its {len(nets)} networks, {'; and '.join(clauses)}, so for {'it' if hit == 1 else 'them'} "
+            f"{consequence}.")
 
 
 def learned_no_signal(runs: dict, dataset: str) -> tuple[list[str], int]:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-
 from report import summary
 from report.runs import Run, by_point, point_value
+from report.stats import run_interval
 
 
 def fmt(value: float, digits: int = 3) -> str:
@@ -69,15 +69,17 @@ def class_rows(run: Run) -> list[list[str]]:
 
 
 def score_row(run: Run) -> list[str]:
-    """One row of a comparison table: model, study, accuracy, macro-F1, training time."""
-    return [escape(summary.model_title(run)), run.spec["study"], summary.spread(run, "accuracy"),
+    """One row of a comparison table: model, study, accuracy with its 95 % interval, macro-F1, training time."""
+    ci = run_interval(run, "accuracy")
+    return [escape(summary.model_title(run)), run.spec["study"],
+            f"{summary.spread(run, 'accuracy')} [{ci.low:.3f}, {ci.high:.3f}]",
             summary.spread(run, "macro_f1"), f"{run.timings['train_seconds']:.0f}\u00a0s"]
 
 
 def sweep_row(run: Run) -> list[str]:
-    """One row of a sweep table: swept value, accuracy, macro-F1, epochs run."""
-    epochs = run.training.get("epochs_run", "–")
-    return [point_value(run), summary.spread(run, "accuracy"), summary.spread(run, "macro_f1"), str(epochs)]
+    """One row of a sweep table: swept value, accuracy, macro-F1, and the epochs each seed ran."""
+    epochs = ", ".join(str(seed.get("training", {}).get("epochs_run", "–")) for seed in run.seeds)
+    return [point_value(run), summary.spread(run, "accuracy"), summary.spread(run, "macro_f1"), epochs]
 
 
 def market_rows(lstm: list[Run], majority: list[Run], tfidf: list[Run]) -> list[list[str]]:

@@ -550,8 +550,7 @@ def test_the_method_section_sums_the_calibration_over_experiments_and_quotes_the
     # Splits 200 + 1000; false positives 40 + 10 (paired t), 9 + 3 (Welch), 3 + 1 of 60 + 40 (ASO), 4 + 2 (this
     # test); McNemar 7 + 1 of 28 + 12 pairs.
     assert claims.calibration_text(two_studies_calibration()) == (
-        "Why this test. On the real data (full profile; runs kept apart from this report's, whose measurements the "
-        "project keeps in docs/calibration.json), 4 experiments of studies 1, 2a, 3a were each trained with 6 or more "
+        "Why this test. On the real data (full profile; runs kept apart from this report's), 4 experiments of studies 1, 2a, 3a were each trained with 6 or more "
         "seeds of identical settings, and their seeds split 1,200 times into two groups of three, compared as if they "
         "were two methods. Identical settings were called different in 50 of the 1,200 splits (4 %) by a paired "
         "t-test over test rows of the per-row share of correct seeds, in 8 of 40 pairs of single seeds (20 %) by "
@@ -1012,7 +1011,7 @@ def test_an_accuracy_above_the_share_of_unflipped_labels_is_read_as_labels_learn
     said = claims.above_label_noise([noisy(400), noisy(394), noisy(392), run(400)],
                                     ["TF-IDF", "bag-of-words", "the LSTM", "real data"])
     assert said.startswith("TF-IDF (1.000) and bag-of-words (0.985) are right on more test rows than the 95 % whose "
-                           "labels the generator left unflipped, by more than 3 standard errors of that share on 400 rows.")
+                           "labels the generator left unflipped, by more than 3 standard errors of that share on 400 rows counted as independent.")
     assert "the LSTM" not in said and "real data" not in said  # 0.980 is within the margin; real data has no noise
     assert claims.above_label_noise([noisy(392)], ["the LSTM"]) == ""
     assert claims.above_label_noise([noisy(400)], ["TF-IDF"]).startswith("TF-IDF (1.000) is right on")
@@ -1060,3 +1059,37 @@ def test_one_seed_directions_within_a_calibrated_study_carry_its_false_positive_
     assert said.startswith("With one seed a side, these directions compare trained models: on study 2a of the real "
                            "data, McNemar's test called two seeds of identical settings different in 7 of 28 pairs (25 %)")
     assert claims.seed_noise(calibration, "4b") == "" and claims.seed_noise(None, "2a") == ""
+
+
+def with_spread(calibration):
+    """``calibration`` with each experiment's spread of accuracy over seeds, as ``make bench-stats`` writes it."""
+    for name, sd in {"20ng-lstm": 0.010, "market-lstm@interval=5": 0.015, "market-lstm@interval=10": 0.020,
+                     "bbc-dense": 0.005}.items():
+        calibration["experiments"][name]["sd"] = sd
+    return calibration
+
+
+def test_the_calibration_appendix_lists_each_measured_experiment_with_its_counts_and_power():
+    calibration = with_spread(two_studies_calibration())
+    for name in ("market-lstm@interval=10", "bbc-dense"):
+        calibration["aa"][name] = dict(calibration["aa"]["market-lstm@interval=5"])
+    rows = claims.calibration_rows(calibration)
+    # In study order, and within 3a by interval (5 before 10).
+    assert [row[0] for row in rows] == ["1", "2a", "3a at interval 5", "3a at interval 10"]
+    assert rows[1] == ["2a", "8", "7,532", "0.010", "40/200", "7/28", "9/200", "4/200", "25 %", "90 %"]
+    # bbc-dense's power was not measured: a dash, not a zero.
+    assert rows[0][-2:] == ["–", "–"]
+
+
+def test_the_seed_spread_sets_this_reports_few_seeds_beside_the_calibrations_many():
+    calibration = with_spread(two_studies_calibration())
+    agreeing = [run(150, seeds=3), run(150, seeds=3)]  # every seed alike: no spread at all
+    said = claims.seed_spread(calibration, agreeing, "3a")
+    assert said == ("The standard deviation of accuracy over this report's 3 seeds is 0.000; the calibration, with 6 "
+                    "seeds of each setting of study 3a, measured 0.015 to 0.020, and found that with three seeds a "
+                    "side the report's test detects a true 5-point difference in 40 % to 50 % of the splits, depending "
+                    "on the setting: where this report's seeds happened to agree, its intervals are narrower than the "
+                    "truth.")
+    # A study the calibration did not measure, or runs of one seed, have nothing to set side by side.
+    assert claims.seed_spread(calibration, agreeing, "4a") == ""
+    assert claims.seed_spread(calibration, [run(150)], "3a") == ""

@@ -269,9 +269,10 @@ def test_the_abstracts_sentences_count_reproduced_figures_and_changing_correctio
     moved = sum(step.p_adjusted < ladder.claims.ALPHA for step in climb.steps)
     above = int(0.486 > ladder.claims.accuracy(climb.as_published))
     assert said == (f"Each published figure was rerun with the original protocol, then corrected one flaw at a time "
-                    f"where the study allows (a correction ladder). {count} of the 1 published figures with a run of "
-                    f"their own lie inside the 95 % prediction interval for one run of the original protocol repeated "
-                    f"here; {above} of the 1 lie above that run's mean. {moved} of the 2 corrections tested change the accuracy (Holm over each study's steps), the "
+                    f"where the study allows (a correction ladder). The one published figure with a run of its own "
+                    f"{'lies' if count else 'does not lie'} inside the 95 % prediction interval for one run of the "
+                    f"original protocol repeated here, and lies {'above' if above else 'at or below'} that run's mean. "
+                    f"{ladder.claims.capital(ladder.claims.share_words(moved, 2))} corrections tested {'changes' if moved == 1 else 'change'} the accuracy (Holm over each study's steps), the "
                     f"largest being “{climb.steps[1].correction}” in {climb.ladder.label} "
                     f"({ladder.effect_text(climb.steps[1])}).")
     for seed in climb.as_published.seeds:

@@ -69,7 +69,7 @@ def test_a_sweep_point_that_repeats_another_run_takes_that_runs_ladder():
     point = run("20ng-seq-len@seq_len=30", "2d", [240, 244, 248])
     rungs = {"ladder-2a-0": run("ladder-2a-0", "2a", [192, 195, 198])}
     rows, _ = reproduction.table({"20ng-lstm": base, "20ng-seq-len@seq_len=30": point}, rungs, "2")
-    assert rows[1][0] == "2d, seq len 30 (= 2a)"
+    assert rows[1][0] == "2d, seq len 30 (the run of 2a)"
     assert rows[1][2] == rows[0][2] and rows[1][3].startswith("yes (")
 
 

@@ -195,6 +195,18 @@ def test_two_trained_models_that_agree_everywhere_or_score_alike_on_different_ro
     assert (found.p, found.name) == (1.0, Z_TEST)
 
 
+def test_on_different_rows_more_seeds_of_one_side_are_not_more_test_rows():
+    rng = np.random.default_rng(0)
+    one_seed = rng.random((1, 300)) < 0.6
+    other_rows = rng.random((1, 250)) < 0.5
+    alone = compare_correctness(one_seed, other_rows)
+    # Three seeds that agree on every row are the same evidence as one: each row counts once.
+    assert compare_correctness(np.repeat(one_seed, 3, axis=0), other_rows).p == alone.p
+    # Where the seeds disagree, a row is counted by its majority verdict, as McNemar's test counts it.
+    seeds = np.stack([one_seed[0], one_seed[0], ~one_seed[0]])
+    assert compare_correctness(seeds, other_rows).p == alone.p and alone.name == Z_TEST
+
+
 def test_with_one_seed_the_interval_covers_the_rows_only():
     from scipy.stats import t
 

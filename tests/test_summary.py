@@ -1,4 +1,4 @@
-"""The summary chapter's rows: readable labels, intervals around the score, and the paired test in words."""
+"""A dataset's rows of every model: readable labels, intervals around the score, and the paired test in words."""
 
 import pytest
 

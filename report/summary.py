@@ -156,9 +156,12 @@ def reference_for(run, runs: dict, reference: str):
 
 
 def spread(run, metric: str) -> str:
-    """Mean ± standard deviation over the run's seeds, or the one seed's value."""
+    """Mean ± standard deviation over the run's seeds, or the one value where every seed scored alike (one seed,
+    or a reference that trains without randomness)."""
     values = np.array([seed["metrics"][metric] for seed in run.seeds])
-    return f"{values.mean():.3f} ± {values.std(ddof=1):.3f}" if len(values) > 1 else f"{values[0]:.3f}"
+    if len(set(values.tolist())) == 1:
+        return f"{values.mean():.3f}"
+    return f"{values.mean():.3f} ± {values.std(ddof=1):.3f}"
 
 
 def same_rows(run, runs: dict, architecture: str):

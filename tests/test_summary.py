@@ -4,7 +4,7 @@ import pytest
 
 from report import claims
 from report.runs import Run
-from report.summary import DATASET_TITLES, duplicates, summary_rows, versus
+from report.summary import DATASET_TITLES, duplicates, spread, summary_rows, versus
 
 
 def settled(fn):
@@ -101,3 +101,12 @@ def test_a_majority_reference_below_a_coin_is_named_only_where_the_training_majo
     three = run("twitter-majority", "Majority", "majority", [0] * 300, LABELS)
     three.first["class_names"] = ["negative", "neutral", "positive"]
     assert summary.test_minority([*market.values(), three]) == [market[10]]
+
+
+def test_a_score_is_mean_and_spread_over_seeds_but_one_value_where_every_seed_scored_alike():
+    def seeds(*accuracies):
+        return Run("r", [{"metrics": {"accuracy": a}} for a in accuracies])
+
+    assert spread(seeds(0.90, 0.92, 0.94), "accuracy") == "0.920 ± 0.020"
+    assert spread(seeds(0.75, 0.75, 0.75), "accuracy") == "0.750"  # a reference: no "± 0.000"
+    assert spread(seeds(0.8), "accuracy") == "0.800"

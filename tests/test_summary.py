@@ -110,3 +110,22 @@ def test_a_score_is_mean_and_spread_over_seeds_but_one_value_where_every_seed_sc
     assert spread(seeds(0.90, 0.92, 0.94), "accuracy") == "0.920 ± 0.020"
     assert spread(seeds(0.75, 0.75, 0.75), "accuracy") == "0.750"  # a reference: no "± 0.000"
     assert spread(seeds(0.8), "accuracy") == "0.800"
+
+
+def test_the_networks_a_cap_stopped_are_named_with_how_it_stopped_them(monkeypatch):
+    from report import diagnostics, summary
+
+    nets = [Run(name, [{}]) for name in ("rnn", "lstm-5", "lstm-10", "healthy")]
+    names = {"rnn": "the SimpleRNN", "lstm-5": "the LSTM at N = 5", "lstm-10": "the LSTM at N = 10", "healthy": "x"}
+    flags = {"rnn": "undertrained", "lstm-5": "still_improving", "lstm-10": "still_improving"}
+    monkeypatch.setattr(summary, "networks", lambda runs, dataset: nets)
+    monkeypatch.setattr(summary, "duplicates_of", lambda runs: {})
+    monkeypatch.setattr(summary, "short_label", lambda r: names[r.id])
+    monkeypatch.setattr(diagnostics, "findings", lambda r: [diagnostics.Finding(1, 1, "", "", flags[r.id])]
+                        if r.id in flags else [])
+    assert summary.cap_limits({}, "d", "their verdicts measure the budget") == (
+        "Of its 4 networks, the LSTM at N = 5 and 10 were stopped by their epoch cap while still improving on their "
+        "validation rows; and the SimpleRNN was stopped by its epoch cap before it fitted its own training rows, so "
+        "for them their verdicts measure the budget.")
+    flags.clear()
+    assert summary.cap_limits({}, "d", "anything") == ""

@@ -336,7 +336,7 @@ class Comparison:
     def entry(self) -> str:
         """The model with its numbers, for a list: "the LSTM (0.529 against 0.853, p < 0.001)"."""
         caveat = f"; {self.caveat}" if self.caveat else ""
-        return f"{self.model} ({self.accuracy:.3f} against {self.other_accuracy:.3f}, {p_text(self.p_adjusted)}{caveat})"
+        return f"{self.model} ({self.accuracy:.3f} against {self.other_accuracy:.3f}, {holm_text(self.p_adjusted)}{caveat})"
 
     @property
     def direction(self) -> str:
@@ -361,7 +361,7 @@ class Comparison:
         """:attr:`evidence`; ``brief`` leaves out the test and family, for text that names them once (the abstract)."""
         caveat = f"; {self.caveat}" if self.caveat else ""
         how = "" if brief else f", {self.how}"
-        return f"{self.accuracy:.3f} against {self.other_accuracy:.3f}; {p_text(self.p_adjusted)}{how}{caveat}"
+        return f"{self.accuracy:.3f} against {self.other_accuracy:.3f}; {holm_text(self.p_adjusted)}{how}{caveat}"
 
     @property
     def verdict(self) -> str:
@@ -471,6 +471,11 @@ def format_p(p: float) -> str:
 def p_text(p: float) -> str:
     """A p-value in a sentence: "p < 0.001" or "p = 0.012"."""
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def holm_text(p: float) -> str:
+    """A Holm-adjusted p-value in a sentence, named as such so that "p = 1.000" is not read as identical models."""
+    return "Holm " + p_text(p)
 
 
 def capital(text: str) -> str:
@@ -626,8 +631,8 @@ def against(registry: Registry, runs: Sequence, names: Sequence[str], other_runs
     level = [c for c in found if c.direction == "no evidence" and c.scope != "same"]
     if level:
         least = min(c.p_adjusted for c in level)
-        ps = p_text(level[0].p_adjusted) if len(level) == 1 else \
-            ("every p = 1.000" if least >= 0.9995 else f"every p at least {least:.3f}")
+        ps = holm_text(level[0].p_adjusted) if len(level) == 1 else \
+            ("every Holm p = 1.000" if least >= 0.9995 else f"every Holm p at least {least:.3f}")
         parts.append(f"the test shows no difference for {join_names([c.model for c in level])} ({ps})")
     same = [c for c in found if c.scope == "same"]
     if same:
@@ -642,7 +647,7 @@ def summarise(registry: Registry, runs: Sequence, names: Sequence[str], other_ru
 
     ``brief`` leaves out the test, the family and the one-seed note, for text that names them once (the abstract).
 
-    "Against TF-IDF (0.993), all 3 networks are less accurate (0.960–0.965, every p < 0.001)."
+    "Against TF-IDF (0.993), all 3 networks are less accurate (0.960–0.965, every Holm p < 0.001)."
     """
     others = other_runs if isinstance(other_runs, (list, tuple)) else [other_runs] * len(runs)
     found = [registry.get(a, b, n, other) for a, b, n in zip(runs, others, names)]
@@ -653,9 +658,9 @@ def summarise(registry: Registry, runs: Sequence, names: Sequence[str], other_ru
             continue
         span = _span([c.accuracy for c in group])
         bound = max(c.p_adjusted for c in group) if direction != "no evidence" else min(c.p_adjusted for c in group)
-        ps = (p_text(group[0].p_adjusted) if len(group) == 1 else "every p < 0.001" if bound < 0.001 else
-              "every p = 1.000" if bound >= 0.9995 else
-              f"every p {'at most' if direction != 'no evidence' else 'at least'} {bound:.3f}")
+        ps = (holm_text(group[0].p_adjusted) if len(group) == 1 else "every Holm p < 0.001" if bound < 0.001 else
+              "every Holm p = 1.000" if bound >= 0.9995 else
+              f"every Holm p {'at most' if direction != 'no evidence' else 'at least'} {bound:.3f}")
         count = f"all {len(group)} {noun}" if len(group) == len(found) and len(group) > 1 else \
             f"{len(group)} of the {len(found)} {noun}"
         if direction != "no evidence" and all(c.scope == "trained models" for c in group):
@@ -729,11 +734,11 @@ def ranking(registry: Registry, runs: Sequence, names: Sequence[str], *, among: 
     found = [registry.get(runs[top], runs[i], names[top], names[i]) for i in rest]
     ahead = [c.other for c in found if c.direction == "better"]
     if len(ahead) == len(found):
-        each = ", ".join(f"{c.other} {p_text(c.p_adjusted)}" for c in found)
+        each = ", ".join(f"{c.other} {holm_text(c.p_adjusted)}" for c in found)
         flagged = f" Its training diagnostic: {found[0].caveat}." if found and found[0].caveat else ""
         return (f"{capital(names[top])} is the most accurate of {among}: more accurate than each of the others "
                 f"({each}; {_shared_how(found)}).{flagged}")
-    close = [f"{c.other} (by {_gap(runs[top], runs[i], c.test)}, {p_text(c.p_adjusted)})" if c.scope != "same"
+    close = [f"{c.other} (by {_gap(runs[top], runs[i], c.test)}, {holm_text(c.p_adjusted)})" if c.scope != "same"
              else f"{c.other} (the same computation)" for i, c in zip(rest, found) if c.direction != "better"]
     # A lead's interval is not corrected for the family, its p-value is: the reader is told which is which.
     intervals = any(c.scope != "same" and c.direction != "better" and c.test != stats.MCNEMAR for c in found)
@@ -882,12 +887,12 @@ def split_gaps(registry: Registry, pairs: Sequence[tuple[object, object]], names
     for c in found:
         if c.direction == "no evidence":
             parts.append(f"{c.model} shows no difference ({c.accuracy:.3f} on the {first} split and "
-                         f"{c.other_accuracy:.3f} on the {second}, {p_text(c.p_adjusted)})")
+                         f"{c.other_accuracy:.3f} on the {second}, {holm_text(c.p_adjusted)})")
         else:
             relation = "lower" if c.direction == "better" else "higher"
             flags = "; ".join(f"{split}: {caveat}" for split, caveat in ((first, c.caveat), (second, c.other_caveat))
                               if caveat)
             parts.append(f"{c.model} is {relation} on the {second} split ({c.other_accuracy:.3f} against "
-                         f"{c.accuracy:.3f}, {p_text(c.p_adjusted)}{'; ' + flags if flags else ''})")
+                         f"{c.accuracy:.3f}, {holm_text(c.p_adjusted)}{'; ' + flags if flags else ''})")
     how = "" if brief else f" ({_shared_how(found)})"
     return f"From the {first} to the {second} split: {join_words(parts)}{how}."

@@ -58,7 +58,7 @@ def test_a_significant_loss_is_said_as_a_loss_not_as_significant():
     lstm, tfidf = run(150, seeds=3), run(250, seeds=3)
     found = say(lambda reg: reg.get(lstm, tfidf, "the LSTM", "TF-IDF"))
     assert found.direction == "worse"
-    assert found.sentence().startswith("The LSTM is less accurate than TF-IDF (0.375 against 0.625; p < 0.001, ")
+    assert found.sentence().startswith("The LSTM is less accurate than TF-IDF (0.375 against 0.625; Holm p < 0.001, ")
 
 
 def test_a_difference_the_test_does_not_support_is_no_evidence_either_way():
@@ -77,7 +77,7 @@ def test_every_p_says_its_test_and_its_family():
 
 
 def test_holm_over_the_family_turns_a_lone_significant_result_into_no_evidence():
-    # Alone, 16 rows against 4 is significant (exact p = 0.012); in a family of five, Holm multiplies it by five.
+    # Alone, 16 rows against 4 is significant (exact Holm p = 0.012); in a family of five, Holm multiplies it by five.
     def right_on(k_a, k_b):
         return run(np.arange(N) < 200 + k_a), run((np.arange(N) < 200) | ((np.arange(N) >= 300) & (np.arange(N) < 300 + k_b)))
 
@@ -102,8 +102,8 @@ def test_a_pair_asked_for_in_two_places_reads_the_same_in_both():
     chapter, summary, ab, ba = say(two_places)
     assert ab.p_adjusted == ba.p_adjusted and ab.family_size == 2  # (a, b) and (c, b): one family, each tested once
     assert ba.direction == {"better": "worse", "worse": "better"}[ab.direction]
-    assert f"A (0.650 against 0.575, {claims.p_text(ab.p_adjusted)})" in chapter
-    assert f"A (0.650 against 0.575, {claims.p_text(ab.p_adjusted)})" in summary
+    assert f"A (0.650 against 0.575, {claims.holm_text(ab.p_adjusted)})" in chapter
+    assert f"A (0.650 against 0.575, {claims.holm_text(ab.p_adjusted)})" in summary
 
 
 def test_runs_with_identical_predictions_are_one_computation_and_never_tested():
@@ -141,13 +141,13 @@ def test_most_accurate_is_said_only_when_the_leader_is_ahead_of_every_other_mode
     assert "A has the highest accuracy of the networks (0.750) and is ahead of C, but the tests do not show it ahead of B" in close
     three = [run(300), run(250), run(200)]
     clear = say(lambda reg: claims.ranking(reg, three, ["A", "B", "C"]))
-    assert clear.startswith("A is the most accurate of these: more accurate than each of the others (B p < 0.001, C p")
+    assert clear.startswith("A is the most accurate of these: more accurate than each of the others (B Holm p < 0.001, C Holm p")
 
 
 def test_against_one_reference_gives_each_model_its_own_direction():
     models, tfidf = [run(150), run(201)], run(200)
     sentence = say(lambda reg: claims.against(reg, models, ["the dense model", "the LSTM"], tfidf, "TF-IDF"))
-    assert "the dense model (0.375 against 0.500, p < 0.001) is less accurate" in sentence
+    assert "the dense model (0.375 against 0.500, Holm p < 0.001) is less accurate" in sentence
     assert "the test shows no difference for the LSTM" in sentence
 
 
@@ -159,7 +159,7 @@ def test_models_that_learned_nothing_are_flagged_by_test_not_by_point_estimate()
     flags = say(lambda reg: claims.learned_nothing(reg, [one_class, slightly_ahead, clearly_ahead],
                                                    [reference] * 3, ["the MLP", "the LSTM", "the BiLSTM"]))
     assert flags[0] == 'The MLP predicts "down" for every test text: it learned nothing from the words.'
-    assert flags[1].startswith("The LSTM (0.512 against 0.500, p = ")
+    assert flags[1].startswith("The LSTM (0.512 against 0.500, Holm p = ")
     assert "is not shown to be more accurate than always predicting the majority class" in flags[1]
     assert len(flags) == 2
 
@@ -218,7 +218,7 @@ def test_split_gaps_use_an_unpaired_test_and_give_each_model_its_direction():
     pairs = [(run(360), on_other_rows(188, "b")), (run(300), on_other_rows(224, "d"))]
     sentence = say(lambda reg: claims.split_gaps(reg, pairs, ["the LSTM", "TF-IDF"], first="random", second="grouped"))
     # The grouped split's accuracy first, as the sentence names that split: lower there, 0.627 against 0.900.
-    assert "the LSTM is lower on the grouped split (0.627 against 0.900, p < 0.001)" in sentence
+    assert "the LSTM is lower on the grouped split (0.627 against 0.900, Holm p < 0.001)" in sentence
     assert "TF-IDF shows no difference" in sentence and "two-proportion z-test, one trained model" in sentence
 
 
@@ -242,7 +242,7 @@ def test_the_method_section_quotes_the_measured_calibration_not_numbers_of_its_o
 #
 # Runs of one seed on the same rows are compared with McNemar's test. Where run(k) is compared with run(j), k > j,
 # the discordant rows are the k - j rows only the first gets right; below 25 of them the test is exact:
-# p = 2 * 0.5 ** (k - j), at most 1 (so run(201) against run(200) has p = 1, run(205) against run(200) 0.0625).
+# Holm p = 2 * 0.5 ** (k - j), at most 1 (so run(201) against run(200) has Holm p = 1, run(205) against run(200) 0.0625).
 
 
 @pytest.fixture
@@ -268,56 +268,56 @@ def on_bbc(fn):
 def test_a_summary_of_models_all_behind_one_reference_counts_them_with_their_range(caveats):
     ref, a, b, c = of("bbc", run(300), run(150), run(160), run(170))
     said = on_bbc(lambda reg: claims.summarise(reg, [a, b, c], ["the MLP", "the LSTM", "the GRU"], ref, "TF-IDF"))
-    assert said == ("Against TF-IDF (0.750), all 3 networks as trained here are less accurate (0.375–0.425, every p < 0.001) "
+    assert said == ("Against TF-IDF (0.750), all 3 networks as trained here are less accurate (0.375–0.425, every Holm p < 0.001) "
                     "(McNemar's test, one trained model; Holm over the 3 tests of family BBC News).")
 
 
 def test_a_summary_gives_the_largest_adjusted_p_of_a_group_of_losses(caveats):
-    # 12, 10 and 8 discordant rows: p = 2/4096, 2/1024, 2/256; Holm over three: 0.0015, 0.0039, 0.0078.
+    # 12, 10 and 8 discordant rows: Holm p = 2/4096, 2/1024, 2/256; Holm over three: 0.0015, 0.0039, 0.0078.
     ref, a, b, c = of("bbc", run(212), run(200), run(202), run(204))
     said = on_bbc(lambda reg: claims.summarise(reg, [a, b, c], ["A", "B", "C"], ref, "R", noun="models"))
-    assert said == ("Against R (0.530), all 3 models as trained here are less accurate (0.500–0.510, every p at most 0.008) "
+    assert said == ("Against R (0.530), all 3 models as trained here are less accurate (0.500–0.510, every Holm p at most 0.008) "
                     "(McNemar's test, one trained model; Holm over the 3 tests of family BBC News).")
 
 
 def test_a_brief_summary_against_one_reference_per_model_counts_each_direction_and_names_no_test(caveats):
     r1, r2, r3, a, b, c = of("bbc", run(200), run(200), run(200), run(150), run(260), run(201))
     said = on_bbc(lambda reg: claims.summarise(reg, [a, b, c], ["A", "B", "C"], [r1, r2, r3], "TF-IDF", brief=True))
-    assert said == ("Against TF-IDF, 1 of the 3 networks as trained here is less accurate (0.375, p < 0.001); 1 of the 3 "
-                    "networks as trained here is more accurate (0.650, p < 0.001); the tests show no difference for 1 of the 3 networks "
-                    "(0.502, p = 1.000).")
+    assert said == ("Against TF-IDF, 1 of the 3 networks as trained here is less accurate (0.375, Holm p < 0.001); 1 of the 3 "
+                    "networks as trained here is more accurate (0.650, Holm p < 0.001); the tests show no difference for 1 of the 3 networks "
+                    "(0.502, Holm p = 1.000).")
 
 
 def test_a_summary_of_two_models_behind_says_they_are(caveats):
     ref, a, b = of("bbc", run(300), run(150), run(160))
     said = on_bbc(lambda reg: claims.summarise(reg, [a, b], ["A", "B"], ref, "R", brief=True))
-    assert said == "Against R (0.750), all 2 networks as trained here are less accurate (0.375–0.400, every p < 0.001)."
+    assert said == "Against R (0.750), all 2 networks as trained here are less accurate (0.375–0.400, every Holm p < 0.001)."
 
 
 def test_a_summary_of_one_model_says_one_of_one(caveats):
     ref, x = of("bbc", run(200), run(300))
     said = on_bbc(lambda reg: claims.summarise(reg, [x], ["X"], ref, "R", brief=True))
-    assert said == "Against R (0.500), 1 of the 1 networks as trained here is more accurate (0.750, p < 0.001)."
+    assert said == "Against R (0.500), 1 of the 1 networks as trained here is more accurate (0.750, Holm p < 0.001)."
 
 
 def test_a_summary_of_no_differences_gives_the_smallest_adjusted_p_and_groups_the_diagnostics(caveats):
-    # 5 and 1 discordant rows: p = 0.0625 and 1; Holm over two: 0.125 and 1.
+    # 5 and 1 discordant rows: Holm p = 0.0625 and 1; Holm over two: 0.125 and 1.
     ref, a, b = of("bbc", run(200), run(205), run(201))
     caveats.update({a.id: "still improving at the 35-epoch cap", b.id: "still improving at the 35-epoch cap; resumed"})
     said = on_bbc(lambda reg: claims.summarise(reg, [a, b], ["A", "B"], ref, "R"))
-    assert said == ("Against R (0.500), the tests show no difference for all 2 networks (0.502–0.512, every p at least "
+    assert said == ("Against R (0.500), the tests show no difference for all 2 networks (0.502–0.512, every Holm p at least "
                     "0.125) (McNemar's test, one trained model; Holm over the 2 tests of family BBC News). Flagged by "
                     "the training diagnostics: A and B (still improving at the 35-epoch cap); B (resumed).")
 
 
 def test_a_summary_warns_of_little_power_where_a_network_has_two_seeds_but_not_for_the_majority_class(caveats):
-    # Right on as many rows, but not the same ones: the difference is 0, every p is 1.
+    # Right on as many rows, but not the same ones: the difference is 0, every Holm p is 1.
     first = [np.arange(N) < 200] * 2
     shifted = [(np.arange(N) >= 1) & (np.arange(N) < 201)] * 2
     ref, a, b, c, m = of("bbc", run(first), run(shifted), run(shifted), run(shifted + shifted[:1]), run(shifted))
     said = on_bbc(lambda reg: claims.summarise(reg, [a, b, c, m], ["the LSTM", "the GRU", "the CNN",
                                                                    "the majority class"], ref, "R"))
-    assert said == ("Against R (0.500), the tests show no difference for all 4 networks (0.500, every p = 1.000; the "
+    assert said == ("Against R (0.500), the tests show no difference for all 4 networks (0.500, every Holm p = 1.000; the "
                     "LSTM has 2 seeds and the GRU has 2 seeds, so the test has little power there) (t-test over seeds "
                     "and test rows; Holm over the 4 tests of family BBC News).")
 
@@ -325,7 +325,7 @@ def test_a_summary_warns_of_little_power_where_a_network_has_two_seeds_but_not_f
 def test_a_summary_counts_a_model_that_repeats_the_reference_but_reports_no_test_for_it(caveats):
     ref, copy, x = of("bbc", run(200), run(200), run(300))
     said = on_bbc(lambda reg: claims.summarise(reg, [copy, x], ["the copy", "X"], ref, "R"))
-    assert said == ("Against R (0.500), 1 of the 2 networks as trained here is more accurate (0.750, p < 0.001) (McNemar's test, one "
+    assert said == ("Against R (0.500), 1 of the 2 networks as trained here is more accurate (0.750, Holm p < 0.001) (McNemar's test, one "
                     "trained model; Holm over the 1 tests of family BBC News).")
 
 
@@ -333,9 +333,9 @@ def test_models_against_one_reference_are_listed_by_direction_with_their_numbers
     ref, a, b, c, d, e, copy = of("bbc", run(200), run(260), run(262), run(150), run(205), run(201), run(200))
     caveats[c.id] = "still improving"
     said = on_bbc(lambda reg: claims.against(reg, [a, b, c, d, e, copy], ["A", "B", "C", "D", "E", "the copy"], ref, "R"))
-    assert said == ("Against R: A (0.650 against 0.500, p < 0.001) and B (0.655 against 0.500, p < 0.001) are more "
-                    "accurate; C (0.375 against 0.500, p < 0.001; still improving) is less accurate; the test shows no "
-                    "difference for D and E (every p at least 0.125); the copy made exactly its predictions (the same "
+    assert said == ("Against R: A (0.650 against 0.500, Holm p < 0.001) and B (0.655 against 0.500, Holm p < 0.001) are more "
+                    "accurate; C (0.375 against 0.500, Holm p < 0.001; still improving) is less accurate; the test shows no "
+                    "difference for D and E (every Holm p at least 0.125); the copy made exactly its predictions (the same "
                     "computation, not tested) (McNemar's test, one trained model; Holm over the 5 tests of family BBC "
                     "News).")
 
@@ -343,10 +343,10 @@ def test_models_against_one_reference_are_listed_by_direction_with_their_numbers
 def test_one_model_against_a_reference_is_one_clause(caveats):
     ref, c, d, copy = of("bbc", run(200), run(150), run(205), run(200))
     assert on_bbc(lambda reg: claims.against(reg, [c], ["C"], ref, "R")) == (
-        "Against R: C (0.375 against 0.500, p < 0.001) is less accurate (McNemar's test, one trained model; Holm over "
+        "Against R: C (0.375 against 0.500, Holm p < 0.001) is less accurate (McNemar's test, one trained model; Holm over "
         "the 1 tests of family BBC News).")
     assert on_bbc(lambda reg: claims.against(reg, [d], ["D"], ref, "R")) == (
-        "Against R: the test shows no difference for D (p = 0.062) (McNemar's test, one trained model; Holm over the 1 "
+        "Against R: the test shows no difference for D (Holm p = 0.062) (McNemar's test, one trained model; Holm over the 1 "
         "tests of family BBC News).")
     assert on_bbc(lambda reg: claims.against(reg, [copy], ["the copy"], ref, "R")) == (
         "Against R: the copy made exactly its predictions (the same computation, not tested).")
@@ -357,7 +357,7 @@ def test_models_with_seeds_and_no_difference_say_every_p_is_one_and_no_one_seed_
     shifted = [(np.arange(N) >= 1) & (np.arange(N) < 201)] * 2
     ref, p, q = of("bbc", run(first), run(shifted), run(shifted))
     assert on_bbc(lambda reg: claims.against(reg, [p, q], ["P", "Q"], [ref, ref], "R")) == (
-        "Against R: the test shows no difference for P and Q (every p = 1.000) (t-test over seeds and test rows; Holm "
+        "Against R: the test shows no difference for P and Q (every Holm p = 1.000) (t-test over seeds and test rows; Holm "
         "over the 2 tests of family BBC News).")
 
 
@@ -409,28 +409,28 @@ def test_a_ranking_with_a_clear_leader_lists_each_p_and_its_diagnostic(caveats):
     caveats[a.id] = "resumed"
     said = on_bbc(lambda reg: claims.ranking(reg, [c, a, b], ["the MLP", "the LSTM", "the GRU"], among="the networks"))
     assert said == ("The LSTM is the most accurate of the networks: more accurate than each of the others (the GRU "
-                    "p < 0.001, the MLP p < 0.001; McNemar's test, one trained model; Holm over the 2 tests of family "
+                    "Holm p < 0.001, the MLP Holm p < 0.001; McNemar's test, one trained model; Holm over the 2 tests of family "
                     "BBC News). Its training diagnostic: resumed.")
 
 
 
 
 def test_a_ranking_without_a_clear_leader_names_who_is_not_behind_it_by_how_much_and_the_leaders_diagnostic(caveats):
-    # 2 and 4 discordant rows: p = 0.5 and 0.125; Holm over two: 0.5 and 0.25.
+    # 2 and 4 discordant rows: Holm p = 0.5 and 0.125; Holm over two: 0.5 and 0.25.
     x, y, z = of("bbc", run(300), run(298), run(296))
     caveats[x.id] = "scored past its best epoch"
     said = on_bbc(lambda reg: claims.ranking(reg, [y, x, z], ["Y", "X", "Z"]))
     # One seed a side: the lead is told by the discordant rows McNemar's test reads, as the test saw it.
     assert said == ("The tests support no ordering of these: the highest accuracy (0.750, X) is not shown ahead of Y "
-                    "(by 0.005: 2 rows against 0 where only one is right, p = 0.500) and Z (by 0.010: 4 rows against 0 "
-                    "where only one is right, p = 0.250) (McNemar's test, one trained model; Holm over the 2 tests of "
+                    "(by 0.005: 2 rows against 0 where only one is right, Holm p = 0.500) and Z (by 0.010: 4 rows against 0 "
+                    "where only one is right, Holm p = 0.250) (McNemar's test, one trained model; Holm over the 2 tests of "
                     "family BBC News). The leader's training diagnostic: scored past its best epoch.")
     # With seeds the test is over seeds and rows, and the lead comes with its interval, said to be uncorrected.
     rng = np.random.default_rng(3)
     p, q = of("bbc", run([rng.random(N) < 0.75, rng.random(N) < 0.75]), run([rng.random(N) < 0.74] * 2))
     seeded = on_bbc(lambda reg: claims.ranking(reg, [p, q], ["P", "Q"]))
     d, interval = stats.difference_interval(claims.correct(p), claims.correct(q))
-    assert f"(by {d:.3f} [{interval.low:.3f}, {interval.high:.3f}], p = " in seeded
+    assert f"(by {d:.3f} [{interval.low:.3f}, {interval.high:.3f}], Holm p = " in seeded
     assert seeded.endswith("; leads with their 95 % intervals before correction).")
 
 
@@ -445,18 +445,18 @@ def test_runs_that_are_one_computation_rank_as_one_contender_named_together(cave
     registry.settle()
     assert rank(registry) == (
         "A at 40 and A at 80 (one computation) is the most accurate of these: more accurate than each of the others "
-        "(B p < 0.001, C p < 0.001; McNemar's test, one trained model; Holm over the 2 tests of family BBC News).")
+        "(B Holm p < 0.001, C Holm p < 0.001; McNemar's test, one trained model; Holm over the 2 tests of family BBC News).")
 
 
 def test_the_leaders_diagnostic_is_said_against_a_single_other_model_too(caveats):
     x, clear, close = of("bbc", run(300), run(200), run(298))
     caveats[x.id] = "resumed"
     ahead = on_bbc(lambda reg: claims.ranking(reg, [x, clear], ["X", "C"]))
-    assert ahead.endswith("(C p < 0.001; McNemar's test, one trained model; Holm over the 1 tests of family BBC News). "
+    assert ahead.endswith("(C Holm p < 0.001; McNemar's test, one trained model; Holm over the 1 tests of family BBC News). "
                           "Its training diagnostic: resumed.")
     tied = on_bbc(lambda reg: claims.ranking(reg, [x, close], ["X", "Y"]))
     assert tied == ("The tests support no ordering of these: the highest accuracy (0.750, X) is not shown ahead of Y "
-                    "(by 0.005: 2 rows against 0 where only one is right, p = 0.500) (McNemar's test, one trained model; "
+                    "(by 0.005: 2 rows against 0 where only one is right, Holm p = 0.500) (McNemar's test, one trained model; "
                     "Holm over the 1 tests of family BBC News). The leader's training diagnostic: resumed.")
 
 
@@ -470,17 +470,17 @@ def test_a_leader_tied_with_an_identical_run_is_not_said_to_be_ahead_of_it(cavea
 
 def test_a_run_that_predicts_one_class_and_runs_no_better_than_the_majority_are_flagged_apart(caveats):
     # The LSTM is right on rows 0-204 and the majority class on the even rows: 102 rows only the LSTM gets right,
-    # 97 only the majority class; McNemar's chi-squared (|102 - 97| - 1)^2 / 199 has p = 0.777.
+    # 97 only the majority class; McNemar's chi-squared (|102 - 97| - 1)^2 / 199 has Holm p = 0.777.
     assert chi2.sf((102 - 97 - 1) ** 2 / 199, df=1) == pytest.approx(0.777, abs=5e-4)
     runs = of("bbc", run(np.asarray(LABELS == 1)), run(205), run(300))
     majorities = of("bbc", majority(), majority(), majority())
     flags = on_bbc(lambda reg: claims.learned_nothing(reg, list(runs), list(majorities),
                                                       ["the MLP", "the LSTM", "the CNN"]))
     assert flags == ['The MLP predicts "up" for every test text: it learned nothing from the words.',
-                     "The LSTM (0.512 against 0.500, p = 1.000) is not shown to be more accurate than always predicting "
+                     "The LSTM (0.512 against 0.500, Holm p = 1.000) is not shown to be more accurate than always predicting "
                      "the majority class (McNemar's test, one trained model; Holm over the 3 tests of family BBC News)."]
     alone = on_bbc(lambda reg: claims.learned_nothing(reg, [runs[1]], [majorities[1]], ["the LSTM"]))
-    assert alone == ["The LSTM (0.512 against 0.500, p = 0.777) is not shown to be more accurate than always "
+    assert alone == ["The LSTM (0.512 against 0.500, Holm p = 0.777) is not shown to be more accurate than always "
                      "predicting the majority class (McNemar's test, one trained model; Holm over the 1 tests of family "
                      "BBC News)."]
 
@@ -489,7 +489,7 @@ def test_two_or_three_runs_not_ahead_of_the_majority_are_named_with_their_number
     runs = of("bbc", run(205), run(201))
     majorities = of("bbc", majority(), majority())
     flags = on_bbc(lambda reg: claims.learned_nothing(reg, list(runs), list(majorities), ["the LSTM", "the GRU"]))
-    assert flags == ["The LSTM (0.512 against 0.500, p = 1.000) and the GRU (0.502 against 0.500, p = 1.000) are not "
+    assert flags == ["The LSTM (0.512 against 0.500, Holm p = 1.000) and the GRU (0.502 against 0.500, Holm p = 1.000) are not "
                      "shown to be more accurate than always predicting the majority class (McNemar's test, one trained "
                      "model; Holm over the 2 tests of family BBC News)."]
 
@@ -498,11 +498,11 @@ def test_three_runs_not_ahead_of_the_majority_are_still_named_one_by_one(caveats
     runs = of("bbc", run(201), run(202), run(201))
     references = of("bbc", majority(), majority(), majority())
     (flag,) = on_bbc(lambda reg: claims.learned_nothing(reg, list(runs), list(references), ["A", "B", "C"]))
-    assert flag.startswith("A (0.502 against 0.500, p = ") and " are not shown to be more accurate than" in flag
+    assert flag.startswith("A (0.502 against 0.500, Holm p = ") and " are not shown to be more accurate than" in flag
 
 
 def test_more_than_three_runs_not_ahead_of_the_majority_are_summarised_by_their_ranges(caveats):
-    # Against their references, 1, 2, 3 and 5 discordant rows: p = 1, 0.5, 0.25, 0.0625; Holm over four makes the
+    # Against their references, 1, 2, 3 and 5 discordant rows: Holm p = 1, 0.5, 0.25, 0.0625; Holm over four makes the
     # smallest 4 * 0.0625 = 0.25.
     runs = of("bbc", run(201), run(202), run(199), run(201))
     references = of("bbc", run(200), run(200), run(196), run(196))
@@ -723,15 +723,15 @@ def test_the_verdict_of_a_comparison_in_a_table_cell_is_its_direction_and_whethe
 
 def test_a_comparison_in_a_sentence_says_its_numbers_test_and_family():
     assert comparison().sentence() == ("On these test rows, the LSTM as trained here is less accurate than TF-IDF "
-                                       "(0.600 against 0.800; p < 0.001, McNemar's test, one trained model; Holm over "
+                                       "(0.600 against 0.800; Holm p < 0.001, McNemar's test, one trained model; Holm over "
                                        "the 3 tests of family BBC News; resumed); with one seed this compares two "
                                        "trained models, not the methods.")
     assert comparison(scope="methods", test="t-test over seeds and test rows", caveat="").sentence(brief=True) == (
-        "The LSTM is less accurate than TF-IDF (0.600 against 0.800; p < 0.001).")
+        "The LSTM is less accurate than TF-IDF (0.600 against 0.800; Holm p < 0.001).")
     assert comparison(scope="same").sentence() == ("The LSTM made exactly the predictions of TF-IDF: the same "
                                                    "computation, counted once.")
     assert comparison(scope="same").how == "identical predictions, not tested"
-    assert comparison().entry == "the LSTM (0.600 against 0.800, p < 0.001; resumed)"
+    assert comparison().entry == "the LSTM (0.600 against 0.800, Holm p < 0.001; resumed)"
 
 
 def test_while_collecting_a_comparison_is_a_placeholder_that_claims_nothing():
@@ -757,7 +757,7 @@ def test_a_settled_comparison_is_named_by_its_shown_run_and_described_by_the_run
 
 
 def test_each_family_is_corrected_on_its_own_and_named_in_words():
-    # 5 and 1 discordant rows: p = 0.0625 and 1. Holm over the two makes the first 0.125; alone in its family it
+    # 5 and 1 discordant rows: Holm p = 0.0625 and 1. Holm over the two makes the first 0.125; alone in its family it
     # stays 0.0625.
     bbc = of("bbc", run(205), run(200), run(201), run(200))
     ng = of("20ng", run(205), run(200))
@@ -824,6 +824,8 @@ def test_p_values_in_cells_and_sentences_and_lists_in_words():
     assert claims.format_p(0.0009) == "<\u00a00.001" and claims.format_p(0.001) == "0.001"
     assert claims.format_p(0.0456) == "0.046"
     assert claims.p_text(0.0009) == "p < 0.001" and claims.p_text(0.001) == "p = 0.001"
+    # An adjusted p says so: "p = 1.000" alone reads as two identical models.
+    assert claims.holm_text(0.0009) == "Holm p < 0.001" and claims.holm_text(1.0) == "Holm p = 1.000"
     assert claims.join_words(["A"]) == "A"
     assert claims.join_words(["A", "B"]) == "A and B"
     assert claims.join_words(["A", "B", "C"]) == "A, B and C"
@@ -890,14 +892,14 @@ def test_split_gaps_say_each_models_direction_with_the_diagnostics_of_each_split
     said = claims.settled(lambda reg: claims.split_gaps(reg, [lstm, tfidf, gru], ["the LSTM", "TF-IDF", "the GRU"],
                                                         first="random", second="grouped"), {"tw": "Twitter"})
     assert said == ("From the random to the grouped split: the LSTM is lower on the grouped split (0.627 against 0.900, "
-                    "p < 0.001; random: resumed; grouped: still improving), TF-IDF shows no difference (0.750 on the "
-                    "random split and 0.747 on the grouped, p = 0.920) and the GRU is higher on the grouped split (0.600 "
-                    "against 0.500, p = 0.017; grouped: "
+                    "Holm p < 0.001; random: resumed; grouped: still improving), TF-IDF shows no difference (0.750 on the "
+                    "random split and 0.747 on the grouped, Holm p = 0.920) and the GRU is higher on the grouped split (0.600 "
+                    "against 0.500, Holm p = 0.017; grouped: "
                     "near chance) (two-proportion z-test, one trained model; Holm over the 3 tests of family Twitter).")
     brief = claims.settled(lambda reg: claims.split_gaps(reg, [tfidf], ["TF-IDF"], first="random", second="grouped",
                                                          brief=True), {"tw": "Twitter"})
     assert brief == ("From the random to the grouped split: TF-IDF shows no difference (0.750 on the random split and "
-                     "0.747 on the grouped, p = 0.920).")
+                     "0.747 on the grouped, Holm p = 0.920).")
 
 
 def test_a_sentence_over_two_tests_and_two_families_names_each_once(caveats):
@@ -924,7 +926,7 @@ def test_a_model_without_randomness_is_not_said_to_have_too_few_seeds():
     network, tfidf = of("bbc", run(seeded), reference_model((np.arange(N) >= 3) & (np.arange(N) < 203)))
     said = on_bbc(lambda reg: claims.summarise(reg, [tfidf], ["TF-IDF"], network, "the LSTM", noun="models",
                                                brief=True))
-    assert said == "Against the LSTM (0.500), the tests show no difference for 1 of the 1 models (0.500, p = 1.000)."
+    assert said == "Against the LSTM (0.500), the tests show no difference for 1 of the 1 models (0.500, Holm p = 1.000)."
 
 
 def test_a_position_at_exactly_five_percent_from_either_end_counts_as_at_the_end():

@@ -39,7 +39,7 @@ def test_a_sweep_point_reads_as_words_and_is_tested_against_the_reference_on_the
     assert lstm[3:] == ["<\u00a00.001\u00a0(McN)", "less accurate (one seed)"]
     assert rows["TF-IDF (split grouped)"][3:] == ["–", "reference"]
     sentence = settled(lambda reg: versus(reg, runs, "twitter-sentiment", "tfidf-logreg", "TF-IDF"))
-    assert sentence.startswith("Against TF-IDF: the LSTM on the grouped split (0.500 against 0.900, p < 0.001) is less accurate")
+    assert sentence.startswith("Against TF-IDF: the LSTM on the grouped split (0.500 against 0.900, Holm p < 0.001) is less accurate")
     assert "McNemar's test, one trained model; Holm over the 1 tests of family Entity sentiment" in sentence
 
 

@@ -69,11 +69,10 @@ def class_rows(run: Run) -> list[list[str]]:
 
 
 def score_row(run: Run) -> list[str]:
-    """One row of a comparison table: model, study, accuracy with its 95 % interval, macro-F1, training time."""
+    """One row of a comparison table: model, study, accuracy with its 95 % interval, macro-F1."""
     ci = run_interval(run, "accuracy")
     return [escape(summary.model_title(run)), run.spec["study"],
-            f"{summary.spread(run, 'accuracy')} [{ci.low:.3f}, {ci.high:.3f}]",
-            summary.spread(run, "macro_f1"), f"{run.timings['train_seconds']:.0f}\u00a0s"]
+            f"{summary.spread(run, 'accuracy')} [{ci.low:.3f}, {ci.high:.3f}]", summary.spread(run, "macro_f1")]
 
 
 def sweep_row(run: Run) -> list[str]:

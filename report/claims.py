@@ -19,6 +19,7 @@ be the same, never tested against each other.
 from __future__ import annotations
 
 import functools
+import math
 
 import json
 from dataclasses import dataclass, replace
@@ -110,7 +111,10 @@ def calibration_text(calibration: dict | None) -> str:
         f"({_pct(welch / splits, 1)}) by Welch's t-test over seeds, in {aso} of {aso_splits} "
         f"({_pct(aso / aso_splits, 1)}) by Almost Stochastic Order at its recommended threshold of 0.2, and in {chosen} "
         f"({_pct(chosen / splits, 1)}) by the seed-aware test this report uses where networks have several seeds; the "
-        f"nominal rate is 5 %. Welch's test is calibrated too but ignores the sampling of the test rows, which on "
+        f"nominal rate is 5 %. On single experiments these rates reach {_worst(calibration, 'Welch over seeds (scipy)')} for "
+        f"Welch's test and {_worst(calibration, 'report: t over seeds and rows')} for this report's; and since every split "
+        f"reuses the same few seeds, the splits are not independent trials, so all these rates are rough. "
+        f"Welch's test ignores the sampling of the test rows, which on "
         f"a test set of a few thousand rows is as large as the spread over seeds; Almost Stochastic Order gives no "
         f"p-value to correct. With three seeds a side, this test finds a planted improvement of "
         f"{delta * 100:g} points of accuracy in {join_words(power)}."
@@ -193,6 +197,24 @@ def seed_spread(calibration: dict | None, runs: Sequence, study: str) -> str:
 def _range(values: Sequence[float]) -> str:
     low, high = f"{min(values):.3f}", f"{max(values):.3f}"
     return low if low == high else f"{low} to {high}"
+
+
+def _worst(calibration: dict, test: str) -> str:
+    """The highest false-positive rate of ``test`` over the calibrated experiments, with the experiment's study."""
+    aa = calibration["aa"]
+    name = max(aa, key=lambda n: aa[n][test] / aa[n]["splits"])
+    study = calibration["experiments"].get(name, {}).get("study", name)
+    return f"{_pct(aa[name][test] / aa[name]['splits'], 1)} ({study}{_at(name)})"
+
+
+def _at(name: str) -> str:
+    """" at interval 30" for a calibrated sweep point, "" otherwise."""
+    return f" at {name.partition('@')[2].replace('=', ' ')}" if "@" in name else ""
+
+
+def _within(share: float) -> str:
+    """A small relative difference as a bound: "0.3 %", or "< 0.1 %" where one decimal would print 0.0."""
+    return "< 0.1 %" if share < 0.001 else f"{100 * share:.1f} %"
 
 
 def _false_positives(aa: Iterable[dict]) -> tuple[int, int]:
@@ -569,8 +591,9 @@ def reach(registry: Registry, runs: Sequence, others: Sequence, *, subject: str,
     plain, corrected = halves(at_95), halves(intervals(1 - ALPHA / max(tests, 1)))
     # The ends of the intervals: the largest advantage and deficit that the data leave open.
     ahead, behind = 100 * max(i.high for i in at_95), 100 * min(i.low for i in at_95)
-    bounds = (f"The same intervals leave open an advantage of up to {ahead:.0f} accuracy points for {subject} and a "
-              f"deficit of up to {-behind:.0f}" if ahead > 0 > behind else "")
+    # Rounded outwards: "up to" must not understate what the intervals leave open.
+    bounds = (f"The same intervals leave open an advantage of up to {math.ceil(ahead)} accuracy points for {subject} "
+              f"and a deficit of up to {math.ceil(-behind)}" if ahead > 0 > behind else "")
     one_seed = any(len(r.seeds) < 2 and not fixed(r) for r in (*runs, *others))
     said = (f"The 95 % intervals of {subject}'s differences from {other} reach {_span(plain)} either side of the "
             f"observed difference{' (test rows only: one seed has no spread over seeds)' if one_seed else ''}")
@@ -873,7 +896,7 @@ def attention_reading(run) -> str:
     spreads = [(max(w) - min(w)) / max(w) for e in examples if (w := e.get("weights"))]
     tied = [x for x in spreads if x < TIED_WEIGHTS]
     ties = (f" In {'every article' if len(tied) == n else f'{len(tied)} of the {n} articles'} the "
-            f"{len(examples[0]['weights'])} most weighted positions are within {100 * max(tied):.1f} % of each "
+            f"{len(examples[0]['weights'])} most weighted positions are within {_within(max(tied))} of each "
             f"other's weight, so their order, and which of them are circled, means little." if tied else "")
     return (f"{trend} (Spearman correlation with position {listed}), and the most weighted positions sit at "
             f"{median:.0f} % of {read} in the median (quartiles {low:.0f} % and {high:.0f} %), {edges} "

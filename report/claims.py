@@ -190,7 +190,7 @@ def seed_spread(calibration: dict | None, runs: Sequence, study: str) -> str:
         said += (f", and found that with three seeds a side the report's test detects a true 5-point difference in "
                  f"{_pct(min(power))} to {_pct(max(power))} of the splits, depending on the setting")
     if min(here) < min(sd):
-        said += ": where this report's seeds happened to agree, its intervals are narrower than the truth"
+        said += ": where this report's few seeds happened to agree, its intervals are likely narrower than the truth"
     return said + "."
 
 

@@ -1098,8 +1098,8 @@ def test_the_seed_spread_sets_this_reports_few_seeds_beside_the_calibrations_man
     assert said == ("The standard deviation of accuracy over this report's 3 seeds is 0.000; the calibration, with 6 "
                     "seeds of each setting of study 3a, measured 0.015 to 0.020, and found that with three seeds a "
                     "side the report's test detects a true 5-point difference in 40 % to 50 % of the splits, depending "
-                    "on the setting: where this report's seeds happened to agree, its intervals are narrower than the "
-                    "truth.")
+                    "on the setting: where this report's few seeds happened to agree, its intervals are likely narrower "
+                    "than the truth.")
     # A study the calibration did not measure, or runs of one seed, have nothing to set side by side.
     assert claims.seed_spread(calibration, agreeing, "4a") == ""
     assert claims.seed_spread(calibration, [run(150)], "3a") == ""

@@ -278,14 +278,16 @@ def seed_noise(calibration: dict | None, study: str) -> str:
     if not measured:
         return ""
     k, pairs = _false_positives(a for _, a in measured)
+    ids = join_words(sorted({name.split("@")[0] for name, _ in measured}))
+    where = (f"on study {study} of the real data (full profile, experiment {ids} only: the rate may not carry over "
+             f"to other networks, data or profiles)")
     if k == 0:
-        return (f"With one seed a side, these directions compare trained models; on study {study} of the real data, "
-                f"McNemar's test never called two seeds of identical settings different (0 of {pairs} pairs), so "
-                f"there a one-seed verdict is less likely to be a difference between seeds, though {pairs} pairs "
-                f"cannot rule that out.")
-    return (f"With one seed a side, these directions compare trained models: on study {study} of the real data, "
-            f"McNemar's test called two seeds of identical settings different in {k} of {pairs} pairs "
-            f"({_pct(k / pairs)}), so any one of them may be a difference between seeds, not between settings.")
+        return (f"With one seed a side, these directions compare trained models. {capital(where)}, McNemar's test "
+                f"never called two seeds of identical settings different (0 of {pairs} pairs): a hint, not a "
+                f"guarantee, that one seed decides little there.")
+    return (f"With one seed a side, these directions compare trained models: {where}, McNemar's test called two "
+            f"seeds of identical settings different in {k} of {pairs} pairs ({_pct(k / pairs)}), so any one of "
+            f"them may be a difference between seeds, not between settings.")
 
 
 def correct(run) -> np.ndarray:

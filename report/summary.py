@@ -68,6 +68,11 @@ def short_label(run) -> str:
     return run.spec["title"] + (f", {words}" if words else "")
 
 
+def table_label(run) -> str:
+    """The short name as a table cell: "LSTM at N = 5", "Dense baseline" (a cell opens without "the")."""
+    return claims.capital(short_label(run).removeprefix("the "))
+
+
 def axis_label(run) -> str:
     """The spec's title and its sweep point, without the vectors: a figure's axis, where names stand alone."""
     point = _point_words(run)

@@ -190,12 +190,12 @@ def run_rows(runs: dict[str, Run]) -> list[list[str]]:
 
 
 def comparison_families(found: list, runs: dict[str, Run]) -> list[tuple[str, list[list[str]]]]:
-    """Every comparison of the report, one table per family: the pair (named as in the figures, not by id), the test
+    """Every comparison of the report, one table per family: the pair (by the short names the sentences use), the test
     (its code in ``claims.TEST_CODES``), raw and Holm-adjusted p, the verdict."""
     from report.claims import TEST_CODES, format_p
 
     def name(run_id: str) -> str:
-        return summary.axis_label(runs[run_id]) if run_id in runs else run_id
+        return summary.table_label(runs[run_id]) if run_id in runs else run_id
 
     families: dict[str, list[list[str]]] = {}
     # Interval 5 before interval 10: ids in their natural order, not as text.

@@ -193,6 +193,7 @@ def make_environment(
         if claims.read_calibration() else [],
         calibration_power=lambda brief=False: escape(claims.calibration_power(
             claims.read_calibration(), [len(r.seeds) for r in runs.values() if not claims.fixed(r)], brief=brief)),
+        stand_ins=lambda: [escape(said) for said in tables.stand_ins(runs)],
         comparison_families=lambda: [(family, [[escape(cell) for cell in row] for row in rows])
                                      for family, rows in tables.comparison_families(registry.table(), runs)],
         dataset_titles=summary.dataset_titles(),

@@ -208,6 +208,14 @@ def comparison_families(found: list, runs: dict[str, Run]) -> list[tuple[str, li
     return list(families.items())
 
 
+def stand_ins(runs: dict[str, Run]) -> list[str]:
+    """Each run that repeats another's computation, as "the LSTM padded to 40 is the LSTM at N = 5": its pairs are
+    tested once, under the other's name, so a reader looking for them in the appendix is told where they are."""
+    return [f"{summary.short_label(runs[copy])} is {summary.short_label(runs[original])}"
+            for copy, original in sorted(summary.duplicates_of(runs).items(), key=lambda kv: summary.natural_key(kv[0]))
+            if original in runs]
+
+
 def commit_counts(runs: dict[str, Run]) -> list[tuple[str, int]]:
     """Each code commit the runs recorded, with how many runs (seeds) it made, most first."""
     from collections import Counter

@@ -129,3 +129,13 @@ def test_the_networks_a_cap_stopped_are_named_with_how_it_stopped_them(monkeypat
         "for them their verdicts measure the budget.")
     flags.clear()
     assert summary.cap_limits({}, "d", "anything") == ""
+
+
+def test_a_run_that_repeats_another_is_pointed_to_the_name_its_pairs_are_tested_under(monkeypatch):
+    from report import summary, tables
+
+    runs = {i: Run(i, [{}]) for i in ("market-padding@seq_len=40", "market-lstm@interval=5", "x")}
+    monkeypatch.setattr(summary, "duplicates_of", lambda rs: {"market-padding@seq_len=40": "market-lstm@interval=5"})
+    monkeypatch.setattr(summary, "short_label", lambda r: {"market-padding@seq_len=40": "the LSTM padded to 40",
+                                                           "market-lstm@interval=5": "the LSTM at N = 5"}[r.id])
+    assert tables.stand_ins(runs) == ["the LSTM padded to 40 is the LSTM at N = 5"]

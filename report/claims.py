@@ -655,9 +655,15 @@ def against(registry: Registry, runs: Sequence, names: Sequence[str], other_runs
     found = [registry.get(a, b, n, other) for a, b, n in zip(runs, others, names)]
     parts = []
     for direction, relation in (("better", "more"), ("worse", "less")):
-        who = [c.entry for c in found if c.direction == direction]
-        if who:
-            parts.append(f"{join_words(who)} {'is' if len(who) == 1 else 'are'} {relation} accurate")
+        group = [c for c in found if c.direction == direction]
+        if len(group) == 1:
+            parts.append(f"{group[0].entry} is {relation} accurate")
+        elif group:
+            # A flag shared by several models is said once for all of them, not once per model.
+            listed = join_words([f"{c.model} ({c.accuracy:.3f} against {c.other_accuracy:.3f}, "
+                                 f"{holm_text(c.p_adjusted)})" for c in group])
+            flagged = _by_caveat(group)
+            parts.append(f"{listed} are {relation} accurate" + (f", flagged: {flagged}" if flagged else ""))
     level = [c for c in found if c.direction == "no evidence" and c.scope != "same"]
     if level:
         least = min(c.p_adjusted for c in level)
@@ -669,6 +675,15 @@ def against(registry: Registry, runs: Sequence, names: Sequence[str], other_runs
         parts.append(f"{join_words([c.model for c in same])} made exactly its predictions (the same computation, not tested)")
     how = _shared_how(found)
     return f"Against {other}: {'; '.join(parts)}{f' ({how})' if how else ''}."
+
+
+def _by_caveat(found: Sequence) -> str:
+    """The flagged models of a list, those flagged alike named together: "A and B (still improving); C (resumed)"."""
+    alike: dict[str, list[str]] = {}
+    for c in found:
+        if c.caveat:
+            alike.setdefault(c.caveat, []).append(c.model)
+    return "; ".join(f"{join_names(models)} ({caveat})" for caveat, models in alike.items())
 
 
 def summarise(registry: Registry, runs: Sequence, names: Sequence[str], other_runs, other: str, *,

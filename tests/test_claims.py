@@ -342,6 +342,17 @@ def test_models_against_one_reference_are_listed_by_direction_with_their_numbers
                     "News).")
 
 
+def test_a_flag_several_models_share_is_said_once_for_all_of_them_in_the_same_sentence(caveats):
+    ref, a, b, c = of("bbc", run(200), run(150), run(152), run(148))
+    caveats[a.id] = caveats[b.id] = "still improving at the 12-epoch cap"
+    caveats[c.id] = "underfitting"
+    said = on_bbc(lambda reg: claims.against(reg, [a, b, c], ["A", "B", "C"], ref, "R"))
+    assert said.startswith("Against R: A (0.375 against 0.500, Holm p < 0.001), B (0.380 against 0.500, Holm p < 0.001) "
+                           "and C (0.370 against 0.500, Holm p < 0.001) are less accurate, flagged: A and B (still "
+                           "improving at the 12-epoch cap); C (underfitting) (McNemar's test")
+    assert said.count("still improving") == 1
+
+
 def test_one_model_against_a_reference_is_one_clause(caveats):
     ref, c, d, copy = of("bbc", run(200), run(150), run(205), run(200))
     assert on_bbc(lambda reg: claims.against(reg, [c], ["C"], ref, "R")) == (

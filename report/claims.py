@@ -290,6 +290,27 @@ def seed_noise(calibration: dict | None, study: str) -> str:
             f"them may be a difference between seeds, not between settings.")
 
 
+def study_power(calibration: dict | None, study: str, seeds: int) -> str:
+    """What a null result of ``study`` cannot rule out: the measured power of the report's test with ``seeds`` a side
+    for planted differences of 2 and 5 points ("" where the study was not calibrated)."""
+    names = [n for n, e in ((calibration or {}).get("experiments") or {}).items() if e["study"] == study]
+    size = min(max(seeds, 2), 4)
+
+    def found(delta: float) -> str:
+        powers = [p for n in names if (p := _power(calibration, n, size, delta)) is not None]
+        if not powers:
+            return ""
+        low, high = _pct(min(powers)), _pct(max(powers))
+        return low if low == high else f"{low} to {high} (over its {len(powers)} settings)"
+
+    two, five = found(0.02), found(0.05)
+    if not (two and five):
+        return ""
+    return (f"With {size} seeds a side, the report's test found a planted difference of 2 accuracy points in {two} of "
+            f"the calibration's splits on study {study} and one of 5 points in {five}: where this chapter shows no "
+            f"difference, a small one is not ruled out.")
+
+
 def correct(run) -> np.ndarray:
     """(seeds, test rows): whether each seed of ``run`` got each test row right (kept on the run)."""
     if "_correct" not in run.__dict__:

@@ -1117,3 +1117,14 @@ def test_the_seed_spread_sets_this_reports_few_seeds_beside_the_calibrations_man
     # A study the calibration did not measure, or runs of one seed, have nothing to set side by side.
     assert claims.seed_spread(calibration, agreeing, "4a") == ""
     assert claims.seed_spread(calibration, [run(150)], "3a") == ""
+
+
+def test_a_chapter_with_several_seeds_says_what_its_null_results_cannot_rule_out():
+    calibration = two_studies_calibration()
+    assert claims.study_power(calibration, "2a", 3) == (
+        "With 3 seeds a side, the report's test found a planted difference of 2 accuracy points in 25 % of the "
+        "calibration's splits on study 2a and one of 5 points in 90 %: where this chapter shows no difference, a small "
+        "one is not ruled out.")
+    # Study 3a was calibrated at two intervals, its power at 2 points at one of them only.
+    assert "5 points in 40 % to 50 % (over its 2 settings)" in claims.study_power(calibration, "3a", 3)
+    assert claims.study_power(calibration, "4a", 3) == "" and claims.study_power(None, "2a", 3) == ""

@@ -313,6 +313,12 @@ def headline(climbs_shown: list[Climb]) -> str:
     return said + "."
 
 
+def family_size(climbs_shown: list[Climb]) -> int:
+    """How many steps Holm's correction ran over: the tested ones (a rung not run yet, or one that made its lower
+    rung's predictions, is not in the family)."""
+    return sum(_tested(step) for climb in climbs_shown for step in climb.steps)
+
+
 def _tested(step: Step) -> bool:
     return step.test is not None and step.test.scope != SAME
 

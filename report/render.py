@@ -215,6 +215,7 @@ def make_environment(
         ladder_runs=rungs,
         ladder_table=lambda climbs: _escaped_table(*ladder.table_rows(climbs)),
         flags_text=ladder.flags_text,
+        ladder_family=ladder.family_size,
         unreplicated=lambda climb: [escape(said) for said in ladder.unreplicated(climb)],
         ladder_reading=lambda climb: escape(ladder.reading(climb)),
         ladder_gap=lambda climb: escape(ladder.gap(climb)),

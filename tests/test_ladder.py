@@ -342,3 +342,12 @@ def test_a_ladder_reading_and_table_carry_what_the_training_diagnostics_say_of_e
     assert ladder.flags_text(flags) == "a: still improving at the 35-epoch cap"
     assert ladder.reading(climb).endswith("Rungs flagged by the training diagnostics, which qualify the steps to and "
                                           "from them: as published (still improving at the 35-epoch cap).")
+
+
+def test_the_holm_family_of_a_chapters_ladders_counts_only_the_steps_tested():
+    climb = climb_2a()
+    tested = sum(step.test is not None and step.test.scope != ladder.SAME for step in climb.steps)
+    assert ladder.family_size([climb]) == tested
+    untested = ladder.Climb(climb.ladder, climb.published_figure, climb.as_published,
+                            [ladder.Step("x", None)] + list(climb.steps), climb.total)
+    assert ladder.family_size([untested]) == tested  # a rung not run yet is not in the family

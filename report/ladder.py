@@ -284,8 +284,9 @@ def headline(climbs_shown: list[Climb]) -> str:
     reproduce, then how many tested corrections changed the accuracy, with the largest of them, and how many had
     nothing to act on in this data. Each study's steps are in its chapter."""
     judged = [c for c in climbs_shown if c.comparable and c.published_figure is not None]
-    said = ("Each published figure was rerun with the original protocol, then corrected one flaw at a time where "
-            "the study allows (a correction ladder).")
+    said = ("Where a study's settings allow, its published figure was rerun with the original protocol and then "
+            "corrected step by step, a step being one flaw or, where a study inherits another's corrections, several "
+            "at once (a correction ladder).")
     if judged:
         inside = sum(figure_inside(c.published_figure, c.as_published) for c in judged)
         above = sum(c.published_figure > claims.accuracy(c.as_published) for c in judged)

@@ -268,8 +268,9 @@ def test_the_abstracts_sentences_count_reproduced_figures_and_changing_correctio
     count = int(inside.low <= 0.486 <= inside.high)
     moved = sum(step.p_adjusted < ladder.claims.ALPHA for step in climb.steps)
     above = int(0.486 > ladder.claims.accuracy(climb.as_published))
-    assert said == (f"Each published figure was rerun with the original protocol, then corrected one flaw at a time "
-                    f"where the study allows (a correction ladder). The one published figure with a run of its own "
+    assert said == (f"Where a study's settings allow, its published figure was rerun with the original protocol and "
+                    f"then corrected step by step, a step being one flaw or, where a study inherits another's "
+                    f"corrections, several at once (a correction ladder). The one published figure with a run of its own "
                     f"{'lies' if count else 'does not lie'} inside the 95 % prediction interval for one run of the "
                     f"original protocol repeated here, and lies {'above' if above else 'at or below'} that run's mean. "
                     f"{ladder.claims.capital(ladder.claims.share_words(moved, 2))} corrections tested {'changes' if moved == 1 else 'change'} the accuracy (Holm over each study's steps), the "

@@ -139,7 +139,7 @@ def _powers(calibration: dict, seeds: int, delta: float, unit: str, rows: bool =
         others = [p for n, x in calibration["experiments"].items() if x["study"] == e["study"]
                   if (p := _power(calibration, n, seeds, delta)) is not None]
         if len(others) > 1:
-            label += f" at {name.partition('@')[2].replace('=', ' ')}"
+            label += _at(name)
             notes.append(f"from {_pct(min(others))} to {_pct(max(others))} over its {len(others)} settings")
         parts.append(f"{_pct(power)} {unit} on {label}" + (f" ({'; '.join(notes)})" if notes else ""))
     return parts
@@ -156,7 +156,7 @@ def calibration_rows(calibration: dict) -> list[list[str]]:
     rows = []
     for name, e in sorted(calibration["experiments"].items(), key=lambda kv: (kv[1]["study"], _setting(kv[0]))):
         aa, power = calibration["aa"][name], calibration["power"][name]
-        label = e["study"] + (f" at {name.partition('@')[2].replace('=', ' ')}" if "@" in name else "")
+        label = e["study"] + _at(name)
         found = [power.get(f"3|{delta}", {}).get("report: t over seeds and rows") for delta in (0.02, 0.05)]
         rows.append([label, str(e["seeds"]), f"{e['rows']:,}", f"{e['sd']:.3f}",
                      f"{aa['previous: paired t over rows']}/{aa['splits']}",
@@ -245,7 +245,7 @@ def calibration_power(calibration: dict | None, seeds: Sequence[int], brief: boo
 
         def at(name: str) -> str:
             study = calibration["experiments"].get(name, {}).get("study", name)
-            setting = f" at {name.partition('@')[2].replace('=', ' ')}" if "@" in name else ""
+            setting = _at(name)
             return f"{aa[name]['one seed each (McNemar)']} of {aa[name]['seed pairs']} on {study}{setting}"
 
         return (f"With one seed per network, no comparison of a network here speaks about methods. On the real "
@@ -386,7 +386,12 @@ class Comparison:
     def entry(self) -> str:
         """The model with its numbers, for a list: "the LSTM (0.529 against 0.853, p < 0.001)"."""
         caveat = f"; {self.caveat}" if self.caveat else ""
-        return f"{self.model} ({self.accuracy:.3f} against {self.other_accuracy:.3f}, {holm_text(self.p_adjusted)}{caveat})"
+        return f"{self.model} ({self.numbers}{caveat})"
+
+    @property
+    def numbers(self) -> str:
+        """Both accuracies and the adjusted p: "0.529 against 0.853, Holm p < 0.001"."""
+        return f"{self.accuracy:.3f} against {self.other_accuracy:.3f}, {holm_text(self.p_adjusted)}"
 
     @property
     def direction(self) -> str:
@@ -681,8 +686,7 @@ def against(registry: Registry, runs: Sequence, names: Sequence[str], other_runs
             parts.append(f"{group[0].entry} is {relation} accurate")
         elif group:
             # A flag shared by several models is said once for all of them, not once per model.
-            listed = join_words([f"{c.model} ({c.accuracy:.3f} against {c.other_accuracy:.3f}, "
-                                 f"{holm_text(c.p_adjusted)})" for c in group])
+            listed = join_words([f"{c.model} ({c.numbers})" for c in group])
             flagged = _by_caveat(group)
             parts.append(f"{listed} are {relation} accurate" + (f", flagged: {flagged}" if flagged else ""))
     level = [c for c in found if c.direction == "no evidence" and c.scope != "same"]

@@ -43,8 +43,8 @@ from experiments.paths import CACHE_DIR
 Rng = np.random.Generator
 T = TypeVar("T")
 
-#: Bump whenever a change alters the generated texts; old cache files are then ignored.
-GENERATOR_VERSION = 4
+#: Bump whenever a change alters the generated texts or their notes; old cache files are then ignored.
+GENERATOR_VERSION = 5
 NAMES = ("bbc", "20newsgroups", "twitter-sentiment", "trump-market")
 SIZES = ("quick", "full")
 #: Minutes of simulated market after each tweet; ``interval`` may be 1 to this.
@@ -624,14 +624,24 @@ def _trump_market(world: Rng, rows: Rng, unlabelled: Rng, n: int, n_unlabelled: 
     texts = _trump_tweets(rows, topics, background, topic)
     moves = _index_moves(rows, _TRUMP_DIRECTION[topic] * _TRUMP_PUSH * rows.uniform(0.5, 1.5, n))
     extra = unlabelled.choice(len(topics), size=n_unlabelled, p=_TRUMP_SHARE)
+    labels = (moves[:, interval - 1] > 0).astype(np.int64)
     return {
         "texts": texts,
-        "labels": (moves[:, interval - 1] > 0).astype(np.int64),
+        "labels": labels,
         "class_names": TRUMP_CLASSES,
         "time_ordered": True,
-        "notes": {"interval_minutes": interval},
+        "notes": {"interval_minutes": interval, **_trump_planted(topic, labels)},
         "unlabelled": _trump_tweets(unlabelled, topics, background, extra),
     }
+
+
+def _trump_planted(topic: np.ndarray, labels: np.ndarray) -> dict:
+    """What the generator planted, so a report can say whether a model found it: the share of tweets on a
+    topic that moves the index, and the accuracy of a rule that knows each tweet's topic and predicts its
+    topic's more frequent move (in-sample, so a ceiling for text models, not a score)."""
+    hits = sum(max(np.sum(labels[topic == t]), np.sum(1 - labels[topic == t])) for t in np.unique(topic))
+    return {"moving_topic_share": float(np.mean(_TRUMP_DIRECTION[topic] != 0)),
+            "topic_rule_accuracy": float(hits / len(labels))}
 
 
 def _trump_topics(rng: Rng) -> tuple[list[_Topic], _Topic]:

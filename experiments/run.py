@@ -144,7 +144,8 @@ def _run_reference(spec: ExperimentSpec, splits: data.Splits, seed: int) -> dict
     from experiments.baselines import build_reference
     from experiments.evaluate import evaluate
 
-    model = build_reference(spec.model.architecture, max_tokens=spec.vectorize.max_tokens, seed=seed)
+    model = build_reference(spec.model.architecture, max_tokens=spec.vectorize.max_tokens, seed=seed,
+                            **spec.model.params)
     # Reference models need no validation rows; they train on all training rows.
     texts = splits.train.texts + splits.validation.texts
     labels = np.concatenate([splits.train.labels, splits.validation.labels])

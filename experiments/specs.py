@@ -22,8 +22,9 @@ VOCABULARY_SOURCES = ("train", "all")
 #: "post": text first, zeros after, the first tokens kept; "pre": Keras ``pad_sequences``' defaults
 #: (zeros in front, the last tokens kept).
 PADDINGS = ("post", "pre")
-#: Non-neural reference models that every dataset gets beside the networks.
-REFERENCE_MODELS = ("majority", "tfidf-logreg", "bow-logreg")
+#: Non-neural reference models that every dataset gets beside the networks, with the params each accepts.
+REFERENCE_PARAMS = {"majority": (), "tfidf-logreg": ("window",), "bow-logreg": ()}
+REFERENCE_MODELS = tuple(REFERENCE_PARAMS)
 PROFILES = ("quick", "full")
 
 
@@ -180,15 +181,16 @@ class ExperimentSpec:
         user spec files and before training, not when the suite only checks
         what is up to date.
         """
-        if self.model.is_reference:
-            return
-        from experiments.models import architecture_params
-
         where = where or self.id
-        try:
-            allowed = architecture_params(self.model.architecture)
-        except ValueError as err:
-            raise SpecError(f"{where}: model.architecture: {err}") from None
+        if self.model.is_reference:
+            allowed = REFERENCE_PARAMS[self.model.architecture]
+        else:
+            from experiments.models import architecture_params
+
+            try:
+                allowed = architecture_params(self.model.architecture)
+            except ValueError as err:
+                raise SpecError(f"{where}: model.architecture: {err}") from None
         unknown = sorted(set(self.model.params) - set(allowed))
         if unknown:
             raise SpecError(

@@ -184,3 +184,12 @@ def test_trump_market_is_time_ordered_with_a_weak_signal(corpora, cache: Path) -
     fifty = make_corpus("trump-market", interval=50, cache_dir=cache)
     assert fifty.texts == five.texts  # the same tweets, read over a longer interval
     assert 0.55 <= np.mean(fifty.labels == five.labels) < 0.95
+
+
+def test_trump_market_notes_say_what_was_planted(corpora) -> None:
+    """A report on generated tweets can then say what a model could have found: the moving topics' share, and
+    the ceiling of a rule that knows each tweet's topic, above the majority class but not far."""
+    five = corpora["trump-market"]
+    assert 0.3 < five.notes["moving_topic_share"] < 0.4  # 0.14 + 0.08 + 0.05 + 0.08 of the topic shares
+    majority = max(five.labels.mean(), 1 - five.labels.mean())
+    assert majority < five.notes["topic_rule_accuracy"] < majority + 0.15

@@ -303,3 +303,16 @@ def test_mixed_precision_computes_in_float16_keeps_float32_weights_and_probabili
     proba = model.predict(rows, verbose=0)
     assert proba.dtype == np.float32 and np.allclose(proba.sum(axis=1), 1, atol=1e-3)
     assert keras.config.dtype_policy().name == "float32"  # the global policy is left as it was
+
+
+def test_tfidf_with_a_window_reads_only_the_first_tokens_as_a_network_would():
+    """The label sits in each text's fourth word: TF-IDF on the first three words cannot see it, TF-IDF on all
+    of them can, so a windowed reference tells the truncation's cost from the model's."""
+    from experiments.baselines import build_reference
+
+    texts = [f"alpha beta gamma {word} delta" for word in ("good", "bad") * 20]
+    labels = np.array([0, 1] * 20)
+    whole = build_reference("tfidf-logreg", max_tokens=None, seed=0).fit(texts, labels)
+    cut = build_reference("tfidf-logreg", max_tokens=None, seed=0, window=3).fit(texts, labels)
+    assert (whole.predict(texts) == labels).all()
+    assert len(set(cut.predict(texts))) == 1

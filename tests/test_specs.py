@@ -84,6 +84,7 @@ def test_the_correction_ladders_run_in_the_full_profile_only():
         ({"model": {"architecture": "transformer"}}, "unknown architecture 'transformer'"),
         ({"model": {"architecture": "lstm", "params": {"unitz": 3}}}, "unknown key(s) ['unitz']"),
         ({"data": {"dataset": "bbc", "test_size": 1.5}}, "data.test_size must be between 0 and 1"),
+        ({"model": {"architecture": "majority", "params": {"window": 30}}}, "unknown key(s) ['window'] for 'majority'"),
     ],
 )
 def test_a_bad_spec_names_the_key_and_what_is_allowed(changes, message):

@@ -638,10 +638,12 @@ def _trump_market(world: Rng, rows: Rng, unlabelled: Rng, n: int, n_unlabelled: 
 def _trump_planted(topic: np.ndarray, labels: np.ndarray) -> dict:
     """What the generator planted, so a report can say whether a model found it: the share of tweets on a
     topic that moves the index, and the accuracy of a rule that knows each tweet's topic and predicts its
-    topic's more frequent move (in-sample, so a ceiling for text models, not a score)."""
+    topic's more frequent move (in-sample, so a ceiling for text models, not a score), beside the majority
+    class of the same rows."""
     hits = sum(max(np.sum(labels[topic == t]), np.sum(1 - labels[topic == t])) for t in np.unique(topic))
     return {"moving_topic_share": float(np.mean(_TRUMP_DIRECTION[topic] != 0)),
-            "topic_rule_accuracy": float(hits / len(labels))}
+            "topic_rule_accuracy": float(hits / len(labels)),
+            "majority_accuracy": float(max(labels.mean(), 1 - labels.mean()))}
 
 
 def _trump_topics(rng: Rng) -> tuple[list[_Topic], _Topic]:

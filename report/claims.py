@@ -176,27 +176,23 @@ def _setting(name: str) -> float:
 def seed_spread(calibration: dict | None, runs: Sequence, study: str) -> str:
     """This report's spread of accuracy over seeds beside the calibration's, measured with more seeds, and the
     power the calibration found: where a few seeds happened to agree, the intervals built on them are too narrow."""
-    measured = [e for e in ((calibration or {}).get("experiments") or {}).values() if e["study"] == study]
+    experiments = (calibration or {}).get("experiments") or {}
+    names = [n for n, e in experiments.items() if e["study"] == study]
+    measured = [experiments[n] for n in names]
     here = [float(correct(r).mean(axis=1).std(ddof=1)) for r in runs if len(r.seeds) > 1]
     if not measured or not here:
         return ""
-    names = [n for n, e in calibration["experiments"].items() if e["study"] == study]
     power = [p for n in names if (p := _power(calibration, n, 3, 0.05)) is not None]
     sd = [e["sd"] for e in measured]
     said = (f"The standard deviation of accuracy over this report's {min(len(r.seeds) for r in runs)} seeds is "
-            f"{_range(here)}; the calibration, with {min(e['seeds'] for e in measured)} seeds of each setting of "
-            f"study {study}, measured {_range(sd)}")
+            f"{_span(here, to=' to ')}; the calibration, with {min(e['seeds'] for e in measured)} seeds of each setting of "
+            f"study {study}, measured {_span(sd, to=' to ')}")
     if power:
         said += (f", and found that with three seeds a side the report's test detects a true 5-point difference in "
                  f"{_pct(min(power))} to {_pct(max(power))} of the splits, depending on the setting")
     if min(here) < min(sd):
         said += ": where this report's few seeds happened to agree, its intervals are likely narrower than the truth"
     return said + "."
-
-
-def _range(values: Sequence[float]) -> str:
-    low, high = f"{min(values):.3f}", f"{max(values):.3f}"
-    return low if low == high else f"{low} to {high}"
 
 
 def _worst(calibration: dict, test: str) -> str:
@@ -290,25 +286,31 @@ def seed_noise(calibration: dict | None, study: str) -> str:
             f"them may be a difference between seeds, not between settings.")
 
 
-def study_power(calibration: dict | None, study: str, seeds: int) -> str:
-    """What a null result of ``study`` cannot rule out: the measured power of the report's test with ``seeds`` a side
-    for planted differences of 2 and 5 points ("" where the study was not calibrated)."""
-    names = [n for n, e in ((calibration or {}).get("experiments") or {}).items() if e["study"] == study]
-    size = min(max(seeds, 2), 4)
-
-    def found(delta: float) -> str:
-        powers = [p for n in names if (p := _power(calibration, n, size, delta)) is not None]
-        if not powers:
-            return ""
-        low, high = _pct(min(powers)), _pct(max(powers))
-        return low if low == high else f"{low} to {high} (over its {len(powers)} settings)"
-
-    two, five = found(0.02), found(0.05)
-    if not (two and five):
+def detectable(pairs: Sequence[tuple], other: str) -> str:
+    """What a null verdict of a chapter cannot rule out, at its own comparisons' standard errors: the power of the
+    report's test for true differences of 2 and 5 accuracy points against ``other`` ("" where no pair is
+    tested over seeds). The calibration's power comes from other splits; this is the chapter's own."""
+    errors, two, five = [], [], []
+    for a, b in pairs:
+        sides = {"a_fixed": fixed(a), "b_fixed": fixed(b)}
+        if (found := stats.power(correct(a), correct(b), 0.02, **sides)) is None:
+            continue
+        errors.append(100 * stats.difference_error(correct(a), correct(b), **sides))
+        two.append(found)
+        five.append(stats.power(correct(a), correct(b), 0.05, **sides))
+    if not errors:
         return ""
-    return (f"With {size} seeds a side, the report's test found a planted difference of 2 accuracy points in {two} of "
-            f"the calibration's splits on study {study} and one of 5 points in {five}: where this chapter shows no "
-            f"difference, a small one is not ruled out.")
+    return (f"At the standard errors of this chapter's comparisons with {other} ({_span(errors, '{:.1f}', ' to ')} accuracy "
+            f"points), the report's test at the 5 % level finds a true difference of 2 points with a chance of "
+            f"{_span(two, _pct, ' to ')} and one of 5 points with {_span(five, _pct, ' to ')}, before Holm's correction lowers both: "
+            f"where the chapter shows no difference, a small one is not ruled out.")
+
+
+def _span(values: Sequence[float], form: Callable | str = "{:.3f}", to: str = "–") -> str:
+    """The lowest and highest value, or the one value where both read the same: "0.537–0.583", "100 %"."""
+    form = form.format if isinstance(form, str) else form
+    low, high = form(min(values)), form(max(values))
+    return low if low == high else f"{low}{to}{high}"
 
 
 def correct(run) -> np.ndarray:
@@ -588,12 +590,6 @@ def tally(registry: Registry, runs: Sequence, others: Sequence, *, subject: str,
                 f"{_span([c.accuracy for c in quiet])} against {_span([c.other_accuracy for c in quiet])}){how}."
                 f"{flagged}")
     return f"Against {other}, {subject} is {join_words(parts)} of the {len(found)} {unit}s{how}.{flagged}"
-
-
-def _span(values: Sequence[float]) -> str:
-    """A range of accuracies, "0.537–0.583", or the one value."""
-    low, high = min(values), max(values)
-    return f"{low:.3f}" if round(low, 3) == round(high, 3) else f"{low:.3f}–{high:.3f}"
 
 
 def reach(registry: Registry, runs: Sequence, others: Sequence, *, subject: str, other: str,

@@ -188,8 +188,8 @@ def make_environment(
         seed_mix=lambda: (sum(len(r.seeds) == 1 for r in runs.values() if not claims.fixed(r)),
                           sum(not claims.fixed(r) for r in runs.values())),
         seed_noise=lambda study: escape(claims.seed_noise(claims.read_calibration(), study)),
-        study_power=lambda study: escape(claims.study_power(
-            claims.read_calibration(), study, min([len(r.seeds) for r in runs.values() if not claims.fixed(r)] or [1]))),
+        detectable=lambda dataset, architecture, other: escape(claims.detectable(
+            list(zip(*summary.with_reference(runs, dataset, architecture)[:2])), other)),
         seed_spread=lambda runs_of_study, study: escape(claims.seed_spread(claims.read_calibration(), runs_of_study, study)),
         calibration_rows=lambda: [[escape(c) for c in row] for row in claims.calibration_rows(claims.read_calibration())]
         if claims.read_calibration() else [],

@@ -171,6 +171,30 @@ def difference_interval(a: np.ndarray, b: np.ndarray, *, a_fixed: bool = False, 
     return d, Interval(d - half, d + half)
 
 
+def power(a: np.ndarray, b: np.ndarray, delta: float, *, a_fixed: bool = False, b_fixed: bool = False,
+          alpha: float = 0.05) -> float | None:
+    """The chance that :func:`compare_correctness`'s t-test at level ``alpha`` finds a true difference of ``delta``,
+    at the variance these seeds and rows show (noncentral t): what a null verdict between them cannot rule out.
+
+    None where the t-test does not apply (a random side with one seed) or the variance is zero.
+    """
+    from scipy.stats import nct
+    from scipy.stats import t as student
+
+    if (len(a) < 2 and not a_fixed) or (len(b) < 2 and not b_fixed) or (a_fixed and b_fixed):
+        return None
+    _, variance, df = _difference(a, b, a_fixed=a_fixed, b_fixed=b_fixed)
+    if variance == 0:
+        return None
+    critical, shift = student.ppf(1 - alpha / 2, df), delta / np.sqrt(variance)
+    return float(nct.sf(critical, df, shift) + nct.cdf(-critical, df, shift))
+
+
+def difference_error(a: np.ndarray, b: np.ndarray, *, a_fixed: bool = False, b_fixed: bool = False) -> float:
+    """The standard error of the difference of mean accuracies that :func:`compare_correctness` tests."""
+    return float(np.sqrt(_difference(a, b, a_fixed=a_fixed, b_fixed=b_fixed)[1]))
+
+
 def _difference(a: np.ndarray, b: np.ndarray, *, a_fixed: bool, b_fixed: bool) -> tuple[float, float, float]:
     """Mean accuracy difference, its variance over seeds and test rows, and its Welch-Satterthwaite df."""
     paired = a.shape[1] == b.shape[1]

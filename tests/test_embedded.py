@@ -192,4 +192,5 @@ def test_trump_market_notes_say_what_was_planted(corpora) -> None:
     five = corpora["trump-market"]
     assert 0.3 < five.notes["moving_topic_share"] < 0.4  # 0.14 + 0.08 + 0.05 + 0.08 of the topic shares
     majority = max(five.labels.mean(), 1 - five.labels.mean())
+    assert five.notes["majority_accuracy"] == pytest.approx(majority)
     assert majority < five.notes["topic_rule_accuracy"] < majority + 0.15

@@ -234,3 +234,18 @@ def test_mcnemar_counts_a_row_right_when_most_seeds_got_it_right_and_a_tie_as_th
     assert table == [[0, 6], [1, 0]]
     assert compare_correctness(tie, b).p == pytest.approx(mcnemar(table, exact=True).pvalue)
     assert compare_correctness(b, tie).p == pytest.approx(mcnemar(table, exact=True).pvalue)
+
+
+def test_power_is_the_level_at_no_difference_and_about_80_percent_at_2_8_standard_errors():
+    """The textbook anchors of a two-sided test at 5 %: it rejects a true null 5 % of the time, and a true
+    difference of (1.96 + 0.84) standard errors 80 % of the time (many seeds and rows: t is nearly normal)."""
+    from report.stats import difference_error, power
+
+    rng = np.random.default_rng(0)
+    a = rng.random((40, 4000)) < 0.8
+    b = rng.random((40, 4000)) < 0.8
+    assert power(a, b, 0.0) == pytest.approx(0.05, abs=1e-3)
+    error = difference_error(a, b)
+    assert power(a, b, 2.8 * error) == pytest.approx(0.80, abs=0.02)
+    assert power(a, b, 0.0, a_fixed=True, b_fixed=True) is None  # no seeds to vary: McNemar's test, not this one
+    assert power(a[:1], b, 0.02) is None

@@ -592,6 +592,52 @@ def tally(registry: Registry, runs: Sequence, others: Sequence, *, subject: str,
     return f"Against {other}, {subject} is {join_words(parts)} of the {len(found)} {unit}s{how}.{flagged}"
 
 
+def _intervals(runs: Sequence, others: Sequence, level: float) -> list[stats.Interval]:
+    """The intervals of each run's accuracy difference from its other at ``level``."""
+    return [stats.difference_interval(correct(a), correct(b), a_fixed=fixed(a), b_fixed=fixed(b), level=level)[1]
+            for a, b in zip(runs, others)]
+
+
+def _halves(intervals: Sequence[stats.Interval]) -> list[float]:
+    return [(i.high - i.low) / 2 for i in intervals]
+
+
+def _resolved(registry: Registry, runs: Sequence, others: Sequence) -> list[float]:
+    """The half-widths a difference had to clear to count: at Holm's first step where the family has several tests."""
+    tests = max(registry.get(a, b).family_size for a, b in zip(runs, others))
+    return _halves(_intervals(runs, others, 1 - ALPHA / max(tests, 1)))
+
+
+def planted(registry: Registry, runs: Sequence, others: Sequence, points: Sequence[str], *, brief: bool = False) -> str:
+    """On generated tweets, what the generator put in for a model to find (its notes), and whether the
+    comparisons with the majority class ``others`` could have found it ("" on real data).
+
+    The rule that knows each tweet's topic is scored on the rows it was fitted on: a ceiling for a model of the
+    words, which sees the topic only through them."""
+    notes = [((r.first.get("data") or {}).get("notes") or {}) for r in runs]
+    if not runs or not all("topic_rule_accuracy" in n for n in notes):
+        return ""
+    gains = [100 * (n["topic_rule_accuracy"] - n["majority_accuracy"]) for n in notes]
+    largest = max(range(len(gains)), key=gains.__getitem__)
+    ceiling = (f"a gain of at most {math.ceil(gains[largest])} accuracy points over the majority class "
+               f"(at {points[largest]})")
+    needed = 100 * min(_resolved(registry, runs, others))
+    verdict = ("smaller than the least difference these comparisons could resolve "
+               f"({needed:.0f} points), so a null result here is what a working pipeline shows"
+               if gains[largest] < needed else
+               f"within what these comparisons could resolve (from {needed:.0f} points), so a working pipeline "
+               "should show a lead at some interval")
+    if brief:
+        return f"The generator planted {ceiling}, {verdict}."
+    return (f"The tweets are generated with a weak signal planted: {_pct(notes[0]['moving_topic_share'])} of them "
+            f"are on topics that push the index up or down, the rest on topics that do not. A rule that knew each "
+            f"tweet's topic and predicted its topic's more common move would be right on "
+            f"{_span([n['topic_rule_accuracy'] for n in notes])} of the generated rows, against "
+            f"{_span([n['majority_accuracy'] for n in notes])} for their majority class: {ceiling}, scored on the "
+            f"rows the rule was fitted on, so a ceiling for a model that sees the topic only through the words. "
+            f"That is {verdict}.")
+
+
 def reach(registry: Registry, runs: Sequence, others: Sequence, *, subject: str, other: str,
           brief: bool = False) -> str:
     """How large a difference these comparisons could have shown: the half-widths of the 95 % intervals of
@@ -603,16 +649,8 @@ def reach(registry: Registry, runs: Sequence, others: Sequence, *, subject: str,
     if not found:
         return ""
     tests = max(c.family_size for c in found)
-
-    def intervals(level: float) -> list:
-        return [stats.difference_interval(correct(a), correct(b), a_fixed=fixed(a), b_fixed=fixed(b), level=level)[1]
-                for a, b in zip(runs, others)]
-
-    def halves(found_intervals: list) -> list[float]:
-        return [(i.high - i.low) / 2 for i in found_intervals]
-
-    at_95 = intervals(0.95)
-    plain, corrected = halves(at_95), halves(intervals(1 - ALPHA / max(tests, 1)))
+    at_95 = _intervals(runs, others, 0.95)
+    plain, corrected = _halves(at_95), _resolved(registry, runs, others)
     # The ends of the intervals: the largest advantage and deficit that the data leave open.
     ahead, behind = 100 * max(i.high for i in at_95), 100 * min(i.low for i in at_95)
     # Rounded outwards: "up to" must not understate what the intervals leave open.

@@ -155,6 +155,7 @@ def make_environment(
         compare=lambda a, b, name="", other="": registry.get(a, b, name, other),
         tally=lambda rs, others, **words: escape(claims.tally(registry, rs, others, **words)),
         reach=lambda rs, others, **words: escape(claims.reach(registry, rs, others, **words)),
+        planted=lambda rs, others, points, brief=False: escape(claims.planted(registry, rs, others, points, brief=brief)),
         cap_limited=lambda dataset: summary.cap_limited(runs, dataset),
         cap_limits=lambda dataset, consequence: escape(summary.cap_limits(runs, dataset, consequence)),
         learned_no_signal=lambda dataset: summary.learned_no_signal(runs, dataset),

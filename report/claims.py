@@ -540,6 +540,11 @@ def capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def uncapital(text: str) -> str:
+    """A sentence continuing another: its first word lowered, unless it is an acronym ("TF-IDF", "LSTM")."""
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
+
+
 def share_words(k: int, n: int) -> str:
     """A count among several in words: "none of the 5", "all 5", "2 of the 5" (the verb agrees with ``k``)."""
     return f"none of the {n}" if k == 0 else f"all {n}" if k == n else f"{k} of the {n}"

@@ -230,6 +230,7 @@ def make_environment(
         without=lambda row, index: [cell for i, cell in enumerate(row) if i != index],
         join_words=claims.join_words, join_names=claims.join_names,
         capitalize_first=claims.capital,
+        lower_first=claims.uncapital,
     )
     return env
 

@@ -1159,3 +1159,9 @@ def test_on_generated_tweets_the_planted_gain_is_set_against_what_the_tests_coul
     assert "a working pipeline should show a lead" in claims.settled(planted, {"m": "market"})
     lstms[0].first["data"] = {"dataset": "m"}
     assert claims.settled(planted, {"m": "market"}) == ""
+
+
+def test_a_clause_changes_case_at_its_first_letter_only_and_never_inside_an_acronym():
+    assert claims.capital("the LSTM is less accurate") == "The LSTM is less accurate"
+    assert claims.uncapital("The test shows no difference") == "the test shows no difference"
+    assert claims.uncapital("TF-IDF is more accurate") == "TF-IDF is more accurate"

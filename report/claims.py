@@ -584,17 +584,22 @@ def tally(registry: Registry, runs: Sequence, others: Sequence, *, subject: str,
         parts.append(f"less accurate at {len(groups['worse'])} ({', '.join(groups['worse'])})")
     quiet = [c for c in found if c.direction == "no evidence"]
     if quiet:
-        parts.append(f"not distinguishable at {len(quiet)} ({_span([c.accuracy for c in quiet])} against "
-                     f"{_span([c.other_accuracy for c in quiet])})")
+        parts.append(f"not distinguishable at {len(quiet)} ({_differences(quiet)})")
     how = "" if brief else f" ({_shared_how(found)})"
     # The diagnostics of the runs not told apart; those of the others are in their lists above.
     flagged = _flags([replace(c, model=f"{subject} at {p}") for c, p in zip(found, points)
                       if c.direction == "no evidence"], counted) if flags else ""
     if len(quiet) == len(found) > 1:  # nothing told apart: the count needs no parenthesis of its own
-        return (f"Against {other}, {subject} is not distinguishable at any of the {len(found)} {unit}s ("
-                f"{_span([c.accuracy for c in quiet])} against {_span([c.other_accuracy for c in quiet])}){how}."
-                f"{flagged}")
-    return f"Against {other}, {subject} is {join_words(parts)} of the {len(found)} {unit}s{how}.{flagged}"
+        return (f"Against {other}, {subject} is not distinguishable at any of the {len(found)} {unit}s "
+                f"({_differences(quiet)}){how}.{flagged}")
+    return f"Against {other}, {subject} is {join_words(parts)} of the {len(found)} {unit}{'s' * (len(found) > 1)}{how}.{flagged}"
+
+
+def _differences(found: Sequence) -> str:
+    """The accuracy differences of comparisons paired point by point, as one range: "differences from -0.012 to
+    +0.020" (two ranges of accuracies side by side would not say which pairs go together)."""
+    return (f"a difference of {found[0].accuracy - found[0].other_accuracy:+.3f}" if len(found) == 1 else
+            f"differences from {_span([c.accuracy - c.other_accuracy for c in found], '{:+.3f}', ' to ')}")
 
 
 def _intervals(runs: Sequence, others: Sequence, level: float) -> list[stats.Interval]:

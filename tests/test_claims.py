@@ -383,14 +383,14 @@ def test_a_tally_counts_each_direction_names_the_points_and_their_diagnostics(ca
                                                    other="the majority class", points=points, unit="interval"),
                           {"m": "market"})
     assert said == ("Against the majority class, the LSTM is more accurate at 2 (N = 5: resumed, N = 20), less accurate "
-                    "at 1 (N = 10) and not distinguishable at 1 (0.502 against 0.500) of the 4 intervals (McNemar's "
+                    "at 1 (N = 10) and not distinguishable at 1 (a difference of +0.002) of the 4 intervals (McNemar's "
                     "test, one trained model; Holm over the 4 tests of family market). Flagged by the training "
                     "diagnostics: the LSTM at N = 15 (still improving).")
     brief = claims.settled(lambda reg: claims.tally(reg, [lstm[2]], [refs[2]], subject="the LSTM",
                                                     other="the majority class", points=["N = 15"], unit="interval",
                                                     brief=True), {"m": "market"})
-    assert brief == ("Against the majority class, the LSTM is not distinguishable at 1 (0.502 against 0.500) of the 1 "
-                     "intervals. Flagged by the training diagnostics: the LSTM at N = 15 (still improving).")
+    assert brief == ("Against the majority class, the LSTM is not distinguishable at 1 (a difference of +0.002) of the 1 "
+                     "interval. Flagged by the training diagnostics: the LSTM at N = 15 (still improving).")
     counted = claims.settled(lambda reg: claims.tally(reg, list(lstm), list(refs), subject="the LSTM",
                                                       other="the majority class", points=points, unit="interval",
                                                       brief=True, counted=True), {"m": "market"})
@@ -410,7 +410,7 @@ def test_flagged_runs_that_differ_only_in_a_closing_number_are_named_once_with_e
                                                    other="the majority class", points=points, unit="interval",
                                                    brief=True), {"m": "market"})
     assert said == ("Against the majority class, the LSTM is not distinguishable at any of the 4 intervals "
-                    "(0.497–0.505 against 0.500). Flagged by the training diagnostics: the LSTM at N = 5, 15 and 2.5 "
+                    "(differences from -0.003 to +0.005). Flagged by the training diagnostics: the LSTM at N = 5, 15 and 2.5 "
                     "(still improving).")
     # Names that end in a word, not a number, stay whole.
     assert claims._numbered(["the dense baseline", "the stacked BiLSTM", "the LSTM at N = 5"]) == [

@@ -439,8 +439,8 @@ class Comparison:
             return f"The test shows no difference between {self.model} and {self.other} ({evidence})."
         relation = "more" if self.direction == "better" else "less"
         if self.scope == "trained models":
-            return (f"On these test rows, {self.model} as trained here is {relation} accurate than {self.other} "
-                    f"({evidence}); with one seed this compares two trained models, not the methods.")
+            # "as trained here" keeps the one-seed scope in the sentence; the method section says why once.
+            return f"{capital(self.model)} as trained here is {relation} accurate than {self.other} ({evidence})."
         return f"{capital(self.model)} is {relation} accurate than {self.other} ({evidence})."
 
     def swapped(self) -> "Comparison":

@@ -43,8 +43,8 @@ def test_one_seed_each_is_mcnemars_test_and_speaks_only_of_the_trained_models():
     assert found.test == "McNemar's test" and found.scope == "trained models"
     assert found.p == pytest.approx(chi2.sf((25 - 1) ** 2 / 25, df=1))  # continuity-corrected at 25 discordant rows
     assert found.direction == "better"
-    assert found.sentence().startswith("On these test rows, the LSTM as trained here is more accurate than the GRU")
-    assert "with one seed this compares two trained models, not the methods" in found.sentence()
+    assert found.sentence().startswith("The LSTM as trained here is more accurate than the GRU")
+    assert "McNemar's test, one trained model" in found.sentence()
 
 
 def test_several_seeds_are_compared_as_methods_over_seeds_and_rows():
@@ -737,10 +737,9 @@ def test_the_verdict_of_a_comparison_in_a_table_cell_is_its_direction_and_whethe
 
 
 def test_a_comparison_in_a_sentence_says_its_numbers_test_and_family():
-    assert comparison().sentence() == ("On these test rows, the LSTM as trained here is less accurate than TF-IDF "
+    assert comparison().sentence() == ("The LSTM as trained here is less accurate than TF-IDF "
                                        "(0.600 against 0.800; Holm p < 0.001, McNemar's test, one trained model; Holm over "
-                                       "the 3 tests of family BBC News; resumed); with one seed this compares two "
-                                       "trained models, not the methods.")
+                                       "the 3 tests of family BBC News; resumed).")
     assert comparison(scope="methods", test="t-test over seeds and test rows", caveat="").sentence(brief=True) == (
         "The LSTM is less accurate than TF-IDF (0.600 against 0.800; Holm p < 0.001).")
     assert comparison(scope="same").sentence() == ("The LSTM made exactly the predictions of TF-IDF: the same "

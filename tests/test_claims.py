@@ -914,6 +914,10 @@ def test_split_gaps_say_each_models_direction_with_the_diagnostics_of_each_split
                                                          brief=True), {"tw": "Twitter"})
     assert brief == ("From the random to the grouped split: TF-IDF shows no difference (0.750 on the random split and "
                      "0.747 on the grouped, Holm p = 0.920).")
+    # In brief, a flagged run is said to be flagged; which flags, the chapter says.
+    brief = claims.settled(lambda reg: claims.split_gaps(reg, [lstm], ["the LSTM"], first="random", second="grouped",
+                                                         brief=True), {"tw": "Twitter"})
+    assert brief.endswith("Holm p < 0.001; flagged by the training diagnostics).") and "resumed" not in brief
 
 
 def test_a_sentence_over_two_tests_and_two_families_names_each_once(caveats):
@@ -1150,8 +1154,8 @@ def test_on_generated_tweets_the_planted_gain_is_set_against_what_the_tests_coul
     # 7 points at N = 5 is the largest gain; with 400 rows and Holm over 2 tests the comparisons resolve about 8.
     assert "35 % of them are on topics that push the index" in said
     assert "right on 0.550–0.580 of the generated rows, against 0.510 for their majority class" in said
-    assert "a gain of at most 7 accuracy points over the majority class (at N = 5)" in said
-    assert "smaller than the least difference these comparisons could resolve" in said
+    assert "a gain of at most 7.0 accuracy points over the majority class (at N = 5)" in said
+    assert "less than the smallest difference these comparisons find even half the time" in said
     assert claims.settled(lambda reg: planted(reg, brief=True), {"m": "market"}).startswith("The generator planted a gain")
     # A larger plant is within reach, and real data has no notes of a plant: nothing is said.
     lstms[0].first["data"]["notes"]["topic_rule_accuracy"] = 0.71

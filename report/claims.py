@@ -590,8 +590,8 @@ def tally(registry: Registry, runs: Sequence, others: Sequence, *, subject: str,
     flagged = _flags([replace(c, model=f"{subject} at {p}") for c, p in zip(found, points)
                       if c.direction == "no evidence"], counted) if flags else ""
     if len(quiet) == len(found) > 1:  # nothing told apart: the count needs no parenthesis of its own
-        return (f"Against {other}, {subject} is not distinguishable at any of the {len(found)} {unit}s "
-                f"({_differences(quiet)}){how}.{flagged}")
+        said = _differences(quiet) + ("" if brief else f"; {_shared_how(found)}")
+        return f"Against {other}, {subject} is not distinguishable at any of the {len(found)} {unit}s ({said}).{flagged}"
     return f"Against {other}, {subject} is {join_words(parts)} of the {len(found)} {unit}{'s' * (len(found) > 1)}{how}.{flagged}"
 
 

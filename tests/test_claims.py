@@ -412,6 +412,11 @@ def test_flagged_runs_that_differ_only_in_a_closing_number_are_named_once_with_e
     assert said == ("Against the majority class, the LSTM is not distinguishable at any of the 4 intervals "
                     "(differences from -0.003 to +0.005). Flagged by the training diagnostics: the LSTM at N = 5, 15 and 2.5 "
                     "(still improving).")
+    # With its test named, the test joins the differences in one parenthesis.
+    full = claims.settled(lambda reg: claims.tally(reg, list(lstm), list(refs), subject="the LSTM",
+                                                   other="the majority class", points=points, unit="interval"),
+                          {"m": "market"})
+    assert "(differences from -0.003 to +0.005; McNemar's test, one trained model; Holm over the 4 tests" in full
     # Names that end in a word, not a number, stay whole.
     assert claims._numbered(["the dense baseline", "the stacked BiLSTM", "the LSTM at N = 5"]) == [
         "the dense baseline", "the stacked BiLSTM", "the LSTM at N = 5"]

@@ -150,11 +150,12 @@ def _power(calibration: dict, name: str, seeds: int, delta: float) -> float | No
     return calibration["power"][name].get(f"{seeds}|{delta}", {}).get("report: t over seeds and rows")
 
 
-def calibration_rows(calibration: dict) -> list[list[str]]:
+def calibration_rows(calibration: dict | None) -> list[list[str]]:
     """The calibration per experiment, for the appendix: seeds, test rows, the spread of accuracy over seeds, how
-    often each test called identical settings different, and the report's test's power with three seeds a side."""
+    often each test called identical settings different, and the report's test's power with three seeds a side
+    (none where ``make bench-stats`` has not run)."""
     rows = []
-    for name, e in sorted(calibration["experiments"].items(), key=lambda kv: (kv[1]["study"], _setting(kv[0]))):
+    for name, e in sorted(((calibration or {}).get("experiments") or {}).items(), key=lambda kv: (kv[1]["study"], _setting(kv[0]))):
         aa, power = calibration["aa"][name], calibration["power"][name]
         label = e["study"] + _at(name)
         found = [power.get(f"3|{delta}", {}).get("report: t over seeds and rows") for delta in (0.02, 0.05)]

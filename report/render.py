@@ -192,8 +192,7 @@ def make_environment(
         detectable=lambda dataset, architecture, other: escape(claims.detectable(
             list(zip(*summary.with_reference(runs, dataset, architecture)[:2])), other)),
         seed_spread=lambda runs_of_study, study: escape(claims.seed_spread(claims.read_calibration(), runs_of_study, study)),
-        calibration_rows=lambda: [[escape(c) for c in row] for row in claims.calibration_rows(claims.read_calibration())]
-        if claims.read_calibration() else [],
+        calibration_rows=lambda: [[escape(c) for c in row] for row in claims.calibration_rows(claims.read_calibration())],
         calibration_power=lambda brief=False: escape(claims.calibration_power(
             claims.read_calibration(), [len(r.seeds) for r in runs.values() if not claims.fixed(r)], brief=brief)),
         stand_ins=lambda: [escape(said) for said in tables.stand_ins(runs)],

@@ -215,11 +215,9 @@ CAP_WORDS = {
 def cap_limits(runs: dict, dataset: str, consequence: str) -> str:
     """The networks of ``dataset`` that their epoch cap stopped, by name and how, in one sentence ending in
     ``consequence`` ("" when none): the abstract names them, so a reader knows which verdicts the cap qualifies."""
-    repeats = duplicates_of(runs)
-    nets = [r for r in networks(runs, dataset) if r.id not in repeats]
     clauses, hit = [], 0
     for check, (one, several) in CAP_WORDS.items():
-        names = [short_label(r) for r in nets if any(f.check == check for f in diagnostics.findings(r))]
+        names, n = _networks_showing(runs, dataset, lambda r: any(f.check == check for f in diagnostics.findings(r)))
         if names:
             hit += len(names)
             single = len(names) == 1
@@ -227,7 +225,7 @@ def cap_limits(runs: dict, dataset: str, consequence: str) -> str:
                            f"{'its' if single else 'their'} epoch cap {one if single else several}")
     if not clauses:
         return ""
-    return (f"Of its {len(nets)} networks, {'; and '.join(clauses)}, so for {'it' if hit == 1 else 'them'} "
+    return (f"Of its {n} networks, {'; and '.join(clauses)}, so for {'it' if hit == 1 else 'them'} "
             f"{consequence}.")
 
 

@@ -1111,6 +1111,8 @@ def test_the_calibration_appendix_lists_each_measured_experiment_with_its_counts
     assert rows[1] == ["2a", "8", "7,532", "0.010", "40/200", "7/28", "9/200", "4/200", "25 %", "90 %"]
     # bbc-dense's power was not measured: a dash, not a zero.
     assert rows[0][-2:] == ["–", "–"]
+    # Without a calibration the appendix has no rows (and the method says so in words).
+    assert claims.calibration_rows(None) == []
 
 
 def test_the_seed_spread_sets_this_reports_few_seeds_beside_the_calibrations_many():

@@ -33,7 +33,7 @@ PORT ?= 8000
 help: ## List the targets and the settings they read
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo
-	@echo "Settings: PROFILE=quick|full  DATA=auto|real|embedded  DATA_DIR=$(DATA_DIR)  SEEDS=N (default 1 quick, 3 full)"
+	@echo "Settings: PROFILE=quick|full  DATA=auto|real|embedded  DATA_DIR=$(DATA_DIR)  SEEDS=N (default 3)"
 	@echo "          ONLY='bbc-*,20ng-lstm'  FORCE=1  PDF_ENGINE=xelatex|lualatex|pdflatex|typst"
 	@echo "          EXECUTOR=local|ray  JOBS=N (runs at once, default 2)  RAY_ADDRESS=host:port (an existing Ray cluster)"
 

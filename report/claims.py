@@ -384,6 +384,8 @@ class Comparison:
     other_caveat: str = ""
     #: Seeds of the first model (its power is low with two).
     seeds: int = 1
+    #: Whether the chapter has already said this comparison's test and family once (:meth:`Registry.state`).
+    stated: bool = False
 
     @property
     def entry(self) -> str:
@@ -407,8 +409,7 @@ class Comparison:
         """Which test and which family: what every p of the report is followed by."""
         if self.scope == "same":
             return "identical predictions, not tested"
-        test = self.test + (", one trained model" if self.scope == "trained models" else "")
-        return f"{test}; Holm over the {self.family_size} tests of family {self.family}"
+        return f"{_test_words(self.test, self.scope)}; Holm over the {self.family_size} tests of family {self.family}"
 
     @property
     def evidence(self) -> str:
@@ -418,7 +419,7 @@ class Comparison:
     def evidence_text(self, brief: bool = False) -> str:
         """:attr:`evidence`; ``brief`` leaves out the test and family, for text that names them once (the abstract)."""
         caveat = f"; {self.caveat}" if self.caveat else ""
-        how = "" if brief else f", {self.how}"
+        how = "" if brief or self.stated else f", {self.how}"
         return f"{self.accuracy:.3f} against {self.other_accuracy:.3f}; {holm_text(self.p_adjusted)}{how}{caveat}"
 
     @property
@@ -462,6 +463,33 @@ class Registry:
         self.canonical = canonical or (lambda run: run)
         self._asked: dict[tuple[str, str], tuple] = {}
         self._found: dict[tuple[str, str], Comparison] | None = None
+        #: The families whose test the current chapter has stated, with that test and scope.
+        self._stated: dict[str, tuple[str, str]] = {}
+
+    def new_chapter(self) -> None:
+        """Forget what the last chapter stated: each chapter names its tests once, for itself."""
+        self._stated = {}
+
+    def state(self, *keys: str) -> str:
+        """One sentence naming the test and family of the chapter's comparisons in the families ``keys``, which
+        its later sentences then leave out, naming only a test or family that differs ("" while collecting)."""
+        if self._found is None:
+            return ""
+        said = []
+        for key in keys:
+            name = self.family_names.get(key, key)
+            members = [c for c in self._found.values() if c.family == name and c.scope != "same"]
+            if not members:
+                continue
+            counts: dict[tuple[str, str], int] = {}
+            for c in members:
+                counts[(c.test, c.scope)] = counts.get((c.test, c.scope), 0) + 1
+            self._stated[name] = max(counts, key=counts.get)
+            said.append(f"{_test_words(*self._stated[name])}, Holm-adjusted over the {members[0].family_size} "
+                        f"tests of family {name}")
+        if not said:
+            return ""
+        return f"Unless a sentence names another, each p-value in this chapter comes from {' or from '.join(said)}."
 
     @property
     def collecting(self) -> bool:
@@ -484,7 +512,8 @@ class Registry:
             raise LookupError(f"{a.id} against {b.id} was not asked for on the first pass; "
                               "a template may not choose its comparisons from their results")
         return replace(found, model=name or shown.id, other=other or b.id, caveat=diagnostics.caveat(a),
-                       other_caveat=diagnostics.caveat(b), seeds=len(a.seeds))
+                       other_caveat=diagnostics.caveat(b), seeds=len(a.seeds),
+                       stated=self._stated.get(found.family) == (found.test, found.scope))
 
     def settle(self) -> None:
         """Test every collected pair and correct each family's p-values with Holm's method."""
@@ -511,6 +540,10 @@ class Registry:
         """Every settled comparison, family by family: the report's appendix lists them all."""
         found = self._found or {}
         return sorted((c for c in found.values() if c.model != c.other), key=lambda c: (c.family, c.model, c.other))
+
+
+def _test_words(test: str, scope: str) -> str:
+    return test + (", one trained model" if scope == "trained models" else "")
 
 
 def settled(say: Callable[[Registry], T], family_names: dict[str, str] | None = None) -> T:
@@ -557,7 +590,7 @@ def join_words(parts: list[str]) -> str:
 
 def _shared_how(found: Sequence[Comparison]) -> str:
     """The tests and the family of a sentence's comparisons, each said once."""
-    tested = [c for c in found if c.scope != "same"]
+    tested = [c for c in found if c.scope != "same" and not c.stated]
     if not tested:
         return ""
     scopes: dict[str, set[str]] = {}
@@ -567,6 +600,12 @@ def _shared_how(found: Sequence[Comparison]) -> str:
                      " (on one trained model where a network has one seed)") for test, said in scopes.items()]
     families = list(dict.fromkeys(f"Holm over the {c.family_size} tests of family {c.family}" for c in tested))
     return "; ".join(tests if len(tests) == 1 else [" or ".join(tests)]) + "; " + "; ".join(families)
+
+
+def _paren(found: Sequence[Comparison], brief: bool = False) -> str:
+    """" (test; family)" after a sentence's numbers, or nothing where it is brief or the chapter has said them."""
+    how = "" if brief else _shared_how(found)
+    return f" ({how})" if how else ""
 
 
 def tally(registry: Registry, runs: Sequence, others: Sequence, *, subject: str, other: str, points: Sequence[str],
@@ -586,12 +625,12 @@ def tally(registry: Registry, runs: Sequence, others: Sequence, *, subject: str,
     quiet = [c for c in found if c.direction == "no evidence"]
     if quiet:
         parts.append(f"not distinguishable at {len(quiet)} ({_differences(quiet)})")
-    how = "" if brief else f" ({_shared_how(found)})"
+    how = _paren(found, brief)
     # The diagnostics of the runs not told apart; those of the others are in their lists above.
     flagged = _flags([replace(c, model=f"{subject} at {p}") for c, p in zip(found, points)
                       if c.direction == "no evidence"], counted) if flags else ""
     if len(quiet) == len(found) > 1:  # nothing told apart: the count needs no parenthesis of its own
-        said = _differences(quiet) + ("" if brief else f"; {_shared_how(found)}")
+        said = "; ".join(filter(None, [_differences(quiet), "" if brief else _shared_how(found)]))
         return f"Against {other}, {subject} is not distinguishable at any of the {len(found)} {unit}s ({said}).{flagged}"
     return f"Against {other}, {subject} is {join_words(parts)} of the {len(found)} {unit}{'s' * (len(found) > 1)}{how}.{flagged}"
 
@@ -789,7 +828,7 @@ def summarise(registry: Registry, runs: Sequence, names: Sequence[str], other_ru
             parts.append(f"{count} {'are' if len(group) > 1 else 'is'} {words} ({span}, {ps})")
     reference = accuracy(others[0]) if len({id(o) for o in others}) == 1 else None
     head = f"Against {other}" + (f" ({reference:.3f})" if reference is not None else "")
-    how = "" if brief else f" ({_shared_how(found)})"
+    how = _paren(found, brief)
     return f"{head}, {'; '.join(parts)}{how}.{_flags(found, counted)}"
 
 
@@ -852,18 +891,19 @@ def ranking(registry: Registry, runs: Sequence, names: Sequence[str], *, among: 
         each = ", ".join(f"{c.other} {holm_text(c.p_adjusted)}" for c in found)
         flagged = f" Its training diagnostic: {found[0].caveat}." if found and found[0].caveat else ""
         return (f"{capital(names[top])} is the most accurate of {among}: more accurate than each of the others "
-                f"({each}; {_shared_how(found)}).{flagged}")
+                f"({'; '.join(filter(None, [each, _shared_how(found)]))}).{flagged}")
     close = [f"{c.other} (by {_gap(runs[top], runs[i], c.test)}, {holm_text(c.p_adjusted)})" if c.scope != "same"
              else f"{c.other} (the same computation)" for i, c in zip(rest, found) if c.direction != "better"]
     # A lead's interval is not corrected for the family, its p-value is: the reader is told which is which.
     intervals = any(c.scope != "same" and c.direction != "better" and c.test != stats.MCNEMAR for c in found)
-    how = _shared_how(found) + ("; leads with their 95 % intervals before correction" if intervals else "")
+    how = "; ".join(filter(None, [_shared_how(found), "leads with their 95 % intervals before correction" if intervals else ""]))
+    how = f" ({how})" if how else ""
     if ahead:
         said = (f"{capital(names[top])} has the highest accuracy of {among} ({accuracy(runs[top]):.3f}) and is ahead "
-                f"of {join_words(ahead)}, but the tests do not show it ahead of {join_words(close)} ({how})")
+                f"of {join_words(ahead)}, but the tests do not show it ahead of {join_words(close)}{how}")
     else:
         said = (f"The tests support no ordering of {among}: the highest accuracy ({accuracy(runs[top]):.3f}, "
-                f"{names[top]}) is not shown ahead of {join_words(close)} ({how})")
+                f"{names[top]}) is not shown ahead of {join_words(close)}{how}")
     flagged = f" The leader's training diagnostic: {found[0].caveat}." if found and found[0].caveat else ""
     return said + "." + flagged
 
@@ -904,12 +944,12 @@ def learned_nothing(registry: Registry, runs: Sequence, majority: Sequence, name
             f"None of {join_names([c.model for c in level])} is shown to be more accurate than always predicting the "
             f"majority class: accuracies {min(c.accuracy for c in level):.3f} to {max(c.accuracy for c in level):.3f} "
             f"against {min(c.other_accuracy for c in level):.3f} to {max(c.other_accuracy for c in level):.3f}, the "
-            f"smallest adjusted p {format_p(low.p_adjusted).strip()} ({_shared_how(level)}).")
+            f"smallest adjusted p {format_p(low.p_adjusted).strip()}{_paren(level)}.")
     elif level:
         who = join_words([c.entry for c in level])
         verb = "is" if len(level) == 1 else "are"
         flags.append(f"{capital(who)} {verb} not shown to be more accurate than always predicting the majority "
-                     f"class ({_shared_how(level)}).")
+                     f"class{_paren(level)}.")
     return flags
 
 
@@ -1012,5 +1052,5 @@ def split_gaps(registry: Registry, pairs: Sequence[tuple[object, object]], names
                 flags = "flagged by the training diagnostics"
             parts.append(f"{c.model} is {relation} on the {second} split ({c.other_accuracy:.3f} against "
                          f"{c.accuracy:.3f}, {holm_text(c.p_adjusted)}{'; ' + flags if flags else ''})")
-    how = "" if brief else f" ({_shared_how(found)})"
+    how = _paren(found, brief)
     return f"From the {first} to the {second} split: {join_words(parts)}{how}."

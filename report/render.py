@@ -155,6 +155,7 @@ def make_environment(
         compare=lambda a, b, name="", other="": registry.get(a, b, name, other),
         tally=lambda rs, others, **words: escape(claims.tally(registry, rs, others, **words)),
         reach=lambda rs, others, **words: escape(claims.reach(registry, rs, others, **words)),
+        tests_stated=lambda *families: escape(registry.state(*families)),
         planted=lambda rs, others, points, brief=False: escape(claims.planted(registry, rs, others, points, brief=brief)),
         cap_limited=lambda dataset: summary.cap_limited(runs, dataset),
         cap_limits=lambda dataset, consequence: escape(summary.cap_limits(runs, dataset, consequence)),
@@ -272,18 +273,20 @@ def render_chapters(templates_dir: Path, runs: dict[str, Run], images_dir: Path,
     pass states each pair with one p-value and one verdict wherever it appears.
     """
     registry = registry or report_registry(runs)
-    _render_all(templates_dir, make_environment(templates_dir, runs, lambda _: None, images_dir, registry))
+    _render_all(templates_dir, make_environment(templates_dir, runs, lambda _: None, images_dir, registry), registry)
     registry.settle()
     warnings: list[str] = []
-    body, abstract = _render_all(templates_dir, make_environment(templates_dir, runs, warnings.append, images_dir, registry))
+    body, abstract = _render_all(templates_dir, make_environment(templates_dir, runs, warnings.append, images_dir, registry),
+                                 registry)
     return body, abstract, warnings
 
 
-def _render_all(templates_dir: Path, env: jinja2.Environment) -> tuple[str, str]:
+def _render_all(templates_dir: Path, env: jinja2.Environment, registry: claims.Registry) -> tuple[str, str]:
     parts, abstract = [], ""
     chapters = sorted(Path(templates_dir).glob(CHAPTER_GLOB))
     for path in [p for p in chapters if p.name != ABSTRACT] + [p for p in chapters if p.name == ABSTRACT]:
         source = f"{Path(templates_dir).name}/{path.name}"
+        registry.new_chapter()
         try:
             body = env.get_template(path.name).render()
         except jinja2.TemplateSyntaxError as err:

@@ -1175,3 +1175,23 @@ def test_a_clause_changes_case_at_its_first_letter_only_and_never_inside_an_acro
     assert claims.capital("the LSTM is less accurate") == "The LSTM is less accurate"
     assert claims.uncapital("The test shows no difference") == "the test shows no difference"
     assert claims.uncapital("TF-IDF is more accurate") == "TF-IDF is more accurate"
+
+
+def test_a_chapter_names_its_test_and_family_once_and_then_only_what_differs():
+    a, b, c = of("bbc", run(300), run(200), run(205))
+    asked = lambda reg: (reg.get(a, b, "A", "B"), reg.get(a, c, "A", "C"))  # noqa: E731
+    registry = claims.Registry({"bbc": "BBC News"})
+    asked(registry)
+    assert registry.state("bbc") == ""  # while collecting, nothing is known yet
+    registry.settle()
+    full = asked(registry)[0].sentence()
+    assert "McNemar's test, one trained model; Holm over the 2 tests of family BBC News" in full
+    said = registry.state("bbc")
+    assert said == ("Unless a sentence names another, each p-value in this chapter comes from McNemar's test, one "
+                    "trained model, Holm-adjusted over the 2 tests of family BBC News.")
+    short = asked(registry)[0]
+    assert short.sentence() == full.replace(", McNemar's test, one trained model; Holm over the 2 tests of family BBC News", "")
+    assert claims.against(registry, [a], ["A"], c, "C").endswith("Holm p < 0.001) is more accurate.")
+    # The next chapter says them again until it states its own.
+    registry.new_chapter()
+    assert asked(registry)[0].sentence() == full

@@ -741,14 +741,17 @@ def above_label_noise(runs: Sequence, names: Sequence[str]) -> str:
     for run, name in zip(runs, names):
         noise = ((run.first.get("data") or {}).get("notes") or {}).get("label_noise")
         rows = correct(run).shape[1]
-        if noise is not None and accuracy(run) > 1 - noise + NOISE_MARGIN_SE * np.sqrt(noise * (1 - noise) / rows):
-            above.append((f"{name} ({accuracy(run):.3f})", noise, rows))
+        if noise is None:
+            continue
+        margin = (accuracy(run) - (1 - noise)) / np.sqrt(noise * (1 - noise) / rows)
+        if margin > NOISE_MARGIN_SE:
+            above.append((f"{name} ({accuracy(run):.3f}, {margin:.1f} standard errors above)", noise, rows))
     if not above:
         return ""
     noise, rows = above[0][1], above[0][2]
     above = [said for said, *_ in above]
     return (f"{capital(join_words(above))} {'is' if len(above) == 1 else 'are'} right on more test rows than the "
-            f"{100 * (1 - noise):.0f} % whose labels the generator left unflipped, by more than "
+            f"{100 * (1 - noise):.0f} % whose labels the generator left unflipped, each by more than the "
             f"{NOISE_MARGIN_SE} standard errors of that share on {rows:,} rows counted as independent. A model that "
             f"reads only the text would be expected to miss the rows whose label was flipped at random, so these "
             f"scores point to labels learned, noise included, from near-copies of the test texts among the training "

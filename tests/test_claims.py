@@ -1036,11 +1036,12 @@ def test_an_accuracy_above_the_share_of_unflipped_labels_is_read_as_labels_learn
     # 400 rows, 5 % flipped: 0.95 plus 3 standard errors (0.0109 each) is 0.983.
     said = claims.above_label_noise([noisy(400), noisy(394), noisy(392), run(400)],
                                     ["TF-IDF", "bag-of-words", "the LSTM", "real data"])
-    assert said.startswith("TF-IDF (1.000) and bag-of-words (0.985) are right on more test rows than the 95 % whose "
-                           "labels the generator left unflipped, by more than 3 standard errors of that share on 400 rows counted as independent.")
+    assert said.startswith("TF-IDF (1.000, 4.6 standard errors above) and bag-of-words (0.985, 3.2 standard errors "
+                           "above) are right on more test rows than the 95 % whose labels the generator left unflipped, "
+                           "each by more than the 3 standard errors of that share on 400 rows counted as independent.")
     assert "the LSTM" not in said and "real data" not in said  # 0.980 is within the margin; real data has no noise
     assert claims.above_label_noise([noisy(392)], ["the LSTM"]) == ""
-    assert claims.above_label_noise([noisy(400)], ["TF-IDF"]).startswith("TF-IDF (1.000) is right on")
+    assert claims.above_label_noise([noisy(400)], ["TF-IDF"]).startswith("TF-IDF (1.000, 4.6 standard errors above) is right on")
 
 
 def test_an_abstract_counts_the_flagged_runs_where_the_findings_name_them(caveats):

@@ -64,7 +64,8 @@ def sweep_figure(images_dir: Path, series: dict[str, list[Run]], xlabel: str, ca
 
 
 def overview_figure(images_dir: Path, runs: dict[str, Run], datasets: dict[str, str], caption: str, label: str) -> str:
-    """Every run of each dataset (title → dataset name) with its interval, in one figure."""
+    """Every run of each dataset (title → dataset name) with its interval, in one figure named by its label (a
+    report may split its datasets over several, so that each is drawn at the page's width)."""
     panels = {
         title: [(summary.axis_label(r), "reference" if r.spec["model"]["architecture"] in REFERENCE_MODELS else "network",
                  *_with_interval(r)) for r in summary.dataset_runs(runs, dataset)]
@@ -73,7 +74,7 @@ def overview_figure(images_dir: Path, runs: dict[str, Run], datasets: dict[str, 
     panels = {title: rows for title, rows in panels.items() if rows}
     if not panels:
         return ""
-    path = images_dir / "summary" / "overview.png"
+    path = images_dir / "summary" / f"{label.removeprefix('fig:')}.png"
     draw_if_changed(path, panels, lambda plots: plots.overview(panels, path))
     return figure(path.relative_to(images_dir.parent).as_posix(), caption, label, "100%")
 

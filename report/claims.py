@@ -475,7 +475,7 @@ class Registry:
         its later sentences then leave out, naming only a test or family that differs ("" while collecting)."""
         if self._found is None:
             return ""
-        said = []
+        said: dict[str, list[str]] = {}  # the test in words: the families it serves
         for key in keys:
             name = self.family_names.get(key, key)
             members = [c for c in self._found.values() if c.family == name and c.scope != "same"]
@@ -484,12 +484,13 @@ class Registry:
             counts: dict[tuple[str, str], int] = {}
             for c in members:
                 counts[(c.test, c.scope)] = counts.get((c.test, c.scope), 0) + 1
-            self._stated[name] = max(counts, key=counts.get)
-            said.append(f"{_test_words(*self._stated[name])}, Holm-adjusted over the {members[0].family_size} "
-                        f"tests of family {name}")
+            test, scope = self._stated[name] = max(counts, key=counts.get)
+            words = ("" if test == stats.MCNEMAR else "the ") + _test_words(test, scope)
+            said.setdefault(words, []).append(f"the {members[0].family_size} tests of family {name}")
         if not said:
             return ""
-        return f"Unless a sentence names another, each p-value in this chapter comes from {' or from '.join(said)}."
+        sources = [f"{words}, Holm-adjusted over {' or '.join(families)}" for words, families in said.items()]
+        return f"Unless a sentence names another, each p-value in this chapter comes from {' or from '.join(sources)}."
 
     @property
     def collecting(self) -> bool:

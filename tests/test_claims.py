@@ -1196,3 +1196,16 @@ def test_a_chapter_names_its_test_and_family_once_and_then_only_what_differs():
     # The next chapter says them again until it states its own.
     registry.new_chapter()
     assert asked(registry)[0].sentence() == full
+
+
+def test_two_families_of_one_test_are_named_in_one_clause():
+    a, b = of("m", run(300), run(200))
+    c, d = of("n", run(300), run(210))
+    registry = claims.Registry({"m": "Market", "n": "Other"})
+    for reg_pass in range(2):
+        registry.get(a, b), registry.get(c, d)
+        if reg_pass == 0:
+            registry.settle()
+    assert registry.state("m", "n") == (
+        "Unless a sentence names another, each p-value in this chapter comes from McNemar's test, one trained model, "
+        "Holm-adjusted over the 1 tests of family Market or the 1 tests of family Other.")

@@ -226,7 +226,7 @@ def make_environment(
     )
     env.filters.update(
         fmt=tables.fmt, pct=tables.pct, count=tables.count, escape=escape, score_row=tables.score_row,
-        sweep_row=tables.sweep_row, point_value=point_value,
+        sweep_row=tables.sweep_row, same_epochs=tables.same_epochs, point_value=point_value,
         without=lambda row, index: [cell for i, cell in enumerate(row) if i != index],
         join_words=claims.join_words, join_names=claims.join_names,
         capitalize_first=claims.capital,

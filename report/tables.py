@@ -75,10 +75,18 @@ def score_row(run: Run) -> list[str]:
             f"{summary.spread(run, 'accuracy')} [{ci.low:.3f}, {ci.high:.3f}]", summary.spread(run, "macro_f1")]
 
 
-def sweep_row(run: Run) -> list[str]:
-    """One row of a sweep table: swept value, accuracy, macro-F1, and the epochs each seed ran."""
-    epochs = ", ".join(str(seed.get("training", {}).get("epochs_run", "–")) for seed in run.seeds)
-    return [point_value(run), summary.spread(run, "accuracy"), summary.spread(run, "macro_f1"), epochs]
+def sweep_row(run: Run, epochs: bool = True) -> list[str]:
+    """One row of a sweep table: swept value, accuracy, macro-F1, and the epochs each seed ran (unless ``epochs``
+    is False: the caption says them where every seed ran the same)."""
+    row = [point_value(run), summary.spread(run, "accuracy"), summary.spread(run, "macro_f1")]
+    return row + [", ".join(str(seed.get("training", {}).get("epochs_run", "–")) for seed in run.seeds)] * epochs
+
+
+def same_epochs(runs: list[Run]) -> int | None:
+    """The number of epochs every seed of every run trained for, or None where they differ: a sweep table then
+    says it once in its caption instead of a column that repeats it."""
+    epochs = {seed.get("training", {}).get("epochs_run") for run in runs for seed in run.seeds}
+    return epochs.pop() if len(epochs) == 1 and None not in epochs else None
 
 
 def market_rows(lstm: list[Run], majority: list[Run], tfidf: list[Run]) -> list[list[str]]:

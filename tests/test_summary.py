@@ -139,3 +139,14 @@ def test_a_run_that_repeats_another_is_pointed_to_the_name_its_pairs_are_tested_
     monkeypatch.setattr(summary, "short_label", lambda r: {"market-padding@seq_len=40": "the LSTM padded to 40",
                                                            "market-lstm@interval=5": "the LSTM at N = 5"}[r.id])
     assert tables.stand_ins(runs) == ["the LSTM padded to 40 is the LSTM at N = 5"]
+
+
+def test_a_sweep_table_says_its_epochs_once_where_every_seed_ran_the_same():
+    from report.tables import same_epochs
+
+    def ran(*epochs):
+        return Run("x", [{"training": {"epochs_run": e}, "metrics": {}} for e in epochs])
+
+    assert same_epochs([ran(12, 12, 12), ran(12, 12, 12)]) == 12
+    assert same_epochs([ran(12, 12, 12), ran(12, 9, 12)]) is None  # early stopping: each seed's count matters
+    assert same_epochs([Run("ref", [{"training": {}, "metrics": {}}])]) is None  # a reference trains no epochs

@@ -355,4 +355,4 @@ def grouped(named: list[tuple[str, "Finding"]]) -> list[str]:
 def caveat(run) -> str:
     """The run's diagnostics in a few words, for the sentence that states a verdict on it ("" when none); a flag
     that only some seeds show says how many, so two flags from different seeds do not read as one run's."""
-    return "; ".join(f.short + (f" ({f.seeds} of {f.of} seeds)" if f.seeds < f.of else "") for f in findings(run))
+    return "; ".join(f.short + (f", in {f.seeds} of {f.of} seeds" if f.seeds < f.of else "") for f in findings(run))

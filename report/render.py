@@ -226,7 +226,7 @@ def make_environment(
     )
     env.filters.update(
         fmt=tables.fmt, pct=tables.pct, count=tables.count, escape=escape, score_row=tables.score_row,
-        sweep_row=tables.sweep_row, same_epochs=tables.same_epochs, point_value=point_value,
+        sweep_row=tables.sweep_row, point_value=point_value,
         without=lambda row, index: [cell for i, cell in enumerate(row) if i != index],
         join_words=claims.join_words, join_names=claims.join_names,
         capitalize_first=claims.capital,
@@ -249,7 +249,7 @@ def _escaped_table(rows: list[list[str]], notes: list[str]) -> dict:
 
 #: The helpers every template can call (besides ``run``, ``with_runs`` and ``runs``).
 HELPERS = (
-    "fmt", "pct", "count", "table", "escape", "code", "layer_rows", "per_seed", "class_rows", "score_row", "sweep_row", "market_rows", "twitter_rows", "dataset_rows", "provenance_rows", "run_rows", "weakest_class", "confusions",
+    "fmt", "pct", "count", "table", "escape", "code", "layer_rows", "per_seed", "class_rows", "score_row", "sweep_row", "same_epochs", "market_rows", "twitter_rows", "dataset_rows", "provenance_rows", "run_rows", "weakest_class", "confusions",
 )
 
 

@@ -263,4 +263,4 @@ def test_a_flag_only_some_seeds_show_says_how_many_so_two_flags_from_different_s
     run = Run("twitter-lstm", [seed(val_accuracy=held, val_loss=loss, patience=None, validation_counts=(405, 405, 405)),
                                seed(val_accuracy=held, val_loss=mild, patience=None, validation_counts=(405, 405, 405))])
     assert diagnostics.caveat(run) == ("over-fitting by its last epoch, its validation loss up while its accuracy did "
-                                       "not fall (1 of 2 seeds)")
+                                       "not fall, in 1 of 2 seeds")

@@ -19,7 +19,8 @@ def start_suite(tmp_path):
 
     def start(only: str, *extra: str) -> subprocess.Popen:
         command = [
-            sys.executable, "-m", "experiments", "run", "--data", "embedded", "--quiet", "--only", only,
+            # One seed unless ``extra`` asks for more (a later --seeds wins): the tests count runs, not seeds.
+            sys.executable, "-m", "experiments", "run", "--data", "embedded", "--quiet", "--only", only, "--seeds", "1",
             "--results-dir", str(tmp_path / "results"), "--images-dir", str(tmp_path / "images"), *extra,
         ]
         env = {**os.environ, "CACHE_DIR": str(tmp_path / "interim")}

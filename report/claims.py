@@ -19,9 +19,9 @@ be the same, never tested against each other.
 from __future__ import annotations
 
 import functools
-import math
-
 import json
+import math
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Sequence, TypeVar
@@ -481,10 +481,7 @@ class Registry:
             members = [c for c in self._found.values() if c.family == name and c.scope != "same"]
             if not members:
                 continue
-            counts: dict[tuple[str, str], int] = {}
-            for c in members:
-                counts[(c.test, c.scope)] = counts.get((c.test, c.scope), 0) + 1
-            test, scope = self._stated[name] = max(counts, key=counts.get)
+            test, scope = self._stated[name] = Counter((c.test, c.scope) for c in members).most_common(1)[0][0]
             words = ("" if test == stats.MCNEMAR else "the ") + _test_words(test, scope)
             said.setdefault(words, []).append(f"the {members[0].family_size} tests of family {name}")
         if not said:

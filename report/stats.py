@@ -187,7 +187,9 @@ def power(a: np.ndarray, b: np.ndarray, delta: float, *, a_fixed: bool = False, 
     if variance == 0:
         return None
     critical, shift = student.ppf(1 - alpha / 2, df), delta / np.sqrt(variance)
-    return float(nct.sf(critical, df, shift) + nct.cdf(-critical, df, shift))
+    # The wrong-signed tail underflows for a large shift, where scipy returns nan for what is all but zero.
+    wrong_side = nct.cdf(-critical, df, shift)
+    return float(nct.sf(critical, df, shift) + (wrong_side if np.isfinite(wrong_side) else 0.0))
 
 
 def difference_error(a: np.ndarray, b: np.ndarray, *, a_fixed: bool = False, b_fixed: bool = False) -> float:

@@ -43,7 +43,7 @@ def test_a_suite_of_networks_with_named_pretrained_vectors_opens_no_connection(t
     # Real-format tweets, so that the named pre-trained vectors are looked up (generated texts get vectors trained here).
     write_twitter_csv(tmp_path / "raw", tweets(300))
     command = [sys.executable, "-m", "experiments", "run", "--data", "auto", "--quiet", "--only", "twitter-mean-vectors",
-               "--data-dir", str(tmp_path / "raw"), "--results-dir", str(tmp_path / "results"),
+               "--seeds", "1", "--data-dir", str(tmp_path / "raw"), "--results-dir", str(tmp_path / "results"),
                "--images-dir", str(tmp_path / "images")]
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -74,8 +74,9 @@ def test_status_of_an_empty_results_folder_says_every_run_is_missing(tmp_path):
     done = cli("experiments", "status", "--only", "20ng-seq-len@seq_len=50", "--data", "embedded",
                "--results-dir", str(tmp_path / "results"))
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines()[-2:] == ["missing  20ng-seq-len@seq_len=50 seed 0: never run",
-                                             f"0 fresh, 0 stale, 1 missing ({tmp_path / 'results'})"]
+    # Three seeds by default, in either profile.
+    assert done.stdout.splitlines()[-4:] == [f"missing  20ng-seq-len@seq_len=50 seed {k}: never run" for k in range(3)] + [
+        f"0 fresh, 0 stale, 3 missing ({tmp_path / 'results'})"]
 
 
 def test_export_writes_tables_that_pandas_reads_as_they_are(tmp_path, start_suite):
